@@ -1,0 +1,154 @@
+// `npm run stack -- start|stop|status|reset|up|types|test-db|lint`
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Cluster, StackError, assertPortFree } from './postgres.ts';
+import { prepareDatabase } from './instance.ts';
+import { loadProjectConfig } from './config.ts';
+import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from './keys.ts';
+import { instanceDir, repoRoot } from './paths.ts';
+import { generateTypes } from './types.ts';
+import { runCatalogLint } from './catalog-lint.ts';
+import { runPgTap } from './pgtap.ts';
+
+const config = loadProjectConfig();
+const APP_PORT = Number(process.env.COACHLINE_APP_PORT ?? 5173);
+const devCluster = () => new Cluster({ name: 'dev', port: config.dbPort, durable: true });
+const upLock = path.join(instanceDir('dev'), 'up.pid');
+
+function upPid(): number | null {
+	if (!existsSync(upLock)) return null;
+	const pid = Number(readFileSync(upLock, 'utf8'));
+	try {
+		process.kill(pid, 0);
+		return pid;
+	} catch {
+		return null;
+	}
+}
+
+function printUrls(cluster: Cluster): void {
+	console.log(`
+  App         http://127.0.0.1:${APP_PORT}
+  API         http://127.0.0.1:${config.apiPort}   (/auth/v1 /rest/v1 /realtime/v1 /storage/v1)
+  Database    ${cluster.url}
+  anon key         ${ANON_KEY}
+  service_role key ${SERVICE_ROLE_KEY}
+  publishable key  ${PUBLISHABLE_KEY}
+  secret key       ${SECRET_KEY}
+`);
+}
+
+async function start(): Promise<Cluster> {
+	const cluster = devCluster();
+	const r = await prepareDatabase(cluster);
+	if (r.platformChanged) {
+		console.warn(
+			'stack/platform changed since this cluster was created: run `npm run stack -- reset` to rebuild it (demo data is re-seeded).'
+		);
+	}
+	return cluster;
+}
+
+async function up(): Promise<void> {
+	const running = upPid();
+	if (running) {
+		console.log(`Coachline is already running (pid ${running}).`);
+		printUrls(devCluster());
+		return;
+	}
+	await assertPortFree(APP_PORT, 'the app');
+	const cluster = await start();
+	mkdirSync(path.dirname(upLock), { recursive: true });
+	writeFileSync(upLock, String(process.pid));
+	const children: ReturnType<typeof spawn>[] = [];
+	const env = {
+		...process.env,
+		PUBLIC_SUPABASE_URL: `http://127.0.0.1:${config.apiPort}`,
+		PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
+	};
+	const app = spawn(
+		path.join(repoRoot, 'node_modules', '.bin', 'vite'),
+		['dev', '--host', '127.0.0.1', '--port', String(APP_PORT), '--strictPort'],
+		{ cwd: repoRoot, env, stdio: 'inherit' }
+	);
+	children.push(app);
+	printUrls(cluster);
+	console.log('Press Ctrl-C to stop the app (PostgreSQL keeps running; `npm run stack -- stop` stops it).');
+	const shutdown = () => {
+		for (const c of children) c.kill('SIGTERM');
+		rmSync(upLock, { force: true });
+		process.exit(0);
+	};
+	process.on('SIGINT', shutdown);
+	process.on('SIGTERM', shutdown);
+	app.on('exit', (code) => {
+		rmSync(upLock, { force: true });
+		process.exit(code ?? 0);
+	});
+}
+
+function stop(): void {
+	const pid = upPid();
+	if (pid) process.kill(pid, 'SIGTERM');
+	devCluster().stop();
+	console.log('Stopped.');
+}
+
+function status(): void {
+	const cluster = devCluster();
+	const pg = cluster.pid();
+	console.log(`PostgreSQL  ${pg ? `running (pid ${pg}) on 127.0.0.1:${config.dbPort}` : 'stopped'}`);
+	console.log(`            data: ${cluster.dataDir}`);
+	const u = upPid();
+	console.log(`App/API     ${u ? `running (pid ${u})` : 'stopped'}`);
+	if (pg) printUrls(cluster);
+}
+
+async function main(): Promise<void> {
+	const [cmd, ...rest] = process.argv.slice(2);
+	switch (cmd) {
+		case 'up':
+			return up();
+		case 'start':
+			printUrls(await start());
+			return;
+		case 'stop':
+			return stop();
+		case 'status':
+			return status();
+		case 'reset': {
+			if (upPid()) throw new StackError('Stop `npm start` first (Ctrl-C), then reset.');
+			devCluster().destroy();
+			printUrls(await start());
+			return;
+		}
+		case 'types': {
+			const cluster = await start();
+			generateTypes(cluster.url, rest[0] === '--check');
+			return;
+		}
+		case 'test-db': {
+			const cluster = await start();
+			process.exitCode = runPgTap(cluster.url, rest).ok ? 0 : 1;
+			return;
+		}
+		case 'lint': {
+			const cluster = await start();
+			process.exitCode = (await runCatalogLint(cluster.url)).ok ? 0 : 1;
+			return;
+		}
+		default:
+			console.log('usage: npm run stack -- start|stop|status|reset|up|types [--check]|test-db|lint');
+			process.exitCode = cmd ? 1 : 0;
+	}
+}
+
+main().catch((e: unknown) => {
+	if (e instanceof StackError) {
+		console.error(`\n✖ ${e.message}`);
+		process.exit(1);
+	}
+	throw e;
+});
+

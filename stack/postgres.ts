@@ -1,0 +1,241 @@
+// A PostgreSQL 15 cluster from Debian's binaries, configured as Supabase's image is where our
+// migrations can tell (pg_cron preloaded, logical WAL, the postgres/postgres login).
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { isRoot, instanceDir } from './paths.ts';
+
+export const PG_BIN = process.env.COACHLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PG_SHARE = '/usr/share/postgresql/15';
+
+/** Debian packages the stack needs, with the file that proves each is installed. */
+const REQUIRED_PACKAGES: Array<{ pkg: string; proof: string }> = [
+	{ pkg: 'postgresql-15', proof: `${PG_BIN}/postgres` },
+	{ pkg: 'postgresql-contrib', proof: `${PG_SHARE}/extension/pgcrypto.control` },
+	{ pkg: 'postgresql-15-cron', proof: `${PG_SHARE}/extension/pg_cron.control` },
+	{ pkg: 'postgresql-15-pgtap', proof: `${PG_SHARE}/extension/pgtap.control` },
+	{ pkg: 'postgresql-15-plpgsql-check', proof: `${PG_SHARE}/extension/plpgsql_check.control` },
+	{ pkg: 'libtap-parser-sourcehandler-pgtap-perl', proof: '/usr/bin/pg_prove' },
+	{ pkg: 'postgresql-client-15', proof: '/usr/bin/psql' }
+];
+
+export class StackError extends Error {}
+
+/** Installs what is missing when we may (root); otherwise says exactly what to run. */
+export function ensurePostgresPackages(log: (s: string) => void = console.log): void {
+	const missing = REQUIRED_PACKAGES.filter((p) => !existsSync(p.proof)).map((p) => p.pkg);
+	if (missing.length === 0) return;
+	const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+	if (!isRoot) {
+		throw new StackError(
+			`PostgreSQL packages are missing: ${missing.join(', ')}.\nInstall them with:\n  sudo ${command}`
+		);
+	}
+	log(`Installing ${missing.join(', ')} from Debian (once)...`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+		const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+		if (r.status !== 0) throw new StackError(`apt-get ${args[0]} failed; run by hand:\n  ${command}`);
+	}
+}
+
+export interface ClusterConfig {
+	/** Instance name: `dev`, or `test-<pid>` for throwaway test stacks. */
+	name: string;
+	port: number;
+	/** Throwaway clusters trade durability for speed. */
+	durable: boolean;
+}
+
+export class Cluster {
+	readonly dir: string;
+	readonly dataDir: string;
+	readonly socketDir: string;
+	readonly logFile: string;
+	readonly config: ClusterConfig;
+
+	constructor(config: ClusterConfig) {
+		this.config = config;
+		this.dir = instanceDir(config.name);
+		this.dataDir = path.join(this.dir, 'pgdata');
+		this.socketDir = path.join(this.dir, 'sock');
+		this.logFile = path.join(this.dir, 'postgres.log');
+	}
+
+	get url(): string {
+		return `postgresql://postgres:postgres@127.0.0.1:${this.config.port}/postgres`;
+	}
+
+	get initialized(): boolean {
+		return existsSync(path.join(this.dataDir, 'PG_VERSION'));
+	}
+
+	private runAsServerUser(cmd: string, args: string[], opts: SpawnOptions = {}) {
+		const o: SpawnOptions = { ...opts, env: { ...process.env, LC_ALL: 'C.UTF-8', ...opts.env } };
+		if (isRoot) {
+			const { uid, gid } = postgresUser();
+			o.uid = uid;
+			o.gid = gid;
+		}
+		return spawnSync(cmd, args, { encoding: 'utf8', ...o });
+	}
+
+	/** Creates the cluster directory and runs initdb. */
+	init(): void {
+		mkdirSync(this.socketDir, { recursive: true });
+		if (isRoot) {
+			const { uid, gid } = postgresUser();
+			// The chain of parents must be enterable by the postgres user.
+			for (const d of [path.dirname(this.dir), this.dir, this.socketDir]) chownSync(d, uid, gid);
+		}
+		const pwfile = path.join(this.dir, '.pw');
+		writeFileSync(pwfile, 'postgres\n', { mode: 0o600 });
+		if (isRoot) chownSync(pwfile, postgresUser().uid, postgresUser().gid);
+		const r = this.runAsServerUser(`${PG_BIN}/initdb`, [
+			'-D',
+			this.dataDir,
+			'-U',
+			'postgres',
+			'--pwfile',
+			pwfile,
+			'--auth-local=trust',
+			'--auth-host=scram-sha-256',
+			'-E',
+			'UTF8',
+			'--locale=C.UTF-8'
+		]);
+		rmSync(pwfile, { force: true });
+		if (r.status !== 0) throw new StackError(`initdb failed:\n${r.stderr || r.stdout}`);
+		const settings: Record<string, string> = {
+			listen_addresses: "'127.0.0.1'",
+			port: String(this.config.port),
+			unix_socket_directories: `'${this.socketDir}'`,
+			shared_preload_libraries: "'pg_cron'",
+			'cron.database_name': "'postgres'",
+			wal_level: 'logical',
+			max_replication_slots: '20',
+			max_wal_senders: '20',
+			max_connections: '300',
+			shared_buffers: "'256MB'",
+			timezone: "'UTC'",
+			log_timezone: "'UTC'",
+			log_min_messages: 'warning',
+			log_min_error_statement: 'panic',
+			'plpgsql_check.mode': "'disabled'"
+		};
+		if (!this.config.durable) {
+			Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+		}
+		const conf = Object.entries(settings)
+			.map(([k, v]) => `${k} = ${v}`)
+			.join('\n');
+		writeFileSync(
+			path.join(this.dataDir, 'postgresql.conf'),
+			`${readFileSync(path.join(this.dataDir, 'postgresql.conf'), 'utf8')}\n# coachline stack\n${conf}\n`
+		);
+	}
+
+	/** The postmaster's pid when it is alive, else null (a stale pid file counts as not running). */
+	pid(): number | null {
+		const pidFile = path.join(this.dataDir, 'postmaster.pid');
+		if (!existsSync(pidFile)) return null;
+		const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+		if (!Number.isInteger(pid) || pid <= 0) return null;
+		try {
+			process.kill(pid, 0);
+			return pid;
+		} catch {
+			return null;
+		}
+	}
+
+	async start(): Promise<void> {
+		if (this.pid()) return;
+		await assertPortFree(this.config.port, 'PostgreSQL');
+		// Postgres itself ignores a stale postmaster.pid whose process is gone and runs crash
+		// recovery after an unclean stop, so a plain start recovers both.
+		const r = this.runAsServerUser(`${PG_BIN}/pg_ctl`, [
+			'start',
+			'-w',
+			'-t',
+			'60',
+			'-D',
+			this.dataDir,
+			'-l',
+			this.logFile,
+			'-o',
+			`-p ${this.config.port}`
+		]);
+		if (r.status !== 0) {
+			const tail = existsSync(this.logFile)
+				? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n')
+				: '';
+			throw new StackError(`PostgreSQL did not start (see ${this.logFile}):\n${tail || r.stderr}`);
+		}
+	}
+
+	stop(): void {
+		if (!this.pid()) return;
+		this.runAsServerUser(`${PG_BIN}/pg_ctl`, ['stop', '-w', '-m', 'fast', '-D', this.dataDir]);
+	}
+
+	/** Stops the server and removes every file of this instance. */
+	destroy(): void {
+		this.stop();
+		rmSync(this.dir, { recursive: true, force: true });
+	}
+}
+
+function postgresUser(): { uid: number; gid: number } {
+	const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+	const g = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+	if (r.status !== 0) {
+		throw new StackError(
+			'Running as root needs the `postgres` OS user (created by the postgresql-15 package).'
+		);
+	}
+	return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
+
+/** Fails with a message naming the port and, where we can find it, the process holding it. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+	const free = await isPortFree(port);
+	if (free) return;
+	const ss = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+	const holder = ss.status === 0 ? (ss.stdout.match(/users:\(\("([^"]+)",pid=(\d+)/) ?? []) : [];
+	const who = holder[1] ? ` by ${holder[1]} (pid ${holder[2]})` : '';
+	throw new StackError(
+		`Port ${port} (${what}) is already in use${who}. Stop that process or free the port, then retry.`
+	);
+}
+
+export function isPortFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
+
+/** A free port at or above `from`, for throwaway instances. */
+export async function findFreePort(from: number): Promise<number> {
+	for (let p = from; p < from + 500; p++) if (await isPortFree(p)) return p;
+	throw new StackError(`No free port found from ${from}`);
+}
+
+/** Runs psql against the cluster; ON_ERROR_STOP so a failure stops at the statement. */
+export function psql(
+	url: string,
+	args: string[],
+	input?: string
+): { ok: boolean; out: string; err: string } {
+	const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
+		encoding: 'utf8',
+		input,
+		maxBuffer: 64 * 1024 * 1024
+	});
+	return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+}
+
+export { spawn };
