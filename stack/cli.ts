@@ -74,7 +74,9 @@ async function up(): Promise<void> {
 	);
 	children.push(app);
 	printUrls(cluster);
-	console.log('Press Ctrl-C to stop the app (PostgreSQL keeps running; `npm run stack -- stop` stops it).');
+	console.log(
+		'Press Ctrl-C to stop the app (PostgreSQL keeps running; `npm run stack -- stop` stops it).'
+	);
 	const shutdown = () => {
 		for (const c of children) c.kill('SIGTERM');
 		rmSync(upLock, { force: true });
@@ -98,7 +100,9 @@ function stop(): void {
 function status(): void {
 	const cluster = devCluster();
 	const pg = cluster.pid();
-	console.log(`PostgreSQL  ${pg ? `running (pid ${pg}) on 127.0.0.1:${config.dbPort}` : 'stopped'}`);
+	console.log(
+		`PostgreSQL  ${pg ? `running (pid ${pg}) on 127.0.0.1:${config.dbPort}` : 'stopped'}`
+	);
 	console.log(`            data: ${cluster.dataDir}`);
 	const u = upPid();
 	console.log(`App/API     ${u ? `running (pid ${u})` : 'stopped'}`);
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
 		}
 		case 'types': {
 			const cluster = await start();
-			generateTypes(cluster.url, rest[0] === '--check');
+			process.exitCode = (await generateTypes(cluster.url, rest[0] === '--check')) ? 0 : 1;
 			return;
 		}
 		case 'test-db': {
@@ -139,7 +143,9 @@ async function main(): Promise<void> {
 			return;
 		}
 		default:
-			console.log('usage: npm run stack -- start|stop|status|reset|up|types [--check]|test-db|lint');
+			console.log(
+				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|test-db|lint'
+			);
 			process.exitCode = cmd ? 1 : 0;
 	}
 }
@@ -151,4 +157,3 @@ main().catch((e: unknown) => {
 	}
 	throw e;
 });
-

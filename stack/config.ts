@@ -55,7 +55,9 @@ export function parseSize(v: unknown): number | null {
 type Toml = Record<string, unknown>;
 const obj = (v: unknown): Toml => (v && typeof v === 'object' ? (v as Toml) : {});
 
-export function loadProjectConfig(file = path.join(repoRoot, 'supabase', 'config.toml')): ProjectConfig {
+export function loadProjectConfig(
+	file = path.join(repoRoot, 'supabase', 'config.toml')
+): ProjectConfig {
 	const t = parse(readFileSync(file, 'utf8')) as Toml;
 	const api = obj(t.api);
 	const db = obj(t.db);

@@ -10,7 +10,9 @@ import { psql, StackError } from './postgres.ts';
 const platformDir = path.join(repoRoot, 'stack', 'platform');
 
 export function applyPlatform(url: string): void {
-	for (const file of readdirSync(platformDir).filter((f) => f.endsWith('.sql')).sort()) {
+	for (const file of readdirSync(platformDir)
+		.filter((f) => f.endsWith('.sql'))
+		.sort()) {
 		const r = psql(url, ['--single-transaction', '-f', path.join(platformDir, file)]);
 		if (!r.ok) throw new StackError(`Platform file stack/platform/${file} failed:\n${r.err}`);
 	}
@@ -19,7 +21,10 @@ export function applyPlatform(url: string): void {
 const supabaseBin = path.join(repoRoot, 'node_modules', '.bin', 'supabase');
 
 /** Runs the official Supabase CLI against a database URL, never touching a linked project. */
-export function supabaseCli(args: string[], url?: string): { ok: boolean; out: string; err: string } {
+export function supabaseCli(
+	args: string[],
+	url?: string
+): { ok: boolean; out: string; err: string } {
 	const r = spawnSync(supabaseBin, [...args, ...(url ? [`--remote=${url}`] : [])], {
 		cwd: repoRoot,
 		encoding: 'utf8',

@@ -34,9 +34,13 @@ export function ensurePostgresPackages(log: (s: string) => void = console.log): 
 	}
 	log(`Installing ${missing.join(', ')} from Debian (once)...`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+	for (const args of [
+		['update', '-qq'],
+		['install', '-y', '-qq', ...missing]
+	]) {
 		const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-		if (r.status !== 0) throw new StackError(`apt-get ${args[0]} failed; run by hand:\n  ${command}`);
+		if (r.status !== 0)
+			throw new StackError(`apt-get ${args[0]} failed; run by hand:\n  ${command}`);
 	}
 }
 

@@ -1,0 +1,158 @@
+// The API gateway on :54321, standing where Kong stands in the Supabase CLI: one HTTP server that
+// maps API keys, answers CORS, stamps a request id, logs, and routes /<service>/v1 to a service.
+import http, { type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import {
+	HttpError,
+	sendJson,
+	type GatewayRequest,
+	type Service,
+	type ServiceContext
+} from './http.ts';
+import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY, JWT_SECRET } from './keys.ts';
+import type { ProjectConfig } from './config.ts';
+import { serviceFactories } from './services.ts';
+
+export interface GatewayOptions {
+	port: number;
+	dbPort: number;
+	config: ProjectConfig;
+	dataDir: string;
+	/** Structured logs to stdout (JSON lines); quiet in tests unless COACHLINE_LOG=1. */
+	quiet?: boolean;
+}
+
+export interface Gateway {
+	url: string;
+	close(): Promise<void>;
+}
+
+/** Maps the opaque sb_ keys to the JWTs they stand for, as the CLI's Kong template does. */
+export function mapApiKey(key: string | null | undefined): string | null {
+	if (!key) return null;
+	if (key === SECRET_KEY) return SERVICE_ROLE_KEY;
+	if (key === PUBLISHABLE_KEY) return ANON_KEY;
+	return key;
+}
+
+const CORS_HEADERS = {
+	'access-control-allow-origin': '*',
+	'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
+	'access-control-allow-headers':
+		'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, range-unit, x-supabase-api-version, x-upsert, cache-control, x-metadata, accept, x-request-id',
+	'access-control-expose-headers':
+		'content-range, content-location, content-profile, preference-applied, x-request-id, x-supabase-api-version, x-sb-error-code, x-total-count, link, location, etag',
+	'access-control-max-age': '86400'
+};
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+	const apiUrl = `http://127.0.0.1:${opts.port}`;
+	const log: ServiceContext['log'] = (level, msg, fields = {}) => {
+		if (opts.quiet && level === 'info') return;
+		process.stdout.write(
+			`${JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields })}\n`
+		);
+	};
+	const ctx: ServiceContext = {
+		config: opts.config,
+		dbUrl: (role) => `postgresql://${role}:postgres@127.0.0.1:${opts.dbPort}/postgres`,
+		jwtSecret: JWT_SECRET,
+		apiUrl,
+		dataDir: opts.dataDir,
+		log
+	};
+	const services = new Map<string, Service>();
+	for (const factory of serviceFactories) {
+		const s = await factory(ctx);
+		services.set(s.name, s);
+	}
+
+	const route = (raw: http.IncomingMessage): { service: Service; req: GatewayRequest } | null => {
+		const url = new URL(raw.url ?? '/', apiUrl);
+		const m = url.pathname.match(/^\/(auth|rest|realtime|storage)\/v1(\/.*)?$/);
+		const service = m ? services.get(m[1]) : undefined;
+		if (!m || !service) return null;
+		const req = raw as GatewayRequest;
+		req.servicePath = m[2] ?? '/';
+		req.query = url.searchParams;
+		req.requestId = (raw.headers['x-request-id'] as string) || randomUUID();
+		const headerKey =
+			(raw.headers['apikey'] as string | undefined) ?? url.searchParams.get('apikey');
+		req.apikey = mapApiKey(headerKey);
+		const auth = raw.headers['authorization'];
+		const bearer =
+			typeof auth === 'string' ? auth.match(/^bearer\s+(.+)$/i)?.[1]?.trim() : undefined;
+		// Kong passes Authorization through unless it is missing or carries an sb_ key.
+		req.bearer = bearer && !bearer.startsWith('sb_') ? bearer : req.apikey;
+		if (req.bearer) raw.headers['authorization'] = `Bearer ${req.bearer}`;
+		if (req.apikey) raw.headers['apikey'] = req.apikey;
+		return { service, req };
+	};
+
+	const server = http.createServer((raw, res: ServerResponse) => {
+		const started = process.hrtime.bigint();
+		for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+		if (raw.method === 'OPTIONS') {
+			res.writeHead(204).end();
+			return;
+		}
+		const r = route(raw);
+		if (!r) {
+			sendJson(res, 404, { message: 'no Route matched with those values' });
+			return;
+		}
+		res.setHeader('x-request-id', r.req.requestId);
+		res.on('finish', () => {
+			log('info', 'request', {
+				id: r.req.requestId,
+				method: raw.method,
+				path: raw.url?.split('?')[0],
+				status: res.statusCode,
+				ms: Number(process.hrtime.bigint() - started) / 1e6
+			});
+		});
+		r.service.handle(r.req, res).catch((e: unknown) => {
+			if (e instanceof HttpError) {
+				sendJson(res, e.status, e.body, e.headers);
+				return;
+			}
+			log('error', 'unhandled service error', {
+				id: r.req.requestId,
+				error: e instanceof Error ? e.stack : String(e)
+			});
+			// Never a stack trace in a response.
+			sendJson(res, 500, { message: 'Internal server error', request_id: r.req.requestId });
+		});
+	});
+	server.keepAliveTimeout = 65_000;
+	server.on('upgrade', (raw, socket: Duplex, head: Buffer) => {
+		const r = route(raw);
+		if (!r?.service.upgrade) {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+			return;
+		}
+		r.service.upgrade(r.req, socket, head);
+	});
+	server.on('clientError', (_err, socket) => {
+		if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.port, '127.0.0.1', () => resolve());
+	});
+	log('info', 'gateway listening', { url: apiUrl, services: [...services.keys()] });
+
+	return {
+		url: apiUrl,
+		async close() {
+			// Stop accepting, let in-flight requests finish, then close the services' pools.
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeIdleConnections();
+				setTimeout(() => server.closeAllConnections(), 2000).unref();
+			});
+			for (const s of services.values()) await s.close();
+		}
+	};
+}

@@ -1,0 +1,87 @@
+// Small HTTP helpers shared by the stack's services.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ProjectConfig } from './config.ts';
+
+export class HttpError extends Error {
+	readonly status: number;
+	readonly body: unknown;
+	readonly headers: Record<string, string>;
+	constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
+		super(
+			typeof body === 'object' && body && 'message' in body
+				? String(body.message)
+				: `HTTP ${status}`
+		);
+		this.status = status;
+		this.body = body;
+		this.headers = headers;
+	}
+}
+
+/** Reads the whole body, refusing more than `limit` bytes with 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+	const declared = Number(req.headers['content-length'] ?? 0);
+	if (declared > limit) throw new HttpError(413, payloadTooLarge(limit));
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > limit) throw new HttpError(413, payloadTooLarge(limit));
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks);
+}
+
+function payloadTooLarge(limit: number) {
+	return { code: 'payload_too_large', message: `Request body is larger than ${limit} bytes` };
+}
+
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
+	if (res.headersSent) return;
+	const text = body === undefined ? '' : JSON.stringify(body);
+	res.writeHead(status, {
+		...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+		...headers
+	});
+	res.end(text);
+}
+
+/** What the gateway hands to each service: the request with the key already mapped. */
+export interface GatewayRequest extends IncomingMessage {
+	/** Path after the service prefix, starting with `/` (query string excluded). */
+	servicePath: string;
+	query: URLSearchParams;
+	requestId: string;
+	/** The JWT to authorize with: Authorization bearer, else the apikey (sb_ keys mapped). */
+	bearer: string | null;
+	apikey: string | null;
+}
+
+export interface ServiceContext {
+	config: ProjectConfig;
+	/** Connection URL for a database role (every local role's password is `postgres`). */
+	dbUrl(role: string): string;
+	jwtSecret: string;
+	/** Public URL of the gateway, e.g. http://127.0.0.1:54321 */
+	apiUrl: string;
+	/** Directory for the service's files (storage bytes). */
+	dataDir: string;
+	log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Service {
+	name: string;
+	/** Handles HTTP requests under /<name>/v1. */
+	handle(req: GatewayRequest, res: ServerResponse): Promise<void>;
+	/** Handles WebSocket upgrades under /<name>/v1 (realtime). */
+	upgrade?(req: GatewayRequest, socket: Duplex, head: Buffer): void;
+	close(): Promise<void>;
+}
+
+export type ServiceFactory = (ctx: ServiceContext) => Promise<Service>;

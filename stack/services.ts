@@ -1,0 +1,5 @@
+// The services the gateway mounts, one per Supabase API: /auth/v1, /rest/v1, /realtime/v1,
+// /storage/v1. Each is a factory taking the shared ServiceContext.
+import type { ServiceFactory } from './http.ts';
+
+export const serviceFactories: ServiceFactory[] = [];

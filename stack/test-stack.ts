@@ -1,0 +1,57 @@
+// A throwaway stack for tests: its own cluster (no fsync), its own ports and directory, torn down
+// at the end. It never touches the dev instance that `npm start` uses.
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { Cluster, findFreePort } from './postgres.ts';
+import { prepareDatabase } from './instance.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+import { loadProjectConfig } from './config.ts';
+
+export interface TestStack {
+	name: string;
+	dbUrl: string;
+	dbPort: number;
+	apiUrl: string;
+	apiPort: number;
+	dataDir: string;
+	cluster: Cluster;
+	gateway: Gateway;
+	stop(): Promise<void>;
+}
+
+export async function bootTestStack(opts: { log?: (s: string) => void } = {}): Promise<TestStack> {
+	const name = `test-${process.pid}-${Date.now().toString(36)}`;
+	const dbPort = await findFreePort(55400 + Math.floor(Math.random() * 400));
+	const cluster = new Cluster({ name, port: dbPort, durable: false });
+	await prepareDatabase(cluster, opts.log ?? (() => {}));
+	const apiPort = await findFreePort(dbPort + 1);
+	const dataDir = path.join(cluster.dir, 'services');
+	let gateway: Gateway;
+	try {
+		gateway = await startGateway({
+			port: apiPort,
+			dbPort,
+			config: loadProjectConfig(),
+			dataDir,
+			quiet: process.env.COACHLINE_LOG !== '1'
+		});
+	} catch (e) {
+		cluster.destroy();
+		throw e;
+	}
+	return {
+		name,
+		dbUrl: cluster.url,
+		dbPort,
+		apiUrl: gateway.url,
+		apiPort,
+		dataDir,
+		cluster,
+		gateway,
+		async stop() {
+			await gateway.close().catch(() => {});
+			cluster.destroy();
+			rmSync(cluster.dir, { recursive: true, force: true });
+		}
+	};
+}

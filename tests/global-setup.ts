@@ -1,0 +1,29 @@
+// Integration tests run against a stack: the one `npm test` booted (its URLs in the environment),
+// or, when a test file is run alone, a throwaway stack booted here and torn down afterwards.
+import type { TestProject } from 'vitest/node';
+import { bootTestStack, type TestStack } from '../stack/test-stack.ts';
+
+let stack: TestStack | null = null;
+
+export async function setup(project: TestProject): Promise<void> {
+	let apiUrl = process.env.COACHLINE_API_URL;
+	let dbUrl = process.env.COACHLINE_DB_URL;
+	if (!apiUrl || !dbUrl) {
+		stack = await bootTestStack();
+		apiUrl = stack.apiUrl;
+		dbUrl = stack.dbUrl;
+	}
+	project.provide('apiUrl', apiUrl);
+	project.provide('dbUrl', dbUrl);
+}
+
+export async function teardown(): Promise<void> {
+	await stack?.stop();
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		apiUrl: string;
+		dbUrl: string;
+	}
+}
