@@ -47,10 +47,14 @@ export async function prepareDatabase(
 	try {
 		log('Applying the platform (roles, auth, storage, realtime schemas)');
 		applyPlatform(cluster.url);
-		log('Applying migrations');
-		migrateUp(cluster.url);
-		log('Loading supabase/seed.sql');
-		seed(cluster.url);
+		// COACHLINE_NO_MIGRATIONS=1 boots the bare platform: for work on stack/ services whose
+		// tests bring their own tables.
+		if (process.env.COACHLINE_NO_MIGRATIONS !== '1') {
+			log('Applying migrations');
+			migrateUp(cluster.url);
+			log('Loading supabase/seed.sql');
+			seed(cluster.url);
+		}
 	} catch (e) {
 		// A cluster that never finished its first boot is worth nothing: remove it so the next
 		// start builds it again from scratch once the fault is fixed.
