@@ -1,6 +1,6 @@
 // `npm run stack -- start|stop|status|reset|up|types|test-db|lint`
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, StackError, assertPortFree } from './postgres.ts';
 import { prepareDatabase } from './instance.ts';
@@ -30,6 +30,7 @@ function upPid(): number | null {
 function printUrls(cluster: Cluster): void {
 	console.log(`
   App         http://127.0.0.1:${APP_PORT}
+  API log     ${path.join(instanceDir('dev'), 'api.log')}
   API         http://127.0.0.1:${config.apiPort}   (/auth/v1 /rest/v1 /realtime/v1 /storage/v1)
   Database    ${cluster.url}
   anon key         ${ANON_KEY}
@@ -58,6 +59,7 @@ async function up(): Promise<void> {
 		return;
 	}
 	await assertPortFree(APP_PORT, 'the app');
+	await assertPortFree(config.apiPort, 'the API gateway');
 	const cluster = await start();
 	mkdirSync(path.dirname(upLock), { recursive: true });
 	writeFileSync(upLock, String(process.pid));
@@ -67,6 +69,17 @@ async function up(): Promise<void> {
 		PUBLIC_SUPABASE_URL: `http://127.0.0.1:${config.apiPort}`,
 		PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
 	};
+	const api = spawn(process.execPath, [path.join(repoRoot, 'stack', 'serve.ts')], {
+		cwd: repoRoot,
+		env: {
+			...env,
+			COACHLINE_API_PORT: String(config.apiPort),
+			COACHLINE_DB_PORT: String(config.dbPort)
+		},
+		// Structured request logs go to a file; errors still reach the terminal.
+		stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'api.log'), 'a'), 'inherit']
+	});
+	children.push(api);
 	const app = spawn(
 		path.join(repoRoot, 'node_modules', '.bin', 'vite'),
 		['dev', '--host', '127.0.0.1', '--port', String(APP_PORT), '--strictPort'],
@@ -84,10 +97,13 @@ async function up(): Promise<void> {
 	};
 	process.on('SIGINT', shutdown);
 	process.on('SIGTERM', shutdown);
-	app.on('exit', (code) => {
-		rmSync(upLock, { force: true });
-		process.exit(code ?? 0);
-	});
+	for (const child of children) {
+		child.on('exit', (code) => {
+			for (const c of children) if (c !== child) c.kill('SIGTERM');
+			rmSync(upLock, { force: true });
+			process.exit(code ?? 0);
+		});
+	}
 }
 
 function stop(): void {

@@ -86,7 +86,7 @@ export function loadProjectConfig(
 		auth: {
 			siteUrl: String(auth.site_url ?? 'http://127.0.0.1:3000'),
 			jwtExpiry: Number(auth.jwt_expiry ?? 3600),
-			enableSignup: auth.enable_signup !== false && email.enable_signup !== false,
+			enableSignup: auth.enable_signup !== false && email.enabled !== false,
 			minimumPasswordLength: Number(auth.minimum_password_length ?? 6),
 			refreshTokenReuseInterval: Number(auth.refresh_token_reuse_interval ?? 10),
 			signInRateLimit: Number(rate.sign_in_sign_ups ?? 30)

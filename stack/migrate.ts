@@ -28,7 +28,13 @@ export function supabaseCli(
 	const r = spawnSync(supabaseBin, [...args, ...(url ? [`--remote=${url}`] : [])], {
 		cwd: repoRoot,
 		encoding: 'utf8',
-		env: { ...process.env, SUPABASE_YES: '1', DO_NOT_TRACK: '1', SUPABASE_TELEMETRY_DISABLED: '1' },
+		env: {
+			...process.env,
+			PGSSLMODE: 'disable',
+			SUPABASE_YES: '1',
+			DO_NOT_TRACK: '1',
+			SUPABASE_TELEMETRY_DISABLED: '1'
+		},
 		maxBuffer: 64 * 1024 * 1024
 	});
 	return { ok: r.status === 0, out: r.stdout ?? '', err: r.stderr ?? '' };
@@ -50,12 +56,17 @@ export function migrateUp(url: string): void {
 	if (!r.ok) {
 		const text = `${r.out}\n${r.err}`;
 		const applying = [...text.matchAll(/Applying migration (\S+)\.\.\./g)].pop()?.[1];
-		const error = text
+		const detail = text
 			.split('\n')
-			.filter((l) => /ERROR|error|SQLSTATE|At statement/i.test(l))
+			.filter(
+				(l) =>
+					l.trim() && !/^(│|▲|Target:|Confirmed by|Applying migration|Try rerunning)/.test(l.trim())
+			)
 			.join('\n');
 		throw new StackError(
-			`Migration ${applying ?? '(unknown file)'} failed; it was rolled back and later files were not applied.\n${error || text}`
+			applying
+				? `Migration ${applying} failed; it was rolled back and later files were not applied.\n${detail}`
+				: `supabase migration up failed before applying anything:\n${detail}`
 		);
 	}
 }

@@ -1,0 +1,28 @@
+// Runs on whatever Node the machine has (system Node 20 included) before anything else: installs
+// the project's dependencies, which bring Node 24 (the `node` package) for every later step.
+// Plain JavaScript on purpose: it must run before TypeScript-capable Node exists.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const lock = path.join(root, 'package-lock.json');
+const installedLock = path.join(root, 'node_modules', '.package-lock.json');
+const node24 = path.join(root, 'node_modules', '.bin', 'node');
+
+const stale =
+	!existsSync(installedLock) ||
+	!existsSync(node24) ||
+	(existsSync(lock) && statSync(lock).mtimeMs > statSync(installedLock).mtimeMs);
+
+if (stale) {
+	console.log('Installing dependencies (npm ci)...');
+	execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+}
+
+const version = execSync(`"${node24}" --version`, { encoding: 'utf8' }).trim();
+if (!/^v(2[4-9]|[3-9]\d)\./.test(version)) {
+	console.error(`Expected Node 24+ from node_modules/.bin/node, found ${version}. Run: npm ci`);
+	process.exit(1);
+}
