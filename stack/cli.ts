@@ -13,7 +13,9 @@ import { runPgTap } from './pgtap.ts';
 
 const config = loadProjectConfig();
 const APP_PORT = Number(process.env.COACHLINE_APP_PORT ?? 5173);
-const devCluster = () => new Cluster({ name: 'dev', port: config.dbPort, durable: true });
+// COACHLINE_DB_PORT (with COACHLINE_STATE_DIR) runs a second dev cluster beside the first.
+const DB_PORT = Number(process.env.COACHLINE_DB_PORT ?? config.dbPort);
+const devCluster = () => new Cluster({ name: 'dev', port: DB_PORT, durable: true });
 const upLock = path.join(instanceDir('dev'), 'up.pid');
 
 function upPid(): number | null {
@@ -74,7 +76,7 @@ async function up(): Promise<void> {
 		env: {
 			...env,
 			COACHLINE_API_PORT: String(config.apiPort),
-			COACHLINE_DB_PORT: String(config.dbPort)
+			COACHLINE_DB_PORT: String(DB_PORT)
 		},
 		// Structured request logs go to a file; errors still reach the terminal.
 		stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'api.log'), 'a'), 'inherit']
@@ -116,9 +118,7 @@ function stop(): void {
 function status(): void {
 	const cluster = devCluster();
 	const pg = cluster.pid();
-	console.log(
-		`PostgreSQL  ${pg ? `running (pid ${pg}) on 127.0.0.1:${config.dbPort}` : 'stopped'}`
-	);
+	console.log(`PostgreSQL  ${pg ? `running (pid ${pg}) on 127.0.0.1:${DB_PORT}` : 'stopped'}`);
 	console.log(`            data: ${cluster.dataDir}`);
 	const u = upPid();
 	console.log(`App/API     ${u ? `running (pid ${u})` : 'stopped'}`);
