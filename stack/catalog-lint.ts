@@ -9,49 +9,55 @@ import postgres from 'postgres';
  */
 export const DEFINER_ALLOW_LIST: Record<string, string> = {};
 
-const OUR_SCHEMAS = `('public', 'private')`;
-
 interface Finding {
 	rule: string;
 	object: string;
 	detail: string;
 }
 
-const checks: Array<{ rule: string; sql: string }> = [
-	{
-		rule: 'rls_disabled_in_public',
-		sql: `select c.relname as object, 'RLS is not enabled' as detail
+/**
+ * The rules, for an exposed schema (`public`) and the set of schemas we write (`public`,
+ * `private`). Both are parameters so a test can plant faults in a schema of its own.
+ */
+const checks = (exposed: string, ours: string[]): Array<{ rule: string; sql: string }> => {
+	const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+	const EXPOSED = lit(exposed);
+	const OUR_SCHEMAS = `(${ours.map(lit).join(', ')})`;
+	return [
+		{
+			rule: 'rls_disabled_in_public',
+			sql: `select c.relname as object, 'RLS is not enabled' as detail
 		        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-		       where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity`
-	},
-	{
-		rule: 'rls_enabled_no_policy',
-		sql: `select c.relname as object, 'RLS is enabled but the table has no policy' as detail
+		       where n.nspname = ${EXPOSED} and c.relkind in ('r', 'p') and not c.relrowsecurity`
+		},
+		{
+			rule: 'rls_enabled_no_policy',
+			sql: `select c.relname as object, 'RLS is enabled but the table has no policy' as detail
 		        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-		       where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relrowsecurity
+		       where n.nspname = ${EXPOSED} and c.relkind in ('r', 'p') and c.relrowsecurity
 		         and not exists (select 1 from pg_policy p where p.polrelid = c.oid)`
-	},
-	{
-		rule: 'function_search_path_mutable',
-		sql: `select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as object,
+		},
+		{
+			rule: 'function_search_path_mutable',
+			sql: `select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as object,
 		             'search_path is not pinned (add: set search_path = '''')' as detail
 		        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 		       where n.nspname in ${OUR_SCHEMAS} and p.prokind in ('f', 'p')
 		         and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')
 		         and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')`
-	},
-	{
-		rule: 'security_definer_function_executable',
-		sql: `select p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as object,
+		},
+		{
+			rule: 'security_definer_function_executable',
+			sql: `select p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as object,
 		             'security definer function in public executable by anon or authenticated' as detail
 		        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-		       where n.nspname = 'public' and p.prosecdef
+		       where n.nspname = ${EXPOSED} and p.prosecdef
 		         and (has_function_privilege('anon', p.oid, 'execute')
 		              or has_function_privilege('authenticated', p.oid, 'execute'))`
-	},
-	{
-		rule: 'unindexed_foreign_keys',
-		sql: `select cl.relname || '.' || c.conname as object,
+		},
+		{
+			rule: 'unindexed_foreign_keys',
+			sql: `select cl.relname || '.' || c.conname as object,
 		             'foreign key without an index starting with its columns' as detail
 		        from pg_constraint c
 		        join pg_class cl on cl.oid = c.conrelid
@@ -62,10 +68,10 @@ const checks: Array<{ rule: string; sql: string }> = [
 		            where i.indrelid = c.conrelid
 		              and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
 		              and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)`
-	},
-	{
-		rule: 'auth_rls_initplan',
-		sql: `select tablename || ': ' || policyname as object,
+		},
+		{
+			rule: 'auth_rls_initplan',
+			sql: `select tablename || ': ' || policyname as object,
 		             'calls auth.<fn>() or current_setting() per row: wrap it as (select auth.uid())' as detail
 		        from pg_policies
 		       where schemaname in ${OUR_SCHEMAS}
@@ -74,10 +80,10 @@ const checks: Array<{ rule: string; sql: string }> = [
 		           or (coalesce(with_check, '') ~ 'auth\\.(uid|jwt|role|email)\\(\\)' and coalesce(with_check, '') !~* 'select\\s+auth\\.(uid|jwt|role|email)\\(\\)')
 		           or (coalesce(qual, '') ~ 'current_setting\\(' and coalesce(qual, '') !~* 'select\\s+current_setting\\(')
 		         )`
-	},
-	{
-		rule: 'multiple_permissive_policies',
-		sql: `with expanded as (
+		},
+		{
+			rule: 'multiple_permissive_policies',
+			sql: `with expanded as (
 		        select p.schemaname, p.tablename, p.policyname, r.role_name, c.cmd
 		          from pg_policies p
 		          cross join lateral unnest(case when p.roles = '{public}'
@@ -90,14 +96,19 @@ const checks: Array<{ rule: string; sql: string }> = [
 		      select tablename || ' ' || role_name || ' ' || cmd as object,
 		             'several permissive policies: ' || string_agg(policyname, ', ' order by policyname) as detail
 		        from expanded group by schemaname, tablename, role_name, cmd having count(*) > 1`
-	}
-];
+		}
+	];
+};
 
-export async function runCatalogLint(url: string): Promise<{ ok: boolean; findings: Finding[] }> {
+export async function runCatalogLint(
+	url: string,
+	opts: { exposed?: string; schemas?: string[]; quiet?: boolean } = {}
+): Promise<{ ok: boolean; findings: Finding[] }> {
+	const rules = checks(opts.exposed ?? 'public', opts.schemas ?? ['public', 'private']);
 	const sql = postgres(url, { max: 1, onnotice: () => {} });
 	const findings: Finding[] = [];
 	try {
-		for (const check of checks) {
+		for (const check of rules) {
 			const rows = await sql.unsafe<Array<{ object: string; detail: string }>>(check.sql);
 			for (const r of rows) {
 				if (check.rule === 'security_definer_function_executable') {
@@ -110,11 +121,13 @@ export async function runCatalogLint(url: string): Promise<{ ok: boolean; findin
 	} finally {
 		await sql.end();
 	}
-	for (const f of findings) console.log(`✖ ${f.rule}: ${f.object} — ${f.detail}`);
-	console.log(
-		findings.length === 0
-			? `catalog lint: ${checks.length} rules, no findings`
-			: `catalog lint: ${findings.length} finding(s)`
-	);
+	if (!opts.quiet) {
+		for (const f of findings) console.log(`✖ ${f.rule}: ${f.object} — ${f.detail}`);
+		console.log(
+			findings.length === 0
+				? `catalog lint: ${rules.length} rules, no findings`
+				: `catalog lint: ${findings.length} finding(s)`
+		);
+	}
 	return { ok: findings.length === 0, findings };
 }
