@@ -146,20 +146,31 @@ export class Cluster {
 		if (!existsSync(pidFile)) return null;
 		const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
 		if (!Number.isInteger(pid) || pid <= 0) return null;
-		try {
-			process.kill(pid, 0);
-			return pid;
-		} catch {
-			return null;
-		}
+		return processAlive(pid) ? pid : null;
 	}
 
 	async start(): Promise<void> {
 		if (this.pid()) return;
+		// A pid file whose server is gone (or is a zombie nobody reaped, which Postgres' own check
+		// takes for alive) is stale: remove it. Crash recovery then runs on start by itself.
+		rmSync(path.join(this.dataDir, 'postmaster.pid'), { force: true });
 		await assertPortFree(this.config.port, 'PostgreSQL');
-		// Postgres itself ignores a stale postmaster.pid whose process is gone and runs crash
-		// recovery after an unclean stop, so a plain start recovers both.
-		const r = this.runAsServerUser(`${PG_BIN}/pg_ctl`, [
+		let r = this.pgCtlStart();
+		if (r.status !== 0) {
+			// Backends orphaned by a killed server exit within moments; give them that, once.
+			await new Promise((res) => setTimeout(res, 1500));
+			r = this.pgCtlStart();
+		}
+		if (r.status !== 0) {
+			const tail = existsSync(this.logFile)
+				? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n')
+				: '';
+			throw new StackError(`PostgreSQL did not start (see ${this.logFile}):\n${tail || r.stderr}`);
+		}
+	}
+
+	private pgCtlStart() {
+		return this.runAsServerUser(`${PG_BIN}/pg_ctl`, [
 			'start',
 			'-w',
 			'-t',
@@ -171,12 +182,6 @@ export class Cluster {
 			'-o',
 			`-p ${this.config.port}`
 		]);
-		if (r.status !== 0) {
-			const tail = existsSync(this.logFile)
-				? readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n')
-				: '';
-			throw new StackError(`PostgreSQL did not start (see ${this.logFile}):\n${tail || r.stderr}`);
-		}
 	}
 
 	stop(): void {
@@ -188,6 +193,21 @@ export class Cluster {
 	destroy(): void {
 		this.stop();
 		rmSync(this.dir, { recursive: true, force: true });
+	}
+}
+
+/** True for a live process; a killed server nobody reaped yet (a zombie) is not alive. */
+export function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+	} catch {
+		return false;
+	}
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+	} catch {
+		return true;
 	}
 }
 
