@@ -2,6 +2,14 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-node';
 import { defineConfig } from 'vitest/config';
 
+// SvelteKit validates the app's environment when the plugin loads, and vitest loads it too: the
+// app is not under test in unit and integration runs, so point it at the local defaults there.
+if (process.env.VITEST) {
+	process.env.PUBLIC_SUPABASE_URL ??= process.env.COACHLINE_API_URL ?? 'http://127.0.0.1:54321';
+	process.env.PUBLIC_SUPABASE_ANON_KEY ??=
+		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
+}
+
 export default defineConfig({
 	plugins: [
 		sveltekit({

@@ -63,9 +63,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 		log
 	};
 	const services = new Map<string, Service>();
-	for (const factory of serviceFactories) {
-		const s = await factory(ctx);
-		services.set(s.name, s);
+	try {
+		for (const factory of serviceFactories) {
+			const s = await factory(ctx);
+			services.set(s.name, s);
+		}
+	} catch (e) {
+		// Leave nothing running behind a gateway that never opened.
+		for (const s of services.values()) await s.close().catch(() => {});
+		throw e;
 	}
 
 	const route = (raw: http.IncomingMessage): { service: Service; req: GatewayRequest } | null => {

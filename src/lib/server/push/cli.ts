@@ -1,0 +1,48 @@
+// `npm run worker:push [-- run|status|keys]`: runs the push worker alone, prints what it has done
+// and has left, or creates the VAPID keys.
+import { PushWorker, deliveryStats } from './worker.ts';
+import { loadVapidKeys } from './vapid.ts';
+
+const databaseUrl =
+	process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
+const command = process.argv[2] ?? 'run';
+
+if (command === 'keys') {
+	const keys = loadVapidKeys('.env', true);
+	console.log(`VAPID public key: ${keys.publicKey}`);
+} else if (command === 'status') {
+	const s = await deliveryStats(databaseUrl);
+	console.log(
+		[
+			`due now      ${s.due}${s.oldest_due_seconds ? ` (oldest waiting ${Math.round(s.oldest_due_seconds)} s)` : ''}`,
+			`deferred     ${s.deferred} (quiet hours or backoff)`,
+			`sending      ${s.sending}`,
+			`retrying     ${s.retrying}`,
+			`sent         ${s.sent}`,
+			`failed       ${s.failed}`,
+			`skipped      ${s.skipped} (preferences, mutes, no subscription)`
+		].join('\n')
+	);
+} else if (command === 'run') {
+	const worker = new PushWorker({
+		databaseUrl,
+		vapid: loadVapidKeys('.env', true),
+		log: (msg, fields) =>
+			console.error(JSON.stringify({ t: new Date().toISOString(), msg, ...fields }))
+	});
+	await worker.start();
+	const report = setInterval(() => {
+		console.log(
+			JSON.stringify({ t: new Date().toISOString(), worker: 'push', ...worker.counters })
+		);
+	}, 60_000);
+	const stop = () => {
+		clearInterval(report);
+		void worker.stop().then(() => process.exit(0));
+	};
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+} else {
+	console.log('usage: npm run worker:push -- run|status|keys');
+	process.exitCode = 1;
+}

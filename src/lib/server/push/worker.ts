@@ -1,0 +1,232 @@
+// The push worker drains notification_outbox into the browsers' push services. It wakes on
+// LISTEN notification_outbox and on a periodic sweep (for rows deferred by quiet hours or
+// backoff, and for a missed notify), claims batches with FOR UPDATE SKIP LOCKED under a lease,
+// and records each outcome in the database. Any number of workers can run together.
+//
+// Delivery is at least once: a worker killed after sending but before recording re-sends that
+// row once its lease runs out. Such a duplicate collapses on the device, because both carry the
+// same notification tag, and at the push service, because both carry the same Topic.
+import type https from 'node:https';
+import postgres from 'postgres';
+import webpush, { WebPushError } from 'web-push';
+import { buildMessage, deliveryOptions, encodeMessage, type OutboxRow } from './payload.ts';
+import type { VapidKeys } from './vapid.ts';
+
+export interface PushWorkerOptions {
+	databaseUrl: string;
+	vapid: VapidKeys;
+	batchSize?: number;
+	/** Pushes in flight at once. */
+	concurrency?: number;
+	sweepMs?: number;
+	leaseSeconds?: number;
+	maxAttempts?: number;
+	/** For tests: an agent trusting a local push service's certificate. */
+	agent?: https.Agent;
+	timeoutMs?: number;
+	log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface WorkerCounters {
+	sent: number;
+	retried: number;
+	failed: number;
+	gone: number;
+	batches: number;
+}
+
+type SendOutcome =
+	| { kind: 'ok' }
+	| { kind: 'gone' }
+	| { kind: 'retry'; error: string; retryAt?: Date }
+	| { kind: 'fail'; error: string };
+
+export class PushWorker {
+	readonly counters: WorkerCounters = { sent: 0, retried: 0, failed: 0, gone: 0, batches: 0 };
+	private readonly sql: postgres.Sql;
+	private readonly opts: Required<Omit<PushWorkerOptions, 'agent' | 'log'>> &
+		Pick<PushWorkerOptions, 'agent' | 'log'>;
+	private timer: NodeJS.Timeout | null = null;
+	private draining: Promise<void> | null = null;
+	private again = false;
+	private stopped = false;
+	private listener: { unlisten: () => Promise<void> } | null = null;
+
+	constructor(options: PushWorkerOptions) {
+		this.opts = {
+			batchSize: 50,
+			concurrency: 32,
+			sweepMs: 5000,
+			leaseSeconds: 120,
+			maxAttempts: 8,
+			timeoutMs: 10_000,
+			...options
+		};
+		this.sql = postgres(options.databaseUrl, { max: 4, onnotice: () => {} });
+	}
+
+	async start(): Promise<void> {
+		this.listener = await this.sql.listen('notification_outbox', () => this.wake());
+		this.timer = setInterval(() => this.wake(), this.opts.sweepMs);
+		this.wake();
+	}
+
+	/** Finishes the batch in hand, then closes. */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		if (this.timer) clearInterval(this.timer);
+		await this.listener?.unlisten().catch(() => {});
+		await this.draining;
+		await this.sql.end({ timeout: 5 });
+	}
+
+	wake(): void {
+		if (this.stopped) return;
+		if (this.draining) {
+			this.again = true;
+			return;
+		}
+		this.draining = this.drain()
+			.catch((e: unknown) => this.opts.log?.('drain failed', { error: String(e) }))
+			.finally(() => {
+				this.draining = null;
+				if (this.again && !this.stopped) {
+					this.again = false;
+					this.wake();
+				}
+			});
+	}
+
+	/** Claims and sends batches until none is due. Resolves with the rows handled. */
+	async drain(): Promise<number> {
+		let total = 0;
+		for (;;) {
+			if (this.stopped) return total;
+			const rows = await this.sql<OutboxRow[]>`
+				select * from private.service_role_claim_notifications(
+					${this.opts.batchSize}, make_interval(secs => ${this.opts.leaseSeconds}))`;
+			if (rows.length === 0) return total;
+			this.counters.batches += 1;
+			await pool(rows, this.opts.concurrency, (row) => this.deliver(row));
+			total += rows.length;
+			if (rows.length < this.opts.batchSize) return total;
+		}
+	}
+
+	private async deliver(row: OutboxRow): Promise<void> {
+		if (row.subscriptions.length === 0) {
+			await this.finish(row.id, 'no_subscription');
+			return;
+		}
+		const body = encodeMessage(buildMessage(row));
+		const outcomes = await Promise.all(row.subscriptions.map((s) => this.send(row, s, body)));
+		for (const [i, o] of outcomes.entries()) {
+			if (o.kind === 'gone') {
+				this.counters.gone += 1;
+				await this
+					.sql`select private.service_role_remove_push_subscription(${row.subscriptions[i].endpoint})`;
+			}
+		}
+		const retry = outcomes.filter((o) => o.kind === 'retry');
+		if (retry.length > 0) {
+			// Retry the whole row: devices that got it already collapse the duplicate by tag.
+			const retryAt = retry
+				.map((o) => o.retryAt?.getTime() ?? 0)
+				.reduce((a, b) => Math.max(a, b), 0);
+			this.counters.retried += 1;
+			await this.finish(row.id, 'retry', retry[0].error, retryAt ? new Date(retryAt) : null);
+		} else if (outcomes.some((o) => o.kind === 'ok')) {
+			this.counters.sent += 1;
+			await this.finish(row.id, 'sent');
+		} else if (outcomes.every((o) => o.kind === 'gone')) {
+			await this.finish(row.id, 'no_subscription');
+		} else {
+			this.counters.failed += 1;
+			const fail = outcomes.find((o) => o.kind === 'fail');
+			await this.finish(row.id, 'failed', fail?.kind === 'fail' ? fail.error : 'failed');
+		}
+	}
+
+	private async send(
+		row: OutboxRow,
+		sub: OutboxRow['subscriptions'][number],
+		body: string
+	): Promise<SendOutcome> {
+		try {
+			await webpush.sendNotification(
+				{ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
+				body,
+				{
+					...deliveryOptions(row),
+					vapidDetails: this.opts.vapid,
+					timeout: this.opts.timeoutMs,
+					...(this.opts.agent ? { agent: this.opts.agent } : {})
+				}
+			);
+			return { kind: 'ok' };
+		} catch (e) {
+			if (e instanceof WebPushError) {
+				const status = e.statusCode;
+				if (status === 404 || status === 410) return { kind: 'gone' };
+				if (status === 429 || status >= 500) {
+					return {
+						kind: 'retry',
+						error: `push service answered ${status}`,
+						retryAt: retryAfter(e.headers)
+					};
+				}
+				return {
+					kind: 'fail',
+					error: `push service answered ${status}: ${String(e.body).slice(0, 200)}`
+				};
+			}
+			// Network errors and timeouts are worth another try.
+			return { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
+		}
+	}
+
+	private async finish(
+		id: string,
+		outcome: string,
+		error: string | null = null,
+		retryAt: Date | null = null
+	) {
+		await this.sql`select private.service_role_finish_notification(
+			${id}, ${outcome}, ${error}, ${retryAt}, ${this.opts.maxAttempts})`;
+	}
+}
+
+/** `Retry-After` as seconds or an HTTP date. */
+export function retryAfter(
+	headers: Record<string, string | string[] | undefined> | undefined
+): Date | undefined {
+	const raw = headers?.['retry-after'];
+	const v = Array.isArray(raw) ? raw[0] : raw;
+	if (!v) return undefined;
+	if (/^\d+$/.test(v.trim())) return new Date(Date.now() + Number(v) * 1000);
+	const t = Date.parse(v);
+	return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const run = async () => {
+		while (next < items.length) {
+			const item = items[next++];
+			await fn(item);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(size, items.length) }, run));
+}
+
+export async function deliveryStats(databaseUrl: string): Promise<Record<string, number | null>> {
+	const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+	try {
+		const [row] = await sql`select * from private.service_role_push_delivery_stats()`;
+		return Object.fromEntries(
+			Object.entries(row).map(([k, v]) => [k, v === null ? null : Number(v)])
+		);
+	} finally {
+		await sql.end();
+	}
+}
