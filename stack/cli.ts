@@ -1,5 +1,5 @@
 // `npm run stack -- start|stop|status|reset|up|types|test-db|lint`
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, StackError, assertPortFree } from './postgres.ts';
@@ -82,6 +82,16 @@ async function up(): Promise<void> {
 		stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'api.log'), 'a'), 'inherit']
 	});
 	children.push(api);
+	// The push worker (src/lib/server/push) runs beside the API; its first run writes the VAPID
+	// keys into .env, which the app reads, so it goes first.
+	const pushCli = path.join(repoRoot, 'src', 'lib', 'server', 'push', 'cli.ts');
+	spawnSync(process.execPath, [pushCli, 'keys'], { cwd: repoRoot, stdio: 'ignore' });
+	const push = spawn(process.execPath, [pushCli, 'run'], {
+		cwd: repoRoot,
+		env: { ...env, DATABASE_URL: cluster.url },
+		stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'push.log'), 'a'), 'inherit']
+	});
+	children.push(push);
 	const app = spawn(
 		path.join(repoRoot, 'node_modules', '.bin', 'vite'),
 		['dev', '--host', '127.0.0.1', '--port', String(APP_PORT), '--strictPort'],

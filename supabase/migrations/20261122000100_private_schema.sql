@@ -22,9 +22,10 @@ revoke all on schema private from anon, authenticated;
 -- `usage` alone lets it call only functions that are granted to it by name below and later.
 grant usage on schema private to authenticated, service_role;
 
--- Functions are executable by PUBLIC by default; in private nothing is, unless granted by name.
-alter default privileges in schema private revoke execute on functions from public;
-alter default privileges in schema private revoke all on tables from public;
+-- Functions are executable by PUBLIC by default, and a per-schema default privilege can only
+-- add grants, never take PUBLIC's away. So every migration that creates private functions ends
+-- its helpers section with `revoke execute on all functions in schema private from public, anon`
+-- and grants what clients need by name.
 
 -- =============================================================================================
 -- triggers
@@ -70,6 +71,9 @@ comment on function private.is_valid_time_zone(text) is
   'True for IANA zone names Postgres knows (Europe/London), false for abbreviations or typos; used by check constraints on every time_zone column.';
 
 grant execute on function private.is_valid_time_zone(text) to authenticated, service_role;
+
+-- Revoke by default: nothing in private is callable unless granted by name above.
+revoke execute on all functions in schema private from public, anon;
 
 -- =============================================================================================
 -- policies

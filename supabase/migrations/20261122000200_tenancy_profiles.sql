@@ -123,6 +123,9 @@ grant update (display_name, avatar_path, time_zone, read_receipts_enabled) on pu
 
 -- (the profile visibility helper needs memberships: see the memberships migration)
 
+-- Revoke by default: nothing in private is callable unless granted by name above.
+revoke execute on all functions in schema private from public, anon;
+
 -- =============================================================================================
 -- policies
 -- =============================================================================================

@@ -117,6 +117,11 @@ export class PushService {
 		};
 	}
 
+	/** The self-signed certificate, for a client in another process to trust. */
+	get certificate(): string {
+		return this.cert.toString('utf8');
+	}
+
 	hitsFor(id: string): number {
 		return this.hits.get(id) ?? 0;
 	}

@@ -35,6 +35,12 @@ export interface WorkerCounters {
 	batches: number;
 }
 
+interface RowOutcome {
+	outcome: 'sent' | 'no_subscription' | 'retry' | 'failed';
+	error?: string;
+	retryAt?: Date | null;
+}
+
 type SendOutcome =
 	| { kind: 'ok' }
 	| { kind: 'gone' }
@@ -51,6 +57,7 @@ export class PushWorker {
 	private again = false;
 	private stopped = false;
 	private listener: { unlisten: () => Promise<void> } | null = null;
+	private readonly vapidCache = new Map<string, { exp: number; headers: Record<string, string> }>();
 
 	constructor(options: PushWorkerOptions) {
 		this.opts = {
@@ -107,17 +114,19 @@ export class PushWorker {
 					${this.opts.batchSize}, make_interval(secs => ${this.opts.leaseSeconds}))`;
 			if (rows.length === 0) return total;
 			this.counters.batches += 1;
-			await pool(rows, this.opts.concurrency, (row) => this.deliver(row));
+			const outcomes = new Map<string, RowOutcome>();
+			await pool(rows, this.opts.concurrency, async (row) => {
+				outcomes.set(row.id, await this.deliver(row));
+			});
+			await this.record(outcomes);
 			total += rows.length;
 			if (rows.length < this.opts.batchSize) return total;
 		}
 	}
 
-	private async deliver(row: OutboxRow): Promise<void> {
-		if (row.subscriptions.length === 0) {
-			await this.finish(row.id, 'no_subscription');
-			return;
-		}
+	/** Sends one row to each of the person's devices; the outcome is recorded with its batch. */
+	private async deliver(row: OutboxRow): Promise<RowOutcome> {
+		if (row.subscriptions.length === 0) return { outcome: 'no_subscription' };
 		const body = encodeMessage(buildMessage(row));
 		const outcomes = await Promise.all(row.subscriptions.map((s) => this.send(row, s, body)));
 		for (const [i, o] of outcomes.entries()) {
@@ -130,21 +139,54 @@ export class PushWorker {
 		const retry = outcomes.filter((o) => o.kind === 'retry');
 		if (retry.length > 0) {
 			// Retry the whole row: devices that got it already collapse the duplicate by tag.
-			const retryAt = retry
-				.map((o) => o.retryAt?.getTime() ?? 0)
-				.reduce((a, b) => Math.max(a, b), 0);
+			const at = retry.map((o) => o.retryAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
 			this.counters.retried += 1;
-			await this.finish(row.id, 'retry', retry[0].error, retryAt ? new Date(retryAt) : null);
-		} else if (outcomes.some((o) => o.kind === 'ok')) {
-			this.counters.sent += 1;
-			await this.finish(row.id, 'sent');
-		} else if (outcomes.every((o) => o.kind === 'gone')) {
-			await this.finish(row.id, 'no_subscription');
-		} else {
-			this.counters.failed += 1;
-			const fail = outcomes.find((o) => o.kind === 'fail');
-			await this.finish(row.id, 'failed', fail?.kind === 'fail' ? fail.error : 'failed');
+			return { outcome: 'retry', error: retry[0].error, retryAt: at ? new Date(at) : null };
 		}
+		if (outcomes.some((o) => o.kind === 'ok')) {
+			this.counters.sent += 1;
+			return { outcome: 'sent' };
+		}
+		if (outcomes.every((o) => o.kind === 'gone')) return { outcome: 'no_subscription' };
+		this.counters.failed += 1;
+		const fail = outcomes.find((o) => o.kind === 'fail');
+		return { outcome: 'failed', error: fail?.kind === 'fail' ? fail.error : 'failed' };
+	}
+
+	/** One statement for all rows that share an outcome; retries one by one (their times differ). */
+	private async record(outcomes: Map<string, RowOutcome>): Promise<void> {
+		const groups = new Map<string, string[]>();
+		for (const [id, o] of outcomes) {
+			if (o.outcome === 'retry' || o.outcome === 'failed') {
+				await this.finish([id], o.outcome, o.error ?? null, o.retryAt ?? null);
+			} else {
+				groups.set(o.outcome, [...(groups.get(o.outcome) ?? []), id]);
+			}
+		}
+		for (const [outcome, ids] of groups) await this.finish(ids, outcome);
+	}
+
+	/**
+	 * The VAPID JWT is the same for every push to one push service until it expires, so it is
+	 * signed once per origin and reused for 12 hours instead of once per push.
+	 */
+	private vapidHeaders(endpoint: string): Record<string, string> {
+		const origin = new URL(endpoint).origin;
+		const now = Math.floor(Date.now() / 1000);
+		const cached = this.vapidCache.get(origin);
+		if (cached && cached.exp - now > 3600) return cached.headers;
+		const exp = now + 12 * 3600;
+		const { publicKey, privateKey, subject } = this.opts.vapid;
+		const headers = webpush.getVapidHeaders(
+			origin,
+			subject,
+			publicKey,
+			privateKey,
+			'aes128gcm',
+			exp
+		) as Record<string, string>;
+		this.vapidCache.set(origin, { exp, headers });
+		return headers;
 	}
 
 	private async send(
@@ -158,7 +200,7 @@ export class PushWorker {
 				body,
 				{
 					...deliveryOptions(row),
-					vapidDetails: this.opts.vapid,
+					headers: this.vapidHeaders(sub.endpoint),
 					timeout: this.opts.timeoutMs,
 					...(this.opts.agent ? { agent: this.opts.agent } : {})
 				}
@@ -186,13 +228,13 @@ export class PushWorker {
 	}
 
 	private async finish(
-		id: string,
+		ids: string[],
 		outcome: string,
 		error: string | null = null,
 		retryAt: Date | null = null
 	) {
-		await this.sql`select private.service_role_finish_notification(
-			${id}, ${outcome}, ${error}, ${retryAt}, ${this.opts.maxAttempts})`;
+		await this.sql`select private.service_role_finish_notifications(
+			${this.sql.array(ids)}::uuid[], ${outcome}, ${error}, ${retryAt}, ${this.opts.maxAttempts})`;
 	}
 }
 
