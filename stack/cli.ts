@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { Cluster, StackError, assertPortFree } from './postgres.ts';
+import { Cluster, StackError, assertPortFree, processAlive } from './postgres.ts';
 import { prepareDatabase } from './instance.ts';
 import { loadProjectConfig } from './config.ts';
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from './keys.ts';
@@ -18,15 +18,19 @@ const DB_PORT = Number(process.env.COACHLINE_DB_PORT ?? config.dbPort);
 const devCluster = () => new Cluster({ name: 'dev', port: DB_PORT, durable: true });
 const upLock = path.join(instanceDir('dev'), 'up.pid');
 
-function upPid(): number | null {
+/** The `up` process and the services it started, as recorded in up.pid. */
+function upState(): { pid: number; children: number[] } | null {
 	if (!existsSync(upLock)) return null;
-	const pid = Number(readFileSync(upLock, 'utf8'));
 	try {
-		process.kill(pid, 0);
-		return pid;
+		const state = JSON.parse(readFileSync(upLock, 'utf8')) as { pid: number; children: number[] };
+		return processAlive(state.pid) || state.children.some(processAlive) ? state : null;
 	} catch {
 		return null;
 	}
+}
+
+function upPid(): number | null {
+	return upState()?.pid ?? null;
 }
 
 function printUrls(cluster: Cluster): void {
@@ -64,8 +68,13 @@ async function up(): Promise<void> {
 	await assertPortFree(config.apiPort, 'the API gateway');
 	const cluster = await start();
 	mkdirSync(path.dirname(upLock), { recursive: true });
-	writeFileSync(upLock, String(process.pid));
 	const children: ReturnType<typeof spawn>[] = [];
+	const record = () =>
+		writeFileSync(
+			upLock,
+			JSON.stringify({ pid: process.pid, children: children.map((c) => c.pid).filter(Boolean) })
+		);
+	record();
 	const env = {
 		...process.env,
 		PUBLIC_SUPABASE_URL: `http://127.0.0.1:${config.apiPort}`,
@@ -98,6 +107,7 @@ async function up(): Promise<void> {
 		{ cwd: repoRoot, env, stdio: 'inherit' }
 	);
 	children.push(app);
+	record();
 	printUrls(cluster);
 	console.log(
 		'Press Ctrl-C to stop the app (PostgreSQL keeps running; `npm run stack -- stop` stops it).'
@@ -119,8 +129,16 @@ async function up(): Promise<void> {
 }
 
 function stop(): void {
-	const pid = upPid();
-	if (pid) process.kill(pid, 'SIGTERM');
+	// The services too: `up` may have died without taking them down (a killed terminal).
+	const state = upState();
+	for (const pid of [...(state?.children ?? []), ...(state ? [state.pid] : [])]) {
+		try {
+			process.kill(pid, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+	}
+	rmSync(upLock, { force: true });
 	devCluster().stop();
 	console.log('Stopped.');
 }

@@ -52,7 +52,9 @@ export function listMigrations(): string[] {
  */
 export function migrateUp(url: string): void {
 	if (listMigrations().length === 0) return;
-	const r = supabaseCli(['migration', 'up', '--yes'], url);
+	// --include-all: a migration merged from another branch may sort before one already applied
+	// here; the CLI would refuse it, and on a development database applying it is what we want.
+	const r = supabaseCli(['migration', 'up', '--include-all', '--yes'], url);
 	if (!r.ok) {
 		const text = `${r.out}\n${r.err}`;
 		const applying = [...text.matchAll(/Applying migration (\S+)\.\.\./g)].pop()?.[1];
