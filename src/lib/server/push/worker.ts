@@ -94,7 +94,10 @@ export class PushWorker {
 			return;
 		}
 		this.draining = this.drain()
-			.catch((e: unknown) => this.opts.log?.('drain failed', { error: String(e) }))
+			.then(() => undefined)
+			.catch((e: unknown) => {
+				this.opts.log?.('drain failed', { error: String(e) });
+			})
 			.finally(() => {
 				this.draining = null;
 				if (this.again && !this.stopped) {
