@@ -82,7 +82,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 		const req = raw as GatewayRequest;
 		req.servicePath = m[2] ?? '/';
 		req.query = url.searchParams;
-		req.requestId = (raw.headers['x-request-id'] as string) || randomUUID();
+		req.requestId = (raw.headers['x-request-id'] as string | undefined) ?? randomUUID();
 		const headerKey =
 			(raw.headers['apikey'] as string | undefined) ?? url.searchParams.get('apikey');
 		req.apikey = mapApiKey(headerKey);
@@ -99,6 +99,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 	const server = http.createServer((raw, res: ServerResponse) => {
 		const started = process.hrtime.bigint();
 		for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+		// Every response carries a request id, preflights and unmatched paths included.
+		// A caller's own id is kept when it is a plain token (it ends up in logs).
+		const given = raw.headers['x-request-id'];
+		const requestId =
+			typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+		raw.headers['x-request-id'] = requestId;
+		res.setHeader('x-request-id', requestId);
 		if (raw.method === 'OPTIONS') {
 			res.writeHead(204).end();
 			return;
@@ -108,7 +115,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 			sendJson(res, 404, { message: 'no Route matched with those values' });
 			return;
 		}
-		res.setHeader('x-request-id', r.req.requestId);
 		res.on('finish', () => {
 			log('info', 'request', {
 				id: r.req.requestId,

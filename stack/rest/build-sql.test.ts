@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { Builder, buildDelete, buildRead } from './build-sql.ts';
+import { parseQuery } from './parse-query.ts';
+import type { Column, Relation, SchemaCache } from './schema-cache.ts';
+import { RestError } from './errors.ts';
+
+const col = (name: string, type = 'text'): Column => ({
+	name,
+	type,
+	notNull: false,
+	default: null,
+	generated: false
+});
+const rel = (name: string, cols: Column[], pk = ['id']): Relation => ({
+	schema: 'public',
+	name,
+	kind: 'table',
+	columns: new Map(cols.map((c) => [c.name, c])),
+	pk,
+	uniques: [pk]
+});
+const authors = rel('authors', [col('id', 'integer'), col('name')]);
+const posts = rel('posts', [
+	col('id', 'integer'),
+	col('author_id', 'integer'),
+	col('title'),
+	col('tags', 'text[]')
+]);
+const cache: SchemaCache = {
+	schemas: ['public'],
+	relations: new Map([
+		['public\u0000authors', authors],
+		['public\u0000posts', posts]
+	]),
+	foreignKeys: [
+		{
+			name: 'posts_author_id_fkey',
+			schema: 'public',
+			table: 'posts',
+			columns: ['author_id'],
+			refSchema: 'public',
+			refTable: 'authors',
+			refColumns: ['id']
+		}
+	],
+	functions: new Map(),
+	types: new Set(['text', 'int4']),
+	roleSettings: new Map()
+};
+
+const read = (qs: string) => {
+	const b = new Builder(cache, 'public');
+	return buildRead(b, Builder.relationSource(posts), parseQuery(new URLSearchParams(qs)), {
+		count: false,
+		head: false,
+		limit: 10,
+		offset: 0
+	});
+};
+
+describe('buildRead', () => {
+	it('quotes identifiers and sends every value as a parameter', () => {
+		const plan = read(`select=id,title&title=eq.'; drop table posts; --&id=in.(1,2)`);
+		expect(plan.sql).toContain('t0."title" = $1');
+		expect(plan.sql).toContain('t0."id" = ANY($2::integer[])');
+		expect(plan.sql).not.toContain('drop table');
+		expect(plan.params).toEqual(["'; drop table posts; --", '{"1","2"}', '10']);
+	});
+
+	it('refuses identifiers the schema cache does not know', () => {
+		expect(() => read('select=nope')).toThrow(RestError);
+		expect(() => read('select=id&x"y=eq.1')).toThrow(RestError);
+		expect(() => read('select=id::"int4; drop"')).toThrow(RestError);
+	});
+
+	it('embeds to-one and to-many as lateral subqueries', () => {
+		const plan = read('select=id,authors(name)');
+		expect(plan.sql).toContain('LEFT JOIN LATERAL (SELECT row_to_json(s1) AS body');
+		expect(plan.sql).toContain('e1."id" = t0."author_id"');
+		const b = new Builder(cache, 'public');
+		const many = buildRead(
+			b,
+			Builder.relationSource(authors),
+			parseQuery(new URLSearchParams('select=name,posts(title)')),
+			{
+				count: true,
+				head: false,
+				limit: null,
+				offset: 0
+			}
+		);
+		expect(many.sql).toContain('json_agg(s1)');
+		expect(many.sql).toContain('(SELECT count(*) FROM "public"."authors" t0');
+	});
+
+	it('reports unknown relationships as PGRST200', () => {
+		try {
+			read('select=id,comments(*)');
+			expect.unreachable();
+		} catch (e) {
+			expect((e as RestError).body).toMatchObject({ code: 'PGRST200' });
+		}
+	});
+
+	it('builds deletes against the aliased relation', () => {
+		expect(buildDelete(posts, ['t0."id" = $1'])).toBe(
+			'DELETE FROM "public"."posts" AS t0 WHERE t0."id" = $1'
+		);
+	});
+});

@@ -1,0 +1,157 @@
+// PostgREST's error body and status mapping (supabase-platform.md §3 "Errors"), so clients that
+// branch on `code` or status behave as they do against real Supabase.
+import { HttpError } from '../http.ts';
+
+export interface PgrstBody {
+	code: string;
+	details: unknown;
+	hint: string | null;
+	message: string;
+}
+
+export class RestError extends HttpError {
+	constructor(
+		status: number,
+		code: string,
+		message: string,
+		details: unknown = null,
+		hint: string | null = null,
+		headers: Record<string, string> = {}
+	) {
+		const body: PgrstBody = { code, details, hint, message };
+		super(status, body, { 'proxy-status': `PostgREST; error=${code}`, ...headers });
+	}
+}
+
+export const badQuery = (message: string, details: string | null = null): RestError =>
+	new RestError(400, 'PGRST100', message, details);
+
+export const badJson = (details: string | null = null): RestError =>
+	new RestError(400, 'PGRST102', 'Empty or invalid json', details);
+
+export function jwtError(code: 'PGRST301' | 'PGRST302' | 'PGRST303', message: string): RestError {
+	const desc = message.replace(/["\\]/g, '');
+	return new RestError(401, code, message, null, null, {
+		'www-authenticate': `Bearer error="invalid_token", error_description="${desc}"`
+	});
+}
+
+export const tableNotFound = (schema: string, name: string): RestError =>
+	new RestError(
+		404,
+		'PGRST205',
+		`Could not find the table '${schema}.${name}' in the schema cache`,
+		null,
+		null
+	);
+
+export const columnNotFound = (table: string, column: string): RestError =>
+	new RestError(
+		400,
+		'PGRST204',
+		`Could not find the '${column}' column of '${table}' in the schema cache`
+	);
+
+/** A read naming a column that does not exist: PostgREST passes Postgres's 42703 through. */
+export const undefinedColumn = (table: string, column: string): RestError =>
+	new RestError(400, '42703', `column ${table}.${column} does not exist`);
+
+export const singularError = (n: number): RestError =>
+	new RestError(
+		406,
+		'PGRST116',
+		'Cannot coerce the result to a single JSON object',
+		`The result contains ${n} rows`
+	);
+
+/** SQLSTATE → HTTP status, as PostgREST's Error.hs maps it. */
+export function statusForSqlState(code: string, message: string, isAnon: boolean): number {
+	if (/^PT\d{3}$/.test(code)) return Number(code.slice(2));
+	const c2 = code.slice(0, 2);
+	switch (code) {
+		case '23503':
+		case '23505':
+			return 409;
+		case '25006':
+			return 405;
+		case '21000':
+			return message.includes('requires a WHERE clause') ? 400 : 500;
+		case '22023':
+			return /^role .* does not exist/.test(message) ? 401 : 400;
+		case '53400':
+			return 500;
+		case '57P01':
+			return 503;
+		case 'P0001':
+			return 400;
+		case '42883':
+		case '42P01':
+			return 404;
+		case '42P17':
+			return 500;
+		case '42501':
+			return isAnon ? 401 : 403;
+	}
+	switch (c2) {
+		case '08':
+			return 503;
+		case '09':
+			return 500;
+		case '0L':
+		case '0P':
+		case '28':
+			return 403;
+		case '25':
+		case '2D':
+		case '38':
+		case '39':
+		case '3B':
+		case '40':
+			return 500;
+		case '53':
+			return 503;
+		case '54':
+		case '55':
+		case '57':
+		case '58':
+		case 'F0':
+		case 'HV':
+		case 'XX':
+			return 500;
+		case 'P0':
+			return 500;
+	}
+	return 400;
+}
+
+interface PgErrorLike {
+	code?: unknown;
+	message?: unknown;
+	detail?: unknown;
+	hint?: unknown;
+	severity?: unknown;
+}
+
+/** Turns a driver error into PostgREST's response; anything unexpected becomes an opaque 500. */
+export function fromPgError(e: unknown, isAnon: boolean): HttpError {
+	if (e instanceof HttpError) return e;
+	const pg = e as PgErrorLike;
+	if (
+		e instanceof Error &&
+		typeof pg.code === 'string' &&
+		/^[0-9A-Z]{5}$/.test(pg.code) &&
+		pg.severity
+	) {
+		const code = pg.code;
+		const message = String(pg.message ?? '');
+		const status = statusForSqlState(code, message, isAnon);
+		const details = typeof pg.detail === 'string' ? pg.detail : null;
+		const hint = typeof pg.hint === 'string' ? pg.hint : null;
+		const headers: Record<string, string> = {};
+		if (status === 401) headers['www-authenticate'] = 'Bearer';
+		return new RestError(status, code, message, details, hint, headers);
+	}
+	if (e instanceof Error && typeof pg.code === 'string')
+		return new RestError(503, 'PGRST000', 'Database client error. Retrying the connection.');
+	throw e;
+}

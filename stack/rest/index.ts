@@ -1,0 +1,575 @@
+// The REST service (/rest/v1): PostgREST's HTTP interface over the exposed schemas. Each request is
+// one transaction on a pooled `authenticator` connection, pipelined as BEGIN; set_config(role,
+// claims, request.*); <one statement>; COMMIT so a read costs a single round trip.
+import type { ServerResponse } from 'node:http';
+import postgres from 'postgres';
+import { readBody, type GatewayRequest, type Service, type ServiceFactory } from '../http.ts';
+import {
+	RestError,
+	badJson,
+	badQuery,
+	fromPgError,
+	singularError,
+	tableNotFound
+} from './errors.ts';
+import { createAuthenticator, type Identity } from './jwt.ts';
+import { parseQuery, type ParsedQuery } from './parse-query.ts';
+import { parsePrefer, type Preferences } from './prefer.ts';
+import { contentRange, parseRangeHeader, rangeStatus } from './range.ts';
+import { loadSchemaCache, type Relation, type SchemaCache } from './schema-cache.ts';
+import {
+	Builder,
+	buildDelete,
+	buildInsert,
+	buildRead,
+	buildUpdate,
+	qi,
+	rootConditions,
+	wrapMutation,
+	type ReadPlan
+} from './build-sql.ts';
+import { callShape, functionSource, resolveFunction } from './rpc.ts';
+
+const BODY_LIMIT = 10 * 1024 * 1024;
+const OBJECT_MEDIA = 'application/vnd.pgrst.object+json';
+
+interface Row {
+	total: string | null;
+	page: string | number;
+	body: string | null;
+}
+
+type Media = 'json' | 'object' | 'csv';
+
+/** The driver must hand our text parameters to Postgres untouched, whatever type it infers. */
+function passStringsThrough(sql: postgres.Sql): void {
+	const s = sql.options.serializers as Record<string, (x: unknown) => unknown>;
+	for (const k of Object.keys(s)) {
+		const orig = s[k];
+		s[k] = (x: unknown) => (typeof x === 'string' ? x : orig(x));
+	}
+}
+
+function chooseMedia(accept: string | undefined): Media {
+	if (!accept) return 'json';
+	const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
+	for (const t of types) {
+		if (t === OBJECT_MEDIA) return 'object';
+		if (t === 'application/json' || t === '*/*' || t === 'application/*' || t === '') return 'json';
+		if (t === 'text/csv') return 'csv';
+	}
+	throw new RestError(
+		406,
+		'PGRST107',
+		`None of these media types are available: ${types.join(', ')}`
+	);
+}
+
+function toCsv(json: string): string {
+	const rows = JSON.parse(json) as Array<Record<string, unknown>>;
+	if (rows.length === 0) return '';
+	const keys = Object.keys(rows[0]);
+	const cell = (v: unknown) => {
+		if (v === null || v === undefined) return '';
+		const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+		return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+	};
+	return [keys.join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n');
+}
+
+function parseCookies(header: string | undefined): string {
+	const out: Record<string, string> = {};
+	if (header) {
+		for (const part of header.split(';')) {
+			const eq = part.indexOf('=');
+			if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+		}
+	}
+	return JSON.stringify(out);
+}
+
+function parseJsonBody(buf: Buffer): unknown {
+	const text = buf.toString('utf8');
+	if (text.trim() === '') throw badJson();
+	try {
+		return JSON.parse(text);
+	} catch (e) {
+		throw badJson(e instanceof Error ? e.message : null);
+	}
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const createRestService: ServiceFactory = async (ctx) => {
+	const sql = postgres(ctx.dbUrl('authenticator'), {
+		max: 16,
+		fetch_types: false,
+		onnotice: () => {},
+		connection: { application_name: 'coachline-rest' }
+	});
+	passStringsThrough(sql);
+	const exposed = ctx.config.schemas;
+	let cache: SchemaCache = await loadSchemaCache(sql, exposed);
+	let reloadTimer: NodeJS.Timeout | null = null;
+	const scheduleReload = () => {
+		if (reloadTimer) clearTimeout(reloadTimer);
+		reloadTimer = setTimeout(() => {
+			reloadTimer = null;
+			loadSchemaCache(sql, exposed).then(
+				(c) => {
+					cache = c;
+				},
+				(e: unknown) => ctx.log('error', 'schema cache reload failed', { error: String(e) })
+			);
+		}, 100);
+	};
+	const listener = await sql.listen('pgrst', (payload) => {
+		if (payload === 'reload schema' || payload === 'reload config' || payload === '')
+			scheduleReload();
+	});
+	const authenticate = createAuthenticator(ctx.jwtSecret);
+	const setupSql = new Map<string, string>();
+	const setupFor = (role: string): string => {
+		let s = setupSql.get(role);
+		if (!s) {
+			const extra = (cache.roleSettings.get(role) ?? []).map(
+				(_, i) => `, set_config($${8 + i * 2}, $${9 + i * 2}, true)`
+			);
+			s = `select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true), set_config('request.cookies', $7, true)${extra.join('')}`;
+			setupSql.set(role, s);
+		}
+		return s;
+	};
+	const searchPath = (schema: string) => [schema, ...ctx.config.extraSearchPath].map(qi).join(', ');
+
+	interface TxOptions {
+		readOnly: boolean;
+		setup: Array<string | null>;
+		role: string;
+		plan: ReadPlan;
+		rollback: boolean;
+		/** Decides after seeing the result whether to commit (writes with a singular Accept). */
+		decide?: (rows: postgres.RowList<Row[]>) => boolean;
+	}
+
+	async function run(o: TxOptions): Promise<postgres.RowList<Row[]>> {
+		const conn = await sql.reserve();
+		try {
+			const begin = conn.unsafe(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+			const setup = conn.unsafe(setupFor(o.role), o.setup as string[], { prepare: true });
+			const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
+			const end = o.decide ? null : conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT');
+			const [b, s, m] = await Promise.allSettled([begin, setup, main]);
+			const failed = [b, s, m].find((r) => r.status === 'rejected');
+			if (failed) {
+				if (end) await end.catch(() => {});
+				else await conn.unsafe('ROLLBACK').catch(() => {});
+				throw (failed as PromiseRejectedResult).reason;
+			}
+			const rows = (m as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
+			if (end) await end;
+			else {
+				const commit = !o.rollback && o.decide!(rows);
+				await conn.unsafe(commit ? 'COMMIT' : 'ROLLBACK');
+			}
+			return rows;
+		} finally {
+			conn.release();
+		}
+	}
+
+	async function handle(req: GatewayRequest, res: ServerResponse): Promise<void> {
+		const method = req.method ?? 'GET';
+		let id: Identity = { role: 'anon', claims: '' };
+		try {
+			if (!['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(method))
+				throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+			id = await authenticate(req.bearer);
+			await route(req, res, method, id);
+		} catch (e) {
+			const err = fromPgError(e, id.role === 'anon');
+			throw err;
+		}
+	}
+
+	async function route(
+		req: GatewayRequest,
+		res: ServerResponse,
+		method: string,
+		id: Identity
+	): Promise<void> {
+		const path = req.servicePath;
+		if (path === '/' || path === '') {
+			const paths: Record<string, unknown> = {};
+			for (const r of cache.relations.values())
+				if (r.schema === exposed[0] && r.kind !== 'composite') paths[`/${r.name}`] = {};
+			send(
+				res,
+				200,
+				JSON.stringify({ swagger: '2.0', info: { title: 'Coachline REST', version: '14' }, paths }),
+				{}
+			);
+			return;
+		}
+		const isRead = method === 'GET' || method === 'HEAD';
+		const profileHeader = req.headers[isRead ? 'accept-profile' : 'content-profile'];
+		const schema =
+			typeof profileHeader === 'string' && profileHeader !== '' ? profileHeader : exposed[0];
+		if (!exposed.includes(schema))
+			throw new RestError(
+				406,
+				'PGRST106',
+				`The schema must be one of the following: ${exposed.join(', ')}`,
+				null,
+				null
+			);
+		const m = /^\/(rpc\/)?([^/]+)\/?$/.exec(path);
+		if (!m) throw tableNotFound(schema, path.slice(1));
+		const rpc = !!m[1];
+		let name: string;
+		try {
+			name = decodeURIComponent(m[2]);
+		} catch {
+			throw badQuery('Invalid path');
+		}
+		const prefer = parsePrefer(req.headers.prefer);
+		const media = chooseMedia(req.headers.accept);
+		const setup: Array<string | null> = [
+			searchPath(schema),
+			id.role,
+			id.claims,
+			method,
+			path,
+			JSON.stringify(req.headers),
+			parseCookies(req.headers.cookie)
+		];
+		for (const [k, v] of cache.roleSettings.get(id.role) ?? []) setup.push(k, v);
+		const headers: Record<string, string> = { 'content-profile': schema };
+		if (prefer.applied.length) headers['preference-applied'] = prefer.applied.join(', ');
+		const ctxr: RequestCtx = { req, res, method, id, schema, prefer, media, setup, headers };
+		if (rpc) return rpcCall(ctxr, name);
+		const rel = cache.relations.get(`${schema}\u0000${name}`);
+		if (!rel || rel.kind === 'composite') throw tableNotFound(schema, name);
+		if (isRead) return read(ctxr, rel);
+		return write(ctxr, rel);
+	}
+
+	interface RequestCtx {
+		req: GatewayRequest;
+		res: ServerResponse;
+		method: string;
+		id: Identity;
+		schema: string;
+		prefer: Preferences;
+		media: Media;
+		setup: Array<string | null>;
+		headers: Record<string, string>;
+	}
+
+	function send(
+		res: ServerResponse,
+		status: number,
+		body: string | null,
+		headers: Record<string, string>,
+		contentType = 'application/json; charset=utf-8'
+	) {
+		if (body === null) {
+			res.writeHead(status, headers);
+			res.end();
+			return;
+		}
+		// An explicit length spares Node the chunked encoding.
+		headers['content-type'] = contentType;
+		headers['content-length'] = String(Buffer.byteLength(body));
+		res.writeHead(status, headers);
+		res.end(body);
+	}
+
+	function pageOf(c: RequestCtx, q: ParsedQuery): { limit: number | null; offset: number } {
+		const root = q.nodes.get('')!;
+		const range =
+			c.method === 'GET' || c.method === 'HEAD' ? parseRangeHeader(c.req.headers.range) : null;
+		let offset = root.offset ?? range?.offset ?? 0;
+		let limit = root.limit ?? range?.limit ?? null;
+		if (range && root.offset === null && root.limit === null) {
+			offset = range.offset;
+			limit = range.limit;
+		}
+		const max = ctx.config.maxRows;
+		if (max > 0 && (limit === null || limit > max)) limit = max;
+		return { limit, offset };
+	}
+
+	/** Turns the one-row result of a read-shaped statement into the response. */
+	function respondRows(
+		c: RequestCtx,
+		row: Row,
+		offset: number,
+		opts: { countHeader: boolean; status?: number }
+	) {
+		const total = row.total === null ? null : Number(row.total);
+		const page = Number(row.page);
+		const head = c.method === 'HEAD';
+		if (c.media === 'object' && page !== 1) throw singularError(page);
+		let status = opts.status ?? rangeStatus(offset, page, total);
+		if (status === 416) {
+			throw new RestError(
+				416,
+				'PGRST103',
+				'Requested range not satisfiable',
+				`An offset of ${offset} was requested, but there are only ${total} rows.`,
+				null,
+				{
+					'content-range': `*/${total}`
+				}
+			);
+		}
+		const headers = { ...c.headers, 'content-range': contentRange(offset, page, total) };
+		if (head) return send(c.res, status, null, headers);
+		let body = row.body ?? '[]';
+		let type = 'application/json; charset=utf-8';
+		if (c.media === 'object') {
+			body = body.slice(1, -1);
+			type = `${OBJECT_MEDIA}; charset=utf-8`;
+		} else if (c.media === 'csv') {
+			body = toCsv(body);
+			type = 'text/csv; charset=utf-8';
+		}
+		if (status === 200 && opts.status === undefined && c.media === 'object') status = 200;
+		send(c.res, status, body, headers, type);
+	}
+
+	async function read(c: RequestCtx, rel: Relation): Promise<void> {
+		const q = parseQuery(c.req.query);
+		const b = new Builder(cache, c.schema);
+		const { limit, offset } = pageOf(c, q);
+		const plan = buildRead(b, Builder.relationSource(rel), q, {
+			count: c.prefer.count !== undefined,
+			head: c.method === 'HEAD',
+			limit,
+			offset
+		});
+		const rows = await run({
+			readOnly: true,
+			setup: c.setup,
+			role: c.id.role,
+			plan,
+			rollback: false
+		});
+		respondRows(c, rows[0], offset, { countHeader: true });
+	}
+
+	async function write(c: RequestCtx, rel: Relation): Promise<void> {
+		const q = parseQuery(c.req.query);
+		const b = new Builder(cache, c.schema);
+		const src = Builder.relationSource(rel);
+		const representation = c.prefer.return === 'representation';
+		let mutation: string;
+		if (c.method === 'POST' || c.method === 'PUT') {
+			const body = parseJsonBody(await readBody(c.req, BODY_LIMIT));
+			const rows = Array.isArray(body) ? body : [body];
+			if (!rows.every(isObject)) throw badJson('All object keys must match');
+			let conflict: { columns: string[]; action: 'merge' | 'ignore' } | null = null;
+			const keys = q.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+			if (c.method === 'PUT') {
+				if (rows.length !== 1) throw badJson('PUT requires a single object');
+				const root = q.nodes.get('')!;
+				const eqs = new Map<string, string>();
+				for (const cond of root.conditions)
+					if (
+						cond.kind === 'filter' &&
+						cond.op === 'eq' &&
+						!cond.negate &&
+						cond.field.json.length === 0
+					)
+						eqs.set(cond.field.name, String(cond.value));
+				if (
+					rel.pk.length === 0 ||
+					root.conditions.length !== rel.pk.length ||
+					!rel.pk.every((k) => eqs.has(k))
+				)
+					throw new RestError(
+						405,
+						'PGRST105',
+						"Filters must include all and only primary key columns with 'eq' operators"
+					);
+				if (!rel.pk.every((k) => rows[0][k] !== undefined && String(rows[0][k]) === eqs.get(k)))
+					throw new RestError(
+						400,
+						'PGRST115',
+						'Payload values do not match URL in primary key column(s)'
+					);
+				conflict = { columns: rel.pk, action: 'merge' };
+			} else if (c.prefer.resolution) {
+				const cols = q.onConflict ?? rel.pk;
+				if (cols.length === 0)
+					throw badQuery('on_conflict requires columns: the table has no primary key');
+				conflict = {
+					columns: cols,
+					action: c.prefer.resolution === 'ignore-duplicates' ? 'ignore' : 'merge'
+				};
+			}
+			if (rows.length === 0) {
+				// Nothing to insert: PostgREST answers as if zero rows were written.
+				c.headers['content-range'] = '*/0';
+				return send(c.res, 201, representation ? '[]' : null, c.headers);
+			}
+			mutation = buildInsert(b, rel, {
+				columns: keys,
+				missingDefault: c.prefer.missing === 'default',
+				conflict,
+				bodyJson: JSON.stringify(rows)
+			});
+		} else {
+			const where = rootConditions(b, src, q);
+			const verb = c.method === 'PATCH' ? 'UPDATE' : 'DELETE';
+			if (where.length === 0) throw new RestError(400, '21000', `${verb} requires a WHERE clause`);
+			if (c.method === 'PATCH') {
+				const body = parseJsonBody(await readBody(c.req, BODY_LIMIT));
+				if (!isObject(body)) throw badJson('PATCH requires a JSON object');
+				const keys = q.columns ?? Object.keys(body);
+				if (keys.length === 0) {
+					c.headers['content-range'] = '*/*';
+					return send(c.res, representation ? 200 : 204, representation ? '[]' : null, c.headers);
+				}
+				mutation = buildUpdate(b, rel, keys, JSON.stringify(body), where);
+			} else {
+				mutation = buildDelete(rel, where);
+			}
+		}
+		const singular = c.media === 'object';
+		const rollback = c.prefer.tx === 'rollback';
+		const wantRows = representation || singular;
+		const plan: ReadPlan = wantRows
+			? wrapMutation(b, rel, mutation, q, !representation)
+			: { sql: mutation, params: b.params.values };
+		const rows = await run({
+			readOnly: false,
+			setup: c.setup,
+			role: c.id.role,
+			plan,
+			rollback,
+			decide: singular ? (r) => Number(r[0]?.page) === 1 : undefined
+		});
+		const n = wantRows ? Number(rows[0].page) : (rows.count ?? 0);
+		if (singular && n !== 1) throw singularError(n);
+		const total = c.prefer.count === 'exact' || c.prefer.count ? String(n) : '*';
+		if (c.method === 'PATCH')
+			c.headers['content-range'] = n > 0 ? `0-${n - 1}/${total}` : `*/${total}`;
+		else c.headers['content-range'] = `*/${total}`;
+		const status = c.method === 'POST' ? 201 : representation ? 200 : 204;
+		if (!representation) return send(c.res, status, null, c.headers);
+		let body = rows[0].body ?? '[]';
+		let type = 'application/json; charset=utf-8';
+		if (singular) {
+			body = body.slice(1, -1);
+			type = `${OBJECT_MEDIA}; charset=utf-8`;
+		} else if (c.media === 'csv') {
+			body = toCsv(body);
+			type = 'text/csv; charset=utf-8';
+		}
+		send(c.res, status, body, c.headers, type);
+	}
+
+	async function rpcCall(c: RequestCtx, name: string): Promise<void> {
+		const isGet = c.method === 'GET' || c.method === 'HEAD';
+		const overloads = cache.functions.get(`${c.schema}\u0000${name}`) ?? [];
+		const argNames = new Set(overloads.flatMap((f) => f.args.map((a) => a.name)));
+		const q = parseQuery(c.req.query, isGet ? argNames : new Set());
+		let args: Record<string, unknown> = {};
+		let bodyText = '{}';
+		let bodyIsObject = true;
+		if (isGet) {
+			for (const [k, v] of q.rest) args[k] = v;
+		} else if (c.method === 'POST') {
+			const buf = await readBody(c.req, BODY_LIMIT);
+			const parsed = buf.toString('utf8').trim() === '' ? {} : parseJsonBody(buf);
+			bodyText = JSON.stringify(parsed);
+			bodyIsObject = isObject(parsed);
+			if (isObject(parsed)) args = parsed;
+			else if (!Array.isArray(parsed)) throw badJson();
+		} else {
+			throw new RestError(405, 'PGRST101', 'Cannot use the ' + c.method + ' method on RPC');
+		}
+		const { fn, wholeBody } = resolveFunction(
+			cache,
+			c.schema,
+			name,
+			wholeBodyKeys(args, bodyIsObject),
+			bodyIsObject
+		);
+		const b = new Builder(cache, c.schema);
+		const shape = callShape(b, fn, args, wholeBody, bodyText);
+		const readOnly = isGet || fn.volatility !== 'v';
+		const rollback = c.prefer.tx === 'rollback';
+		let plan: ReadPlan;
+		let kind: 'void' | 'scalar' | 'rows' | 'row' | 'scalars';
+		const argsFrom = shape.argsFrom ? ` FROM ${shape.argsFrom}` : '';
+		const { limit, offset } = pageOf(c, q);
+		if (fn.returnsVoid) {
+			kind = 'void';
+			plan = {
+				sql: `SELECT NULL::int8 AS total, 0 AS page, (SELECT ${shape.call}::text${argsFrom}) AS body`,
+				params: b.params.values
+			};
+		} else if (!fn.returnsComposite && !fn.returnsSet) {
+			kind = 'scalar';
+			plan = {
+				sql: `SELECT NULL::int8 AS total, 1 AS page, (SELECT to_json(${shape.call})${argsFrom})::text AS body`,
+				params: b.params.values
+			};
+		} else if (!fn.returnsComposite) {
+			kind = 'scalars';
+			let inner = `SELECT t0 AS v FROM ${shape.from} t0`;
+			if (limit !== null) inner += ` LIMIT ${b.params.add(String(limit))}::int8`;
+			if (offset) inner += ` OFFSET ${b.params.add(String(offset))}::int8`;
+			plan = {
+				sql: `SELECT NULL::int8 AS total, count(*) AS page, coalesce(json_agg(_r.v), '[]')::text AS body FROM (${inner}) _r`,
+				params: b.params.values
+			};
+		} else {
+			kind = fn.returnsSet ? 'rows' : 'row';
+			plan = buildRead(b, functionSource(cache, fn, shape), q, {
+				count: c.prefer.count !== undefined,
+				head: c.method === 'HEAD',
+				limit: fn.returnsSet ? limit : null,
+				offset: fn.returnsSet ? offset : 0
+			});
+		}
+		const rows = await run({ readOnly, setup: c.setup, role: c.id.role, plan, rollback });
+		const row = rows[0];
+		if (kind === 'void') return send(c.res, 204, null, c.headers);
+		if (kind === 'scalar') {
+			if (c.media === 'object') throw singularError(Number(row.page));
+			return send(c.res, 200, c.method === 'HEAD' ? null : (row.body ?? 'null'), c.headers);
+		}
+		if (kind === 'row') {
+			const page = Number(row.page);
+			const body = page === 0 ? 'null' : (row.body ?? '[]').slice(1, -1);
+			if (c.media === 'object' && page !== 1) throw singularError(page);
+			return send(
+				c.res,
+				200,
+				c.method === 'HEAD' ? null : body,
+				c.headers,
+				c.media === 'object' ? `${OBJECT_MEDIA}; charset=utf-8` : undefined
+			);
+		}
+		respondRows(c, row, offset, { countHeader: true });
+	}
+
+	return {
+		name: 'rest',
+		handle,
+		async close() {
+			if (reloadTimer) clearTimeout(reloadTimer);
+			await listener.unlisten().catch(() => {});
+			await sql.end({ timeout: 2 });
+		}
+	} satisfies Service;
+};
+
+function wholeBodyKeys(args: Record<string, unknown>, bodyIsObject: boolean): string[] {
+	return bodyIsObject ? Object.keys(args) : [];
+}

@@ -1,0 +1,300 @@
+// What the REST service knows about the exposed schemas, read from pg_catalog: relations, columns,
+// keys, foreign-key relationships, functions and the API roles' settings. Identifiers reach SQL only
+// after they are found here. Reloaded on `NOTIFY pgrst, 'reload schema'` (debounced).
+import type postgres from 'postgres';
+
+export interface Column {
+	name: string;
+	/** format_type() text, safe to splice after `::` */
+	type: string;
+	notNull: boolean;
+	/** pg_get_expr() of the default, or null */
+	default: string | null;
+	generated: boolean;
+}
+
+export interface Relation {
+	schema: string;
+	name: string;
+	kind: 'table' | 'view' | 'other' | 'composite';
+	columns: Map<string, Column>;
+	pk: string[];
+	/** Column sets that are unique (PK and unique constraints). */
+	uniques: string[][];
+}
+
+export interface ForeignKey {
+	name: string;
+	schema: string;
+	table: string;
+	columns: string[];
+	refSchema: string;
+	refTable: string;
+	refColumns: string[];
+}
+
+export interface FuncArg {
+	name: string;
+	type: string;
+	hasDefault: boolean;
+	variadic: boolean;
+}
+
+export interface Func {
+	schema: string;
+	name: string;
+	args: FuncArg[];
+	/** format_type of the return type */
+	returnType: string;
+	returnsSet: boolean;
+	/** Returns rows with named columns (a table row type, OUT/TABLE columns or a composite). */
+	returnsComposite: boolean;
+	returnsVoid: boolean;
+	/** OUT / TABLE columns of a function returning `record`. */
+	outColumns: Column[];
+	/** The relation whose row type it returns, if any (enables embedding on results). */
+	returnRelation: { schema: string; name: string } | null;
+	volatility: 'i' | 's' | 'v';
+}
+
+export interface SchemaCache {
+	schemas: string[];
+	relations: Map<string, Relation>;
+	foreignKeys: ForeignKey[];
+	functions: Map<string, Func[]>;
+	types: Set<string>;
+	/** ALTER ROLE … SET settings of the API roles, applied per request as PostgREST does. */
+	roleSettings: Map<string, Array<[string, string]>>;
+}
+
+/** `{"a","b\"c"}`: a text array literal, so arrays travel as one text parameter. */
+export function pgArrayLiteral(values: Array<string | null>): string {
+	return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+}
+
+export const relKey = (schema: string, name: string): string => `${schema}\u0000${name}`;
+
+export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Promise<SchemaCache> {
+	const arr = pgArrayLiteral(schemas);
+	const [rels, cols, cons, funcs, types, settings] = await Promise.all([
+		sql.unsafe<Array<{ schema: string; name: string; kind: string }>>(
+			`select n.nspname as schema, c.relname as name, c.relkind::text as kind
+			   from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			  where c.relkind in ('r','v','m','f','p','c') and n.nspname = any($1::text[])`,
+			[arr]
+		),
+		sql.unsafe<
+			Array<{
+				schema: string;
+				rel: string;
+				name: string;
+				type: string;
+				notnull: boolean;
+				def: string | null;
+				generated: string;
+			}>
+		>(
+			`select n.nspname as schema, c.relname as rel, a.attname as name,
+			        format_type(a.atttypid, null) as type, a.attnotnull as notnull,
+			        pg_get_expr(d.adbin, d.adrelid) as def, a.attgenerated::text as generated
+			   from pg_attribute a
+			   join pg_class c on c.oid = a.attrelid
+			   join pg_namespace n on n.oid = c.relnamespace
+			   left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+			  where c.relkind in ('r','v','m','f','p','c') and n.nspname = any($1::text[])
+			    and a.attnum > 0 and not a.attisdropped
+			  order by c.oid, a.attnum`,
+			[arr]
+		),
+		sql.unsafe<
+			Array<{
+				name: string;
+				type: string;
+				schema: string;
+				rel: string;
+				cols: string[];
+				fschema: string | null;
+				frel: string | null;
+				fcols: string[] | null;
+			}>
+		>(
+			`select con.conname as name, con.contype::text as type, n.nspname as schema, c.relname as rel,
+			        to_json(array(select a.attname::text from unnest(con.conkey) with ordinality k(num, ord)
+			               join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num order by k.ord)) as cols,
+			        fn.nspname as fschema, fc.relname as frel,
+			        case when con.contype = 'f' then
+			          to_json(array(select a.attname::text from unnest(con.confkey) with ordinality k(num, ord)
+			                 join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num order by k.ord))
+			        end as fcols
+			   from pg_constraint con
+			   join pg_class c on c.oid = con.conrelid
+			   join pg_namespace n on n.oid = c.relnamespace
+			   left join pg_class fc on fc.oid = con.confrelid
+			   left join pg_namespace fn on fn.oid = fc.relnamespace
+			  where con.contype in ('p','u','f') and n.nspname = any($1::text[])`,
+			[arr]
+		),
+		sql.unsafe<
+			Array<{
+				schema: string;
+				name: string;
+				volatility: string;
+				retset: boolean;
+				rettype: string;
+				typtype: string;
+				typrelid_schema: string | null;
+				typrelid_name: string | null;
+				is_record: boolean;
+				argnames: string[] | null;
+				argtypes: string[];
+				argmodes: string[] | null;
+				nargs: number;
+				ndefaults: number;
+			}>
+		>(
+			`select n.nspname as schema, p.proname as name, p.provolatile::text as volatility,
+			        p.proretset as retset, format_type(p.prorettype, null) as rettype, t.typtype::text as typtype,
+			        rn.nspname as typrelid_schema, rc.relname as typrelid_name,
+			        (p.prorettype = 'record'::regtype) as is_record,
+			        to_json(p.proargnames) as argnames,
+			        to_json(array(select format_type(x, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
+			               with ordinality u(x, o) order by o)) as argtypes,
+			        to_json(p.proargmodes::text[]) as argmodes, p.pronargs::int as nargs, p.pronargdefaults::int as ndefaults
+			   from pg_proc p
+			   join pg_namespace n on n.oid = p.pronamespace
+			   join pg_type t on t.oid = p.prorettype
+			   left join pg_class rc on rc.oid = t.typrelid
+			   left join pg_namespace rn on rn.oid = rc.relnamespace
+			  where n.nspname = any($1::text[]) and p.prokind = 'f'`,
+			[arr]
+		),
+		sql.unsafe<Array<{ typname: string }>>(
+			`select distinct t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+			  where t.typtype in ('b','d','e','r','m','c') and t.typname !~ '^_'
+			    and (n.nspname = any($1::text[]) or n.nspname in ('pg_catalog','extensions'))`,
+			[arr]
+		),
+		sql.unsafe<Array<{ role: string; setting: string }>>(
+			`select r.rolname as role, unnest(s.setconfig) as setting
+			   from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+			  where r.rolname in ('anon','authenticated','service_role')
+			    and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))`
+		)
+	]);
+
+	const relations = new Map<string, Relation>();
+	for (const r of rels) {
+		const kind =
+			r.kind === 'r' || r.kind === 'p'
+				? 'table'
+				: r.kind === 'v' || r.kind === 'm'
+					? 'view'
+					: r.kind === 'c'
+						? 'composite'
+						: 'other';
+		relations.set(relKey(r.schema, r.name), {
+			schema: r.schema,
+			name: r.name,
+			kind,
+			columns: new Map(),
+			pk: [],
+			uniques: []
+		});
+	}
+	for (const c of cols) {
+		relations.get(relKey(c.schema, c.rel))?.columns.set(c.name, {
+			name: c.name,
+			type: c.type,
+			notNull: c.notnull,
+			default: c.def,
+			generated: c.generated !== ''
+		});
+	}
+	const foreignKeys: ForeignKey[] = [];
+	for (const c of cons) {
+		const rel = relations.get(relKey(c.schema, c.rel));
+		if (!rel) continue;
+		if (c.type === 'p') {
+			rel.pk = c.cols;
+			rel.uniques.push(c.cols);
+		} else if (c.type === 'u') rel.uniques.push(c.cols);
+		else if (c.type === 'f' && c.fschema && c.frel && c.fcols) {
+			foreignKeys.push({
+				name: c.name,
+				schema: c.schema,
+				table: c.rel,
+				columns: c.cols,
+				refSchema: c.fschema,
+				refTable: c.frel,
+				refColumns: c.fcols
+			});
+		}
+	}
+
+	const functions = new Map<string, Func[]>();
+	for (const f of funcs) {
+		const modes = f.argmodes ?? f.argtypes.map(() => 'i');
+		const args: FuncArg[] = [];
+		let inputIndex = 0;
+		let hasOut = false;
+		const outColumns: Column[] = [];
+		modes.forEach((mode, i) => {
+			if (mode === 'o' || mode === 't' || mode === 'b') {
+				outColumns.push({
+					name: f.argnames?.[i] ?? `column${i + 1}`,
+					type: f.argtypes[i],
+					notNull: false,
+					default: null,
+					generated: false
+				});
+			}
+			if (mode === 'o' || mode === 't') {
+				hasOut = true;
+				return;
+			}
+			inputIndex++;
+			args.push({
+				name: f.argnames?.[i] ?? '',
+				type: f.argtypes[i],
+				hasDefault: inputIndex > f.nargs - f.ndefaults,
+				variadic: mode === 'v'
+			});
+		});
+		const key = relKey(f.schema, f.name);
+		const list = functions.get(key) ?? [];
+		list.push({
+			schema: f.schema,
+			name: f.name,
+			args,
+			returnType: f.rettype,
+			returnsSet: f.retset,
+			returnsComposite: f.typtype === 'c' || (f.is_record && hasOut),
+			returnsVoid: f.rettype === 'void',
+			outColumns,
+			returnRelation:
+				f.typrelid_schema && f.typrelid_name
+					? { schema: f.typrelid_schema, name: f.typrelid_name }
+					: null,
+			volatility: f.volatility as Func['volatility']
+		});
+		functions.set(key, list);
+	}
+
+	const roleSettings = new Map<string, Array<[string, string]>>();
+	for (const s of settings) {
+		const eq = s.setting.indexOf('=');
+		if (eq <= 0) continue;
+		const list = roleSettings.get(s.role) ?? [];
+		list.push([s.setting.slice(0, eq), s.setting.slice(eq + 1)]);
+		roleSettings.set(s.role, list);
+	}
+
+	return {
+		schemas,
+		relations,
+		foreignKeys,
+		functions,
+		types: new Set(types.map((t) => t.typname)),
+		roleSettings
+	};
+}

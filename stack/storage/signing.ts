@@ -1,0 +1,67 @@
+// Signed URL tokens, HS256 with the project's JWT secret as supabase/storage signs them:
+// downloads carry {url, scope?}, uploads {owner, url, upsert, scope:'upload'}.
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { invalidJwt, storageError } from './errors.ts';
+
+export const UPLOAD_URL_SECONDS = 2 * 60 * 60;
+
+export async function signDownload(
+	secret: Uint8Array,
+	url: string,
+	expiresIn: number
+): Promise<string> {
+	return new SignJWT({ url })
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.setIssuedAt()
+		.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn)
+		.sign(secret);
+}
+
+export async function signUpload(
+	secret: Uint8Array,
+	url: string,
+	owner: string | null,
+	upsert: boolean
+): Promise<string> {
+	return new SignJWT({ owner: owner ?? undefined, url, upsert, scope: 'upload' })
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.setIssuedAt()
+		.setExpirationTime(Math.floor(Date.now() / 1000) + UPLOAD_URL_SECONDS)
+		.sign(secret);
+}
+
+export interface SignedClaims {
+	url: string;
+	owner: string | null;
+	upsert: boolean;
+	scope: string | null;
+}
+
+/** Verifies a signed-URL token and that it was issued for exactly `url`. */
+export async function verifySigned(
+	secret: Uint8Array,
+	token: string | null,
+	url: string
+): Promise<SignedClaims> {
+	if (!token) throw storageError('400', 'InvalidSignature', 'Invalid Input', 'Missing token');
+	let payload: Record<string, unknown>;
+	try {
+		({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] }));
+	} catch (e) {
+		if (e instanceof joseErrors.JWTExpired) throw invalidJwt('jwt expired');
+		throw invalidJwt('invalid signature');
+	}
+	if (payload.url !== url)
+		throw storageError(
+			'400',
+			'InvalidSignature',
+			'Invalid Input',
+			'The url do not match the signature'
+		);
+	return {
+		url,
+		owner: typeof payload.owner === 'string' ? payload.owner : null,
+		upsert: payload.upsert === true,
+		scope: typeof payload.scope === 'string' ? payload.scope : null
+	};
+}
