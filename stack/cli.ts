@@ -101,6 +101,16 @@ async function up(): Promise<void> {
 		stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'push.log'), 'a'), 'inherit']
 	});
 	children.push(push);
+	const media = spawn(
+		process.execPath,
+		[path.join(repoRoot, 'src', 'lib', 'server', 'media', 'cli.ts')],
+		{
+			cwd: repoRoot,
+			env: { ...env, DATABASE_URL: cluster.url, SUPABASE_URL: env.PUBLIC_SUPABASE_URL },
+			stdio: ['ignore', openSync(path.join(instanceDir('dev'), 'media.log'), 'a'), 'inherit']
+		}
+	);
+	children.push(media);
 	const app = spawn(
 		path.join(repoRoot, 'node_modules', '.bin', 'vite'),
 		['dev', '--host', '127.0.0.1', '--port', String(APP_PORT), '--strictPort'],

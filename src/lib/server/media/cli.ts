@@ -1,0 +1,27 @@
+// `npm run worker:media`: deletes queued storage objects and makes image thumbnails.
+import { MediaWorker } from './worker.ts';
+
+const worker = new MediaWorker({
+	databaseUrl:
+		process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres',
+	supabaseUrl:
+		process.env.SUPABASE_URL ?? process.env.PUBLIC_SUPABASE_URL ?? 'http://127.0.0.1:54321',
+	serviceRoleKey:
+		process.env.SUPABASE_SERVICE_ROLE_KEY ??
+		// The Supabase CLI's well-known local service_role key; production sets its own.
+		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU',
+	log: (msg, fields) =>
+		console.error(JSON.stringify({ t: new Date().toISOString(), msg, ...fields }))
+});
+worker.start();
+const orphans = setInterval(() => void worker.queueOrphans().catch(() => {}), 3600_000);
+const report = setInterval(() => {
+	console.log(JSON.stringify({ t: new Date().toISOString(), worker: 'media', ...worker.counters }));
+}, 60_000);
+const stop = () => {
+	clearInterval(orphans);
+	clearInterval(report);
+	void worker.stop().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
