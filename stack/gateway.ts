@@ -158,13 +158,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 	return {
 		url: apiUrl,
 		async close() {
-			// Stop accepting, let in-flight requests finish, then close the services' pools.
-			await new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeIdleConnections();
-				setTimeout(() => server.closeAllConnections(), 2000).unref();
-			});
-			for (const s of services.values()) await s.close();
+			// Stop accepting. Services that hold upgraded sockets (realtime) close first: a server
+			// does not finish closing while those stay open. In-flight HTTP requests get two
+			// seconds to finish before the remaining services close their pools.
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeIdleConnections();
+			for (const s of services.values()) if (s.upgrade) await s.close();
+			const force = setTimeout(() => server.closeAllConnections(), 2000);
+			await closed;
+			clearTimeout(force);
+			for (const s of services.values()) if (!s.upgrade) await s.close();
 		}
 	};
 }

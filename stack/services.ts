@@ -3,10 +3,12 @@
 import type { ServiceFactory } from './http.ts';
 import { createAuthService } from './auth/index.ts';
 import { createStorageService } from './storage/index.ts';
+import { createRealtimeService } from './realtime/index.ts';
 import { createRestService } from './rest/index.ts';
 
 export const serviceFactories: ServiceFactory[] = [
 	createAuthService,
+	createRealtimeService,
 	createStorageService,
 	createRestService
 ];
