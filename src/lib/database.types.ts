@@ -326,6 +326,72 @@ export type Database = {
 					}
 				];
 			};
+			exercise_comments: {
+				Row: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					id: string;
+					organization_id: string;
+					parent_comment_id: string | null;
+					updated_at: string;
+					workout_movement_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					author_id: string;
+					body: string;
+					created_at?: string;
+					deleted_at?: string | null;
+					id?: string;
+					organization_id: string;
+					parent_comment_id?: string | null;
+					updated_at?: string;
+					workout_movement_id: string;
+				};
+				Update: {
+					author_id?: string;
+					body?: string;
+					created_at?: string;
+					deleted_at?: string | null;
+					id?: string;
+					organization_id?: string;
+					parent_comment_id?: string | null;
+					updated_at?: string;
+					workout_movement_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'exercise_comments_author_id_fkey';
+						columns: ['author_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'exercise_comments_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'exercise_comments_parent_comment_id_fkey';
+						columns: ['parent_comment_id', 'workout_movement_id'];
+						isOneToOne: false;
+						referencedRelation: 'exercise_comments';
+						referencedColumns: ['id', 'workout_movement_id'];
+					},
+					{
+						foreignKeyName: 'exercise_comments_workout_movement_id_fkey';
+						columns: ['workout_movement_id'];
+						isOneToOne: false;
+						referencedRelation: 'workout_movements';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			invitations: {
 				Row: {
 					accepted_at: string | null;
@@ -444,6 +510,68 @@ export type Database = {
 					{
 						foreignKeyName: 'memberships_user_id_fkey';
 						columns: ['user_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			message_attachments: {
+				Row: {
+					created_at: string;
+					id: string;
+					message_id: string;
+					mime_type: string;
+					organization_id: string;
+					r2_key: string;
+					size: number;
+					thumbnail_r2_key: string | null;
+					type: Database['public']['Enums']['attachment_type'];
+					uploader_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at?: string;
+					id?: string;
+					message_id: string;
+					mime_type: string;
+					organization_id: string;
+					r2_key: string;
+					size: number;
+					thumbnail_r2_key?: string | null;
+					type: Database['public']['Enums']['attachment_type'];
+					uploader_id: string;
+				};
+				Update: {
+					created_at?: string;
+					id?: string;
+					message_id?: string;
+					mime_type?: string;
+					organization_id?: string;
+					r2_key?: string;
+					size?: number;
+					thumbnail_r2_key?: string | null;
+					type?: Database['public']['Enums']['attachment_type'];
+					uploader_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'message_attachments_message_id_fkey';
+						columns: ['message_id'];
+						isOneToOne: false;
+						referencedRelation: 'messages';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'message_attachments_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'message_attachments_uploader_id_fkey';
+						columns: ['uploader_id'];
 						isOneToOne: false;
 						referencedRelation: 'profiles';
 						referencedColumns: ['id'];
@@ -859,6 +987,107 @@ export type Database = {
 				};
 				Relationships: [];
 			};
+			program_comment_unreads: {
+				Row: {
+					id: string;
+					organization_id: string;
+					program_id: string | null;
+					unread_count: number;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					id?: string;
+					organization_id: string;
+					program_id?: string | null;
+					unread_count?: number;
+					user_id: string;
+				};
+				Update: {
+					id?: string;
+					organization_id?: string;
+					program_id?: string | null;
+					unread_count?: number;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'program_comment_unreads_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'program_comment_unreads_program_id_fkey';
+						columns: ['program_id'];
+						isOneToOne: false;
+						referencedRelation: 'programs';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'program_comment_unreads_user_id_fkey';
+						columns: ['user_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			program_comments: {
+				Row: {
+					created_at: string;
+					message_id: string;
+					organization_id: string;
+					program_id: string;
+					workout_assignment_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at: string;
+					message_id: string;
+					organization_id: string;
+					program_id: string;
+					workout_assignment_id: string;
+				};
+				Update: {
+					created_at?: string;
+					message_id?: string;
+					organization_id?: string;
+					program_id?: string;
+					workout_assignment_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'program_comments_message_id_fkey';
+						columns: ['message_id'];
+						isOneToOne: true;
+						referencedRelation: 'messages';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'program_comments_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'program_comments_program_id_fkey';
+						columns: ['program_id'];
+						isOneToOne: false;
+						referencedRelation: 'programs';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'program_comments_workout_assignment_id_fkey';
+						columns: ['workout_assignment_id'];
+						isOneToOne: false;
+						referencedRelation: 'workout_assignments';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			program_enrollments: {
 				Row: {
 					created_by: string | null;
@@ -1128,6 +1357,61 @@ export type Database = {
 					}
 				];
 			};
+			storage_deletions: {
+				Row: {
+					attempts: number;
+					bucket_id: string;
+					created_at: string;
+					id: string;
+					last_error: string | null;
+					locked_at: string | null;
+					object_name: string;
+					organization_id: string | null;
+					reason: string;
+					requested_by: string | null;
+				};
+				ComputedFields: never;
+				Insert: {
+					attempts?: number;
+					bucket_id: string;
+					created_at?: string;
+					id?: string;
+					last_error?: string | null;
+					locked_at?: string | null;
+					object_name: string;
+					organization_id?: string | null;
+					reason: string;
+					requested_by?: string | null;
+				};
+				Update: {
+					attempts?: number;
+					bucket_id?: string;
+					created_at?: string;
+					id?: string;
+					last_error?: string | null;
+					locked_at?: string | null;
+					object_name?: string;
+					organization_id?: string | null;
+					reason?: string;
+					requested_by?: string | null;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'storage_deletions_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'storage_deletions_requested_by_fkey';
+						columns: ['requested_by'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			user_blocks: {
 				Row: {
 					blocked_id: string;
@@ -1281,6 +1565,69 @@ export type Database = {
 						columns: ['workout_id'];
 						isOneToOne: false;
 						referencedRelation: 'workouts';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			workout_comment_reads: {
+				Row: {
+					id: string;
+					last_read_at: string | null;
+					organization_id: string;
+					program_id: string | null;
+					unread_count: number;
+					updated_at: string;
+					user_id: string;
+					workout_assignment_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					id?: string;
+					last_read_at?: string | null;
+					organization_id: string;
+					program_id?: string | null;
+					unread_count?: number;
+					updated_at?: string;
+					user_id: string;
+					workout_assignment_id: string;
+				};
+				Update: {
+					id?: string;
+					last_read_at?: string | null;
+					organization_id?: string;
+					program_id?: string | null;
+					unread_count?: number;
+					updated_at?: string;
+					user_id?: string;
+					workout_assignment_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'workout_comment_reads_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'workout_comment_reads_program_id_fkey';
+						columns: ['program_id'];
+						isOneToOne: false;
+						referencedRelation: 'programs';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'workout_comment_reads_user_id_fkey';
+						columns: ['user_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'workout_comment_reads_workout_assignment_id_fkey';
+						columns: ['workout_assignment_id'];
+						isOneToOne: false;
+						referencedRelation: 'workout_assignments';
 						referencedColumns: ['id'];
 					}
 				];
@@ -1655,6 +2002,26 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			add_exercise_comment: {
+				Args: { p_body: string; p_parent_comment_id?: string; p_workout_movement_id: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					id: string;
+					organization_id: string;
+					parent_comment_id: string | null;
+					updated_at: string;
+					workout_movement_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'exercise_comments';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			apply_program_template: {
 				Args: {
 					p_athlete_ids: string[];
@@ -1963,6 +2330,26 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			delete_exercise_comment: {
+				Args: { p_id: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					id: string;
+					organization_id: string;
+					parent_comment_id: string | null;
+					updated_at: string;
+					workout_movement_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'exercise_comments';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			delete_message: {
 				Args: { p_message_id: string };
 				Returns: {
@@ -1987,6 +2374,27 @@ export type Database = {
 				SetofOptions: {
 					from: '*';
 					to: 'messages';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
+			delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json };
+			edit_exercise_comment: {
+				Args: { p_body: string; p_id: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					id: string;
+					organization_id: string;
+					parent_comment_id: string | null;
+					updated_at: string;
+					workout_movement_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'exercise_comments';
 					isOneToOne: true;
 					isSetofReturn: false;
 				};
@@ -2019,6 +2427,7 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			erase_member: { Args: { p_organization_id: string; p_user_id: string }; Returns: Json };
 			fork_snapshot_if_needed: { Args: { p_assignment_id: string }; Returns: string };
 			get_assignment: { Args: { p_id: string }; Returns: Json };
 			get_invitation: {
@@ -2143,6 +2552,7 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			mark_workout_comments_read: { Args: { p_assignment_id: string }; Returns: number };
 			messages_since: {
 				Args: { p_limit?: number; p_since: string; p_since_id?: string };
 				Returns: {
@@ -2160,6 +2570,68 @@ export type Database = {
 					sender_role: Database['public']['Enums']['sender_role'];
 					updated_at: string;
 					workout_assignment_id: string;
+				}[];
+			};
+			moderate_delete_exercise_comment: {
+				Args: { p_id: string; p_reason: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					id: string;
+					organization_id: string;
+					parent_comment_id: string | null;
+					updated_at: string;
+					workout_movement_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'exercise_comments';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
+			moderate_delete_message: {
+				Args: { p_message_id: string; p_reason: string };
+				Returns: {
+					attachment_count: number;
+					client_id: string | null;
+					content: string | null;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					participant_high: string;
+					participant_low: string;
+					read_at: string | null;
+					recipient_id: string;
+					search_vector: unknown;
+					sender_id: string;
+					sender_role: Database['public']['Enums']['sender_role'];
+					updated_at: string;
+					workout_assignment_id: string | null;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'messages';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
+			moderation_log: {
+				Args: { p_before?: string; p_limit?: number; p_organization_id: string };
+				Returns: {
+					action: string;
+					actor_id: string;
+					actor_name: string;
+					created_at: string;
+					details: Json;
+					entity_id: string;
+					entity_type: string;
+					id: string;
+					reason: string;
 				}[];
 			};
 			my_today: {
@@ -2220,6 +2692,83 @@ export type Database = {
 					to: 'workout_assignments';
 					isOneToOne: false;
 					isSetofReturn: true;
+				};
+			};
+			post_workout_comment: {
+				Args: {
+					p_assignment_id: string;
+					p_client_id?: string;
+					p_content: string;
+					p_object_paths?: string[];
+				};
+				Returns: {
+					attachment_count: number;
+					client_id: string | null;
+					content: string | null;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					participant_high: string;
+					participant_low: string;
+					read_at: string | null;
+					recipient_id: string;
+					search_vector: unknown;
+					sender_id: string;
+					sender_role: Database['public']['Enums']['sender_role'];
+					updated_at: string;
+					workout_assignment_id: string | null;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'messages';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
+			program_comment_unread_counts: {
+				Args: { p_organization_id: string };
+				Returns: {
+					program_id: string;
+					unread: number;
+				}[];
+			};
+			program_recent_comments: {
+				Args: { p_before?: string; p_limit?: number; p_program_id: string };
+				Returns: {
+					assignment_date: string;
+					athlete_id: string;
+					attachment_count: number;
+					content: string;
+					created_at: string;
+					edited_at: string;
+					id: string;
+					recipient_id: string;
+					sender_id: string;
+					sender_role: Database['public']['Enums']['sender_role'];
+					workout_assignment_id: string;
+				}[];
+			};
+			register_attachment: {
+				Args: { p_message_id: string; p_object_path: string };
+				Returns: {
+					created_at: string;
+					id: string;
+					message_id: string;
+					mime_type: string;
+					organization_id: string;
+					r2_key: string;
+					size: number;
+					thumbnail_r2_key: string | null;
+					type: Database['public']['Enums']['attachment_type'];
+					uploader_id: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'message_attachments';
+					isOneToOne: true;
+					isSetofReturn: false;
 				};
 			};
 			register_push_subscription: {
@@ -2357,6 +2906,40 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			send_message_with_attachments: {
+				Args: {
+					p_client_id?: string;
+					p_content: string;
+					p_object_paths?: string[];
+					p_organization_id: string;
+					p_recipient_id: string;
+				};
+				Returns: {
+					attachment_count: number;
+					client_id: string | null;
+					content: string | null;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					participant_high: string;
+					participant_low: string;
+					read_at: string | null;
+					recipient_id: string;
+					search_vector: unknown;
+					sender_id: string;
+					sender_role: Database['public']['Enums']['sender_role'];
+					updated_at: string;
+					workout_assignment_id: string | null;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'messages';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			set_assignments_published: {
 				Args: { p_ids: string[]; p_published: boolean };
 				Returns: number;
@@ -2393,10 +2976,29 @@ export type Database = {
 			};
 			total_unread: { Args: { p_organization_id?: string }; Returns: number };
 			unblock_user: { Args: { p_user_id: string }; Returns: boolean };
+			workout_comments: {
+				Args: { p_assignment_id: string; p_before?: string; p_limit?: number };
+				Returns: {
+					attachment_count: number;
+					attachments: Json;
+					content: string;
+					created_at: string;
+					deleted_at: string;
+					edited_at: string;
+					id: string;
+					organization_id: string;
+					read_at: string;
+					recipient_id: string;
+					sender_id: string;
+					sender_role: Database['public']['Enums']['sender_role'];
+					workout_assignment_id: string;
+				}[];
+			};
 		};
 		Enums: {
 			assignment_kind: 'workout' | 'rest' | 'note';
 			assignment_status: 'assigned' | 'completed' | 'skipped';
+			attachment_type: 'image' | 'video';
 			load_unit: 'kg' | 'lb' | 'percent_1rm' | 'bodyweight';
 			membership_role: 'owner' | 'admin' | 'coach' | 'member';
 			membership_status: 'active' | 'removed';
@@ -2516,6 +3118,7 @@ export const Constants = {
 		Enums: {
 			assignment_kind: ['workout', 'rest', 'note'],
 			assignment_status: ['assigned', 'completed', 'skipped'],
+			attachment_type: ['image', 'video'],
 			load_unit: ['kg', 'lb', 'percent_1rm', 'bodyweight'],
 			membership_role: ['owner', 'admin', 'coach', 'member'],
 			membership_status: ['active', 'removed'],
