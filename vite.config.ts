@@ -39,6 +39,18 @@ export default defineConfig({
 					testTimeout: 30_000,
 					hookTimeout: 90_000
 				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					fileParallelism: false,
+					testTimeout: 180_000,
+					hookTimeout: 180_000
+				}
 			}
 		]
 	}

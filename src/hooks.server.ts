@@ -1,0 +1,74 @@
+import { createServerClient } from '@supabase/ssr';
+import { redirect } from '@sveltejs/kit';
+import { sequence, type Handle } from '@sveltejs/kit/hooks';
+import { PUBLIC_SUPABASE_ANON_KEY, PUBLIC_SUPABASE_URL } from '$app/env/public';
+import type { Database } from './lib/database.types';
+import { safeNext } from './lib/safe-next';
+
+/** One supabase-js client per request, reading and refreshing the session through cookies. */
+const supabase: Handle = async ({ event, resolve }) => {
+	const url = PUBLIC_SUPABASE_URL;
+	const key = PUBLIC_SUPABASE_ANON_KEY;
+	if (!url || !key) {
+		throw new Error(
+			'PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY must be set (npm start sets them).'
+		);
+	}
+	event.locals.supabase = createServerClient<Database>(url, key, {
+		cookies: {
+			getAll: () => event.cookies.getAll(),
+			setAll: (cookiesToSet) => {
+				for (const { name, value, options } of cookiesToSet) {
+					event.cookies.set(name, value, { ...options, path: '/' });
+				}
+			}
+		},
+		auth: { flowType: 'pkce' }
+	});
+
+	let cached: Promise<{ user: SessionUser | null }> | null = null;
+	event.locals.safeGetSession = () => {
+		// getClaims() verifies the access token (by JWKS, or by asking the auth server for HS256
+		// tokens) and refreshes an expired session through the cookie storage above.
+		cached ??= event.locals.supabase.auth.getClaims().then(({ data, error }) => {
+			if (error || !data?.claims?.sub) return { user: null };
+			const email = typeof data.claims.email === 'string' ? data.claims.email : null;
+			return { user: { id: data.claims.sub, email } };
+		});
+		return cached;
+	};
+
+	return resolve(event, {
+		filterSerializedResponseHeaders: (name) =>
+			name === 'content-range' || name === 'x-supabase-api-version'
+	});
+};
+
+/** Pages anyone may open; everything else needs a signed-in person. */
+const PUBLIC_PATHS = ['/', '/login', '/signup'];
+const GUEST_ONLY = ['/login', '/signup'];
+
+function isPublic(pathname: string): boolean {
+	return (
+		PUBLIC_PATHS.includes(pathname) ||
+		pathname.startsWith('/invite/') ||
+		pathname === '/manifest.webmanifest'
+	);
+}
+
+const authGuard: Handle = async ({ event, resolve }) => {
+	const { user } = await event.locals.safeGetSession();
+	event.locals.user = user;
+	const { pathname, search } = event.url;
+
+	if (!user && !isPublic(pathname)) {
+		const next = encodeURIComponent(pathname + search);
+		redirect(303, `/login?next=${next}`);
+	}
+	if (user && GUEST_ONLY.includes(pathname)) {
+		redirect(303, safeNext(event.url.searchParams.get('next')));
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(supabase, authGuard);

@@ -1,0 +1,20 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database } from '../database.types';
+
+/** The request's client (locals.supabase): every call runs as the signed-in person under RLS. */
+export type Db = SupabaseClient<Database>;
+export type Tables<T extends keyof Database['public']['Tables']> =
+	Database['public']['Tables'][T]['Row'];
+export type Enums<T extends keyof Database['public']['Enums']> = Database['public']['Enums'][T];
+export type MembershipRole = Enums<'membership_role'>;
+
+export const ROLES: readonly MembershipRole[] = ['owner', 'admin', 'coach', 'member'];
+export const STAFF_ROLES: readonly MembershipRole[] = ['owner', 'admin', 'coach'];
+
+export function isStaff(role: MembershipRole | null | undefined): boolean {
+	return !!role && STAFF_ROLES.includes(role);
+}
+
+export function isAdmin(role: MembershipRole | null | undefined): boolean {
+	return role === 'owner' || role === 'admin';
+}

@@ -1,0 +1,12 @@
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { lastOrganization } from '../lib/server/active-org';
+
+export const load: PageServerLoad = async ({ parent, cookies }) => {
+	const { user, organizations, shellError } = await parent();
+	if (!user || shellError) return {};
+	if (organizations.length === 0) redirect(303, '/onboarding');
+	const last = lastOrganization(cookies);
+	const target = organizations.find((o) => o.slug === last) ?? organizations[0];
+	redirect(303, `/org/${target.slug}`);
+};

@@ -1,0 +1,27 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { createWorkout } from '../../../../../lib/db/workouts';
+import { failFromDb, failWith } from '../../../../../lib/db/errors';
+import { requireStaff } from '../../../../../lib/server/guards';
+import { orgContext } from '../../../../../lib/server/org-context';
+import { parseWorkoutForm } from '../../../../../lib/server/workout-form';
+
+export const load: PageServerLoad = async ({ parent }) => {
+	const { membership } = await parent();
+	requireStaff(membership.role);
+};
+
+export const actions: Actions = {
+	save: async ({ request, locals, params }) => {
+		const { user, organization } = await orgContext(locals, params.slug);
+		const parsed = parseWorkoutForm(await request.formData());
+		if (!parsed.ok) return failWith(400, parsed.errors);
+		let id: string;
+		try {
+			id = await createWorkout(locals.supabase, organization.id, user.id, parsed.workout);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		redirect(303, `/org/${organization.slug}/library/${id}`);
+	}
+};

@@ -1,0 +1,36 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { createProgram, listPrograms } from '../../../../lib/db/programs';
+import { failFromDb, failWith } from '../../../../lib/db/errors';
+import { requireStaff } from '../../../../lib/server/guards';
+import { orgContext } from '../../../../lib/server/org-context';
+import { fieldErrors, formValues, programSchema } from '../../../../lib/validation';
+
+export const load: PageServerLoad = async ({ parent, locals, depends }) => {
+	depends('app:programs');
+	const { organization, membership } = await parent();
+	requireStaff(membership.role);
+	return { programs: await listPrograms(locals.supabase, organization.id) };
+};
+
+export const actions: Actions = {
+	create: async ({ request, locals, params }) => {
+		const { user, organization } = await orgContext(locals, params.slug);
+		const values = formValues(await request.formData());
+		const parsed = programSchema.safeParse(values);
+		if (!parsed.success) return failWith(400, fieldErrors(parsed.error), values);
+		let id: string;
+		try {
+			id = (
+				await createProgram(locals.supabase, {
+					organizationId: organization.id,
+					userId: user.id,
+					...parsed.data
+				})
+			).id;
+		} catch (e) {
+			return failFromDb(e, values);
+		}
+		redirect(303, `/org/${organization.slug}/programs/${id}`);
+	}
+};

@@ -1,0 +1,57 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getProgram } from '../../../../../lib/db/programs';
+import { endEnrollment, enroll, listEnrollments } from '../../../../../lib/db/enrollments';
+import { listMembers } from '../../../../../lib/db/memberships';
+import { failFromDb, failWith } from '../../../../../lib/db/errors';
+import { requireStaff } from '../../../../../lib/server/guards';
+import { orgContext } from '../../../../../lib/server/org-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
+	depends('app:program');
+	const { organization, membership } = await parent();
+	requireStaff(membership.role);
+	if (!UUID.test(params.id)) error(404, 'This program does not exist.');
+	const program = await getProgram(locals.supabase, params.id);
+	if (!program || program.organization_id !== organization.id) {
+		error(404, 'This program does not exist.');
+	}
+	const [enrollments, members] = await Promise.all([
+		listEnrollments(locals.supabase, program.id),
+		listMembers(locals.supabase, organization.id)
+	]);
+	const enrolled = new Set(enrollments.map((e) => e.userId));
+	const candidates = members.filter((m) => m.role === 'member' && !enrolled.has(m.userId));
+	return { program, enrollments, candidates };
+};
+
+export const actions: Actions = {
+	enroll: async ({ request, locals, params }) => {
+		const { user, organization } = await orgContext(locals, params.slug);
+		const userId = String((await request.formData()).get('userId') ?? '');
+		if (!UUID.test(userId)) return failWith(400, { userId: ['Choose an athlete.'] });
+		try {
+			await enroll(locals.supabase, {
+				organizationId: organization.id,
+				programId: params.id,
+				userId,
+				enrolledBy: user.id
+			});
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { enrolled: true };
+	},
+	unenroll: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const id = String((await request.formData()).get('enrollmentId') ?? '');
+		try {
+			await endEnrollment(locals.supabase, id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { unenrolled: true };
+	}
+};

@@ -1,0 +1,64 @@
+// The demo organization from supabase/seed.sql, as its owner and as an athlete see it: real data
+// in the library, programs and members pages, and no sight of the other organization.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launch();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
+	const ctx = await newDesktop(browser);
+	const page = await ctx.newPage();
+	await open(page, '/login');
+	await page.getByLabel('Email', { exact: true }).fill(email);
+	await page.getByLabel('Password', { exact: true }).fill('password123');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL('**/org/**');
+	return { ctx, page };
+}
+
+describe('the seeded demo organization', () => {
+	it('shows the owner the library, programs and members of Northside', async () => {
+		const { ctx, page } = await signIn('owner@coachline.dev');
+		expect(new URL(page.url()).pathname).toBe('/org/northside/library');
+		const titles = page.locator('.workouts h2');
+		await titles.first().waitFor();
+		expect(await titles.count()).toBeGreaterThanOrEqual(10);
+		await shoot(page, '20-seeded-library');
+
+		await open(page, '/org/northside/programs');
+		await page.locator('.programs h3').first().waitFor();
+		await shoot(page, '21-seeded-programs');
+
+		await open(page, '/org/northside/members');
+		expect(await page.locator('table.list tbody tr').count()).toBeGreaterThanOrEqual(10);
+		await shoot(page, '22-seeded-members');
+		const phone = await phoneLike(browser, ctx);
+		const phonePage = await phone.newPage();
+		await open(phonePage, '/org/northside/library');
+		await shoot(phonePage, '20-seeded-library');
+		await phone.close();
+
+		// Another organization is simply not there.
+		const res = await open(page, '/org/harbour/library');
+		expect(res?.status()).toBe(404);
+		await ctx.close();
+	});
+
+	it('opens the builder on a seeded workout', async () => {
+		const { ctx, page } = await signIn('coach.alex@coachline.dev');
+		await page.locator('.workouts h2 a').first().click();
+		await page.waitForURL(/\/library\/[0-9a-f-]{36}$/);
+		await page.locator('ol.movements > li').first().waitFor();
+		await shoot(page, '23-seeded-workout');
+		await ctx.close();
+	});
+});
