@@ -36,7 +36,7 @@ export function mapApiKey(key: string | null | undefined): string | null {
 	return key;
 }
 
-const CORS_HEADERS = {
+const CORS_HEADERS: Record<string, string> = {
 	'access-control-allow-origin': '*',
 	'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
 	'access-control-allow-headers':
@@ -45,6 +45,24 @@ const CORS_HEADERS = {
 		'content-range, content-location, content-profile, preference-applied, x-request-id, x-supabase-api-version, x-sb-error-code, x-total-count, link, location, etag',
 	'access-control-max-age': '86400'
 };
+const CORS_ENTRIES = Object.entries(CORS_HEADERS);
+
+/** Request targets that `new URL` would hand back unchanged: plain path, printable-ASCII query. */
+const PLAIN_TARGET = /^\/[\w-][\w/-]*(?:\?[\x21-\x22\x24-\x7e]*)?$/;
+
+/** The path and query of a request target, as `new URL(target, base)` would give them. */
+function splitTarget(
+	target: string,
+	base: string
+): { pathname: string; searchParams: URLSearchParams } {
+	if (PLAIN_TARGET.test(target)) {
+		const q = target.indexOf('?');
+		return q < 0
+			? { pathname: target, searchParams: new URLSearchParams() }
+			: { pathname: target.slice(0, q), searchParams: new URLSearchParams(target.slice(q + 1)) };
+	}
+	return new URL(target, base);
+}
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 	const apiUrl = `http://127.0.0.1:${opts.port}`;
@@ -75,7 +93,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 	}
 
 	const route = (raw: http.IncomingMessage): { service: Service; req: GatewayRequest } | null => {
-		const url = new URL(raw.url ?? '/', apiUrl);
+		const url = splitTarget(raw.url ?? '/', apiUrl);
 		const m = url.pathname.match(/^\/(auth|rest|realtime|storage)\/v1(\/.*)?$/);
 		const service = m ? services.get(m[1]) : undefined;
 		if (!m || !service) return null;
@@ -97,8 +115,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 	};
 
 	const server = http.createServer((raw, res: ServerResponse) => {
-		const started = process.hrtime.bigint();
-		for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+		const started = opts.quiet ? 0n : process.hrtime.bigint();
+		for (const [k, v] of CORS_ENTRIES) res.setHeader(k, v);
 		// Every response carries a request id, preflights and unmatched paths included.
 		// A caller's own id is kept when it is a plain token (it ends up in logs).
 		const given = raw.headers['x-request-id'];
@@ -115,15 +133,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 			sendJson(res, 404, { message: 'no Route matched with those values' });
 			return;
 		}
-		res.on('finish', () => {
-			log('info', 'request', {
-				id: r.req.requestId,
-				method: raw.method,
-				path: raw.url?.split('?')[0],
-				status: res.statusCode,
-				ms: Number(process.hrtime.bigint() - started) / 1e6
+		// Access logs are info: nothing is built, nor a listener added, when they are off.
+		if (!opts.quiet)
+			res.on('finish', () => {
+				log('info', 'request', {
+					id: r.req.requestId,
+					method: raw.method,
+					path: raw.url?.split('?')[0],
+					status: res.statusCode,
+					ms: Number(process.hrtime.bigint() - started) / 1e6
+				});
 			});
-		});
 		r.service.handle(r.req, res).catch((e: unknown) => {
 			if (e instanceof HttpError) {
 				sendJson(res, e.status, e.body, e.headers);

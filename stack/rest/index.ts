@@ -3,6 +3,7 @@
 // claims, request.*); <one statement>; COMMIT so a read costs a single round trip.
 import type { ServerResponse } from 'node:http';
 import postgres from 'postgres';
+import type { ProjectConfig } from '../config.ts';
 import { readBody, type GatewayRequest, type Service, type ServiceFactory } from '../http.ts';
 import {
 	RestError,
@@ -101,11 +102,48 @@ function parseJsonBody(buf: Buffer): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The statement that opens every request's transaction: search_path, role, claims and the
+ * request.* settings, then the role's own settings (ALTER ROLE … SET), all transaction-local.
+ */
+export function setupStatement(roleSettings: number): string {
+	let s = `select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true), set_config('request.cookies', $7, true)`;
+	for (let i = 0; i < roleSettings; i++) s += `, set_config($${8 + i * 2}, $${9 + i * 2}, true)`;
+	return s;
+}
+
+export function searchPathFor(config: ProjectConfig, schema: string): string {
+	return [schema, ...config.extraSearchPath].map(qi).join(', ');
+}
+
+/** The parameters of `setupStatement`; `searchPath` as `searchPathFor` makes it. */
+export function setupParams(
+	searchPath: string,
+	role: string,
+	claims: string,
+	method: string,
+	path: string,
+	headersJson: string,
+	cookiesJson: string,
+	roleSettings: ReadonlyArray<readonly [string, string]> | undefined
+): string[] {
+	const p = [searchPath, role, claims, method, path, headersJson, cookiesJson];
+	if (roleSettings) for (const [k, v] of roleSettings) p.push(k, v);
+	return p;
+}
+
+/**
+ * The pool every request leases a connection from. `fetch_types` must stay on: with it off,
+ * postgres 3.4's `reserve()` never hands out a connection that it had to open itself (the
+ * connection stays "connecting" and the lease waits for another), which silently shrinks the pool
+ * to the connections plain queries happened to open, and wedges it for good once those have all
+ * been recycled (max_lifetime).
+ */
+export const POOL_OPTIONS = { max: 16, fetch_types: true, onnotice: () => {} } as const;
+
 export const createRestService: ServiceFactory = async (ctx) => {
 	const sql = postgres(ctx.dbUrl('authenticator'), {
-		max: 16,
-		fetch_types: false,
-		onnotice: () => {},
+		...POOL_OPTIONS,
 		connection: { application_name: 'coachline-rest' }
 	});
 	passStringsThrough(sql);
@@ -129,19 +167,17 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			scheduleReload();
 	});
 	const authenticate = createAuthenticator(ctx.jwtSecret);
-	const setupSql = new Map<string, string>();
+	const setupSql: string[] = [];
 	const setupFor = (role: string): string => {
-		let s = setupSql.get(role);
-		if (!s) {
-			const extra = (cache.roleSettings.get(role) ?? []).map(
-				(_, i) => `, set_config($${8 + i * 2}, $${9 + i * 2}, true)`
-			);
-			s = `select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true), set_config('request.cookies', $7, true)${extra.join('')}`;
-			setupSql.set(role, s);
-		}
-		return s;
+		const n = cache.roleSettings.get(role)?.length ?? 0;
+		return (setupSql[n] ??= setupStatement(n));
 	};
-	const searchPath = (schema: string) => [schema, ...ctx.config.extraSearchPath].map(qi).join(', ');
+	const searchPaths = new Map<string, string>();
+	const searchPath = (schema: string) => {
+		let p = searchPaths.get(schema);
+		if (p === undefined) searchPaths.set(schema, (p = searchPathFor(ctx.config, schema)));
+		return p;
+	};
 
 	interface TxOptions {
 		readOnly: boolean;
@@ -235,16 +271,16 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		}
 		const prefer = parsePrefer(req.headers.prefer);
 		const media = chooseMedia(req.headers.accept);
-		const setup: Array<string | null> = [
+		const setup = setupParams(
 			searchPath(schema),
 			id.role,
 			id.claims,
 			method,
 			path,
 			JSON.stringify(req.headers),
-			parseCookies(req.headers.cookie)
-		];
-		for (const [k, v] of cache.roleSettings.get(id.role) ?? []) setup.push(k, v);
+			parseCookies(req.headers.cookie),
+			cache.roleSettings.get(id.role)
+		);
 		const headers: Record<string, string> = { 'content-profile': schema };
 		if (prefer.applied.length) headers['preference-applied'] = prefer.applied.join(', ');
 		const ctxr: RequestCtx = { req, res, method, id, schema, prefer, media, setup, headers };
