@@ -15,5 +15,11 @@ export const variables = defineEnvVars({
 		public: true,
 		schema: optional,
 		description: 'The anon (or publishable) key: the app acts as the signed-in person under RLS.'
+	},
+	PUBLIC_VAPID_PUBLIC_KEY: {
+		public: true,
+		schema: optional,
+		description:
+			'The VAPID public key browsers subscribe to web push with (npm start generates it into .env).'
 	}
 });

@@ -1,0 +1,14 @@
+// The manifest's "today" shortcut: an installed app opens /today, which lands on the active
+// organization's today (the one last visited, remembered in a cookie; else the first).
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { lastOrganization } from '../../lib/server/active-org';
+
+export const load: PageServerLoad = async ({ parent, cookies }) => {
+	const { user, organizations } = await parent();
+	if (!user) redirect(303, '/login?next=%2Ftoday');
+	if (organizations.length === 0) redirect(303, '/onboarding');
+	const last = lastOrganization(cookies);
+	const target = organizations.find((o) => o.slug === last) ?? organizations[0];
+	redirect(303, `/org/${target.slug}/today`);
+};
