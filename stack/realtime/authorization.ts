@@ -2,6 +2,7 @@
 // the policy. Probe rows are written as the admin connection, then the user's role and claims are
 // put in place and we look at what their SELECT (read) and INSERT (write) policies allow, all in
 // a transaction that is rolled back so no probe is ever committed (nor decoded by the slot).
+import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Claims } from './tokens.ts';
 
@@ -24,26 +25,30 @@ interface Identity {
 	headers: Record<string, string>;
 }
 
+/**
+ * Runs `body` as the user in a transaction that is always rolled back. The statements of `body`
+ * are pipelined after the one that puts the user's role and claims in place (3 round trips in
+ * all: BEGIN, the pipelined statements, ROLLBACK), so they must not depend on each other's
+ * results: probe ids are made here rather than returned by the INSERT.
+ */
 async function asUser<T>(
 	sql: postgres.Sql,
 	topic: string,
 	who: Identity,
-	before: (tx: postgres.TransactionSql) => Promise<unknown>,
-	body: (tx: postgres.TransactionSql, setup: unknown) => Promise<T>
+	body: (tx: postgres.TransactionSql, asUser: postgres.PendingQuery<postgres.Row[]>) => Promise<T>
 ): Promise<T> {
 	const role = who.claims.role;
 	if (!API_ROLES.has(role)) throw new AuthorizationError(`role ${role} may not use realtime`);
 	let result: T | undefined;
 	try {
 		await sql.begin(async (tx) => {
-			const setup = await before(tx);
-			await tx`select set_config('role', ${role}, true),
+			const become = tx`select set_config('role', ${role}, true),
 				set_config('realtime.topic', ${topic}, true),
 				set_config('request.jwt.claims', ${JSON.stringify(who.claims)}, true),
 				set_config('request.jwt.claim.sub', ${String(who.claims.sub ?? '')}, true),
 				set_config('request.jwt.claim.role', ${role}, true),
 				set_config('request.headers', ${JSON.stringify(who.headers)}, true)`;
-			result = await body(tx, setup);
+			result = await body(tx, become);
 			throw new Rollback();
 		});
 	} catch (e) {
@@ -62,25 +67,20 @@ export async function readPolicies(
 	topic: string,
 	who: Identity
 ): Promise<ReadPolicies> {
-	return asUser(
-		sql,
-		topic,
-		who,
-		async (tx) =>
-			(
-				await tx<{ id: string }[]>`
-				insert into realtime.messages (topic, extension, private)
-				values (${topic}, 'broadcast', true), (${topic}, 'presence', true)
-				returning id`
-			).map((r) => r.id),
-		async (tx, ids) => {
-			const rows = await tx<{ extension: string }[]>`
+	const ids = [randomUUID(), randomUUID()];
+	return asUser(sql, topic, who, async (tx, become) => {
+		// The probes are written as the admin (before the role changes), then read as the user.
+		const [, , rows] = await Promise.all([
+			tx`insert into realtime.messages (id, topic, extension, private)
+				values (${ids[0]}, ${topic}, 'broadcast', true), (${ids[1]}, ${topic}, 'presence', true)`,
+			become,
+			tx<{ extension: string }[]>`
 				select extension from realtime.messages
-				 where topic = ${topic} and id = any(${ids as string[]}::uuid[])`;
-			const seen = new Set(rows.map((r) => r.extension));
-			return { broadcast: seen.has('broadcast'), presence: seen.has('presence') };
-		}
-	);
+				 where topic = ${topic} and id = any(${ids}::uuid[])`
+		]);
+		const seen = new Set(rows.map((r) => r.extension));
+		return { broadcast: seen.has('broadcast'), presence: seen.has('presence') };
+	});
 }
 
 /** Whether the user may send on a private topic (INSERT policy with check); 42501 means no. */
@@ -90,22 +90,14 @@ export async function writePolicy(
 	extension: Extension,
 	who: Identity
 ): Promise<boolean> {
-	return asUser(
-		sql,
-		topic,
-		who,
-		async () => null,
-		async (tx) => {
-			try {
-				await tx.savepoint(async (sp) => {
-					await sp`insert into realtime.messages (topic, extension, private)
-						values (${topic}, ${extension}, true)`;
-				});
-				return true;
-			} catch (e) {
-				if ((e as { code?: string }).code === '42501') return false;
-				throw e;
-			}
-		}
-	);
+	return asUser(sql, topic, who, async (tx, become) => {
+		// No savepoint needed: the transaction is rolled back whatever happens.
+		const insert = tx`insert into realtime.messages (topic, extension, private)
+			values (${topic}, ${extension}, true)`;
+		const [asUserDone, inserted] = await Promise.allSettled([become, insert]);
+		if (asUserDone.status === 'rejected') throw asUserDone.reason;
+		if (inserted.status === 'fulfilled') return true;
+		if ((inserted.reason as { code?: string }).code === '42501') return false;
+		throw inserted.reason;
+	});
 }

@@ -4,13 +4,15 @@
 import {
 	broadcastPayload,
 	encodeMessage,
+	encodeWithPayloadJson,
 	encodeUserBroadcast,
 	fitsUserBroadcastFrame,
 	type UserBroadcast,
 	type Vsn
 } from './socket.ts';
-import { PresenceTopic, type PresenceDiff } from './presence.ts';
+import { PresenceTopic } from './presence.ts';
 import type { Extension } from './authorization.ts';
+import { performance } from 'node:perf_hooks';
 
 export interface Subscriber {
 	/** Full Phoenix topic, `realtime:<name>`. */
@@ -18,9 +20,11 @@ export interface Subscriber {
 	readonly vsn: Vsn;
 	readonly selfBroadcast: boolean;
 	readonly joinedAt: number;
+	readonly joinRef: string | null;
 	canReceive(extension: Extension): boolean;
 	wantsPresence(): boolean;
-	sendFrame(frame: string | Buffer): void;
+	/** A string or a binary Buffer; `text` sends an already encoded Buffer as a text frame. */
+	sendFrame(frame: string | Buffer, text?: boolean): void;
 	push(event: string, payload: unknown): void;
 }
 
@@ -30,7 +34,18 @@ export const namespaceOf = (name: string, isPrivate: boolean): string =>
 interface Topic {
 	channels: Set<Subscriber>;
 	presence: PresenceTopic<Subscriber>;
+	/** Pending presence changes are flushed by this timer, one diff per window. */
+	presenceTimer?: NodeJS.Timeout;
+	/** The announced presence state as JSON, until the next flush changes it. */
+	stateJson?: string;
+	/** A flush is writing to members in chunks. */
+	flushing?: boolean;
+	/** How long the last flush kept the event loop busy. */
+	lastFlushMs?: number;
 }
+
+/** Members written to per event-loop turn when a presence diff is flushed. */
+const PRESENCE_CHUNK = 256;
 
 interface Retained {
 	namespace: string;
@@ -48,9 +63,11 @@ export class Hub {
 	private retained: Retained[] = [];
 	private readonly startedAt = Date.now();
 	private readonly replayWindowMs: number;
+	private readonly presenceBatchMs: number;
 
-	constructor(replayWindowMs: number) {
+	constructor(replayWindowMs: number, opts: { presenceBatchMs?: number } = {}) {
 		this.replayWindowMs = replayWindowMs;
+		this.presenceBatchMs = opts.presenceBatchMs ?? 20;
 	}
 
 	private topic(ns: string): Topic {
@@ -76,8 +93,14 @@ export class Hub {
 		const t = this.topics.get(ns);
 		if (!t) return;
 		t.channels.delete(s);
-		if (t.presence.has(s)) this.presenceDiff(ns, t.presence.untrack(s));
-		if (t.channels.size === 0 && t.presence.size === 0) this.topics.delete(ns);
+		if (t.presence.has(s)) {
+			t.presence.untrack(s);
+			this.schedulePresence(ns, t);
+		}
+		if (t.channels.size === 0 && t.presence.size === 0) {
+			clearTimeout(t.presenceTimer);
+			this.topics.delete(ns);
+		}
 	}
 
 	subscribers(ns: string): number {
@@ -124,37 +147,89 @@ export class Hub {
 		else s.sendFrame(this.json(s, b));
 	}
 
-	presenceState(ns: string) {
-		return this.topic(ns).presence.state();
+	/** Sends a newcomer the state the other members have been told about (see presence.ts). */
+	sendPresenceState(ns: string, s: Subscriber): void {
+		const t = this.topic(ns);
+		t.stateJson ??= JSON.stringify(t.presence.announcedState());
+		s.sendFrame(
+			encodeWithPayloadJson(
+				{ join_ref: s.joinRef, ref: null, topic: s.topic, event: 'presence_state' },
+				t.stateJson,
+				s.vsn
+			)
+		);
 	}
 
 	track(ns: string, s: Subscriber, key: string, fields: Record<string, unknown>): void {
-		this.presenceDiff(ns, this.topic(ns).presence.track(s, key, fields));
+		const t = this.topic(ns);
+		t.presence.track(s, key, fields);
+		this.schedulePresence(ns, t);
 	}
 
 	untrack(ns: string, s: Subscriber): void {
 		const t = this.topics.get(ns);
-		if (t?.presence.has(s)) this.presenceDiff(ns, t.presence.untrack(s));
+		if (!t?.presence.has(s)) return;
+		t.presence.untrack(s);
+		this.schedulePresence(ns, t);
 	}
 
-	private presenceDiff(ns: string, diff: PresenceDiff) {
-		if (!Object.keys(diff.joins).length && !Object.keys(diff.leaves).length) return;
-		const t = this.topics.get(ns);
-		if (!t) return;
+	private schedulePresence(ns: string, t: Topic) {
+		if (t.presenceTimer || t.flushing || !t.presence.dirty) return;
+		// A flush to a large topic takes a while (one socket write per member); waiting a few
+		// times that long before the next one keeps presence from taking over the event loop.
+		const wait = Math.max(this.presenceBatchMs, 3 * (t.lastFlushMs ?? 0));
+		t.presenceTimer = setTimeout(() => {
+			t.presenceTimer = undefined;
+			this.flushPresence(ns, t);
+		}, wait);
+	}
+
+	/**
+	 * Announces the pending presence changes of a topic as one diff, encoded once per protocol
+	 * version and written to members in chunks, yielding to the event loop between them.
+	 */
+	flushPresence(ns: string, t = this.topics.get(ns)): void {
+		if (!t || t.flushing) return;
+		const diff = t.presence.takeDiff();
+		if (!diff) return;
+		t.stateJson = undefined;
+		const payload = JSON.stringify(diff);
 		// Sent like a Phoenix fastlane broadcast (no join_ref), so one encoding serves every
-		// receiver of a protocol version.
-		const encoded = new Map<Vsn, string>();
-		for (const s of t.channels) {
-			if (!s.wantsPresence() || !s.canReceive('presence')) continue;
-			let frame = encoded.get(s.vsn);
-			if (!frame) {
-				frame = encodeMessage(
-					{ join_ref: null, ref: null, topic: s.topic, event: 'presence_diff', payload: diff },
-					s.vsn
-				);
-				encoded.set(s.vsn, frame);
+		// receiver of a protocol version. Channels joining meanwhile get the new announced state
+		// instead, so the members are those of this moment.
+		const members = [...t.channels];
+		const frames = new Map<Vsn, Buffer>();
+		const started = performance.now();
+		let busyMs = 0;
+		let i = 0;
+		const step = () => {
+			const chunkStart = performance.now();
+			for (const end = Math.min(members.length, i + PRESENCE_CHUNK); i < end; i++) {
+				const s = members[i];
+				if (!s.wantsPresence() || !s.canReceive('presence')) continue;
+				let frame = frames.get(s.vsn);
+				if (!frame) {
+					frame = Buffer.from(
+						encodeWithPayloadJson(
+							{ join_ref: null, ref: null, topic: s.topic, event: 'presence_diff' },
+							payload,
+							s.vsn
+						)
+					);
+					frames.set(s.vsn, frame);
+				}
+				s.sendFrame(frame, true);
 			}
-			s.sendFrame(frame);
-		}
+			busyMs += performance.now() - chunkStart;
+			if (i < members.length) {
+				setImmediate(step);
+				return;
+			}
+			t.flushing = false;
+			t.lastFlushMs = Math.min(busyMs, performance.now() - started);
+			this.schedulePresence(ns, t);
+		};
+		t.flushing = true;
+		step();
 	}
 }

@@ -32,7 +32,7 @@ export interface Conn {
 	readonly token: string;
 	readonly claims: Claims;
 	readonly headers: Record<string, string>;
-	sendFrame(frame: string | Buffer): void;
+	sendFrame(frame: string | Buffer, text?: boolean): void;
 	send(msg: Message): void;
 	/** Forgets a channel that stopped on its own (expiry, revoked access). */
 	dropChannel(ch: Channel): void;
@@ -158,8 +158,7 @@ export class Channel implements Subscriber {
 	/** After the ok reply: start receiving, send presence_state and postgres_changes status. */
 	start(bindings: ChangeBinding[] | null): void {
 		this.deps.hub.subscribe(this.ns, this);
-		if (this.presenceEnabled && this.read.presence)
-			this.push('presence_state', this.deps.hub.presenceState(this.ns));
+		if (this.presenceEnabled && this.read.presence) this.deps.hub.sendPresenceState(this.ns, this);
 		if (bindings && bindings.length)
 			this.push('system', {
 				extension: 'postgres_changes',
@@ -181,8 +180,8 @@ export class Channel implements Subscriber {
 		return this.claims;
 	}
 
-	sendFrame(frame: string | Buffer): void {
-		this.conn.sendFrame(frame);
+	sendFrame(frame: string | Buffer, text?: boolean): void {
+		this.conn.sendFrame(frame, text);
 	}
 
 	push(event: string, payload: unknown): void {
@@ -282,7 +281,7 @@ export class Channel implements Subscriber {
 		// state it has not seen.
 		if (!this.presenceEnabled && this.read.presence) {
 			this.presenceEnabled = true;
-			this.push('presence_state', this.deps.hub.presenceState(this.ns));
+			this.deps.hub.sendPresenceState(this.ns, this);
 		}
 		this.deps.hub.track(this.ns, this, this.presenceKey, fields);
 		this.reply(msg, 'ok');

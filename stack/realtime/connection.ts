@@ -9,6 +9,7 @@ import type { Claims } from './tokens.ts';
 
 /** A socket whose send buffer grows past this is too slow to keep; it is dropped. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+const TEXT = { binary: false } as const;
 
 export class Connection implements Conn {
 	readonly vsn: Vsn;
@@ -47,13 +48,14 @@ export class Connection implements Conn {
 		ws.on('error', () => this.closeChannels());
 	}
 
-	sendFrame(frame: string | Buffer): void {
+	sendFrame(frame: string | Buffer, text = false): void {
 		if (this.ws.readyState !== this.ws.OPEN) return;
 		if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
 			this.ws.terminate();
 			return;
 		}
-		this.ws.send(frame);
+		if (text) this.ws.send(frame, TEXT);
+		else this.ws.send(frame);
 	}
 
 	send(msg: Message): void {

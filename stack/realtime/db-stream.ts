@@ -10,6 +10,19 @@
 // realtime.messages (stack/platform/06-realtime-delivery.sql) NOTIFYs us at commit, and a short
 // poll remains as a fallback (and as the wake-up for postgres_changes tables, which carry no
 // trigger). The slot is named per stack instance so two stacks on one cluster never share it.
+//
+// Fast path: reading the slot through SQL decodes from the slot's restart point on every call
+// (~10 ms and more per round on this machine), which would be the whole latency of a database
+// broadcast. So the NOTIFY carries the broadcast rows themselves when they fit, and they are
+// delivered from it at once; the slot still sees every row (duplicates are dropped by message
+// id) and remains what makes delivery survive a restart.
+//
+// Latency: a round is one statement (peek up to the flushed WAL position) on a connection of its
+// own, so it never queues behind authorization transactions in the pool. The advance that
+// acknowledges a delivered batch is pipelined ahead of the next round's peek instead of being
+// waited for. Rows that only the slot carries commit synchronously (see the trigger), so they are
+// decodable when their NOTIFY arrives; a forced flush is only needed for postgres_changes tables,
+// whose writers may commit asynchronously, and before closing.
 import type postgres from 'postgres';
 
 export interface WalColumn {
@@ -38,6 +51,15 @@ export interface SlotStreamOptions {
 	/** wal2json `add-tables` for this round (tables we currently care about). */
 	addTables: () => string;
 	pollMs: () => number;
+	/** Whether asynchronously committed rows must be made decodable now (postgres_changes). */
+	forceFlush: () => boolean;
+	/**
+	 * Delivers the rows a notification carries, if it carries them all (true); the slot then
+	 * only needs to catch up lazily. False asks for a round now.
+	 */
+	fastPath?: (payload: string) => boolean;
+	/** How long a round may wait after the fast path delivered everything (to acknowledge it). */
+	lazyMs?: number;
 	/** Handles one batch in commit order; `backlog` marks rows committed before we started. */
 	onChanges: (changes: WalChange[], startedAt: number) => Promise<void>;
 	log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -50,6 +72,20 @@ export class SlotStream {
 	private closed = false;
 	private timer: NodeJS.Timeout | undefined;
 	private unlisten: (() => Promise<void>) | undefined;
+	private db: postgres.ReservedSql | undefined;
+	/** The last acknowledgement sent, and the position it acknowledges. */
+	private advancing: Promise<unknown> = Promise.resolve();
+	private advancedTo = '';
+	private lazy: NodeJS.Timeout | undefined;
+	/**
+	 * The next round flushes the WAL first, so rows committed asynchronously are read too: the
+	 * first round (backlog from while we were down, before any fast-path row) and the last one
+	 * (acknowledging what the fast path delivered).
+	 */
+	private flushNext = true;
+	/** Notifications seen, and the one a round must have started after before the fast path resumes. */
+	private notifySeq = 0;
+	private holdUntil = 0;
 	readonly startedAt = Date.now();
 	/** Called after each round, for tests and benchmarks that wait for the stream to drain. */
 	onIdle: (() => void) | undefined;
@@ -65,7 +101,10 @@ export class SlotStream {
 			await sql`select pg_create_logical_replication_slot(${slot}, 'wal2json')`;
 			this.o.log('info', 'realtime replication slot created', { slot });
 		}
-		const l = await sql.listen(this.o.notifyChannel, () => this.wake());
+		this.db = await sql.reserve();
+		// Rows waiting in the slot (written while we were down) go out before any fast-path row.
+		this.notifySeq = this.holdUntil = 1;
+		const l = await sql.listen(this.o.notifyChannel, (payload) => this.notified(payload));
 		this.unlisten = l.unlisten;
 		this.schedule();
 		this.wake();
@@ -78,6 +117,26 @@ export class SlotStream {
 			this.schedule();
 		}, this.o.pollMs());
 		this.timer.unref();
+	}
+
+	/**
+	 * A notification: rows committed. When it carries them, they go out at once and the slot
+	 * catches up a little later. When it does not (too large, binary), the slot must deliver them,
+	 * and to keep order the fast path stands aside until a round started after it has run.
+	 */
+	private notified(payload: string) {
+		this.notifySeq++;
+		if (!this.holdUntil && this.o.fastPath?.(payload)) {
+			this.lazy ??= setTimeout(() => {
+				this.lazy = undefined;
+				// Those rows may have committed asynchronously: flush so this round sees them.
+				this.flushNext = true;
+				this.wake();
+			}, this.o.lazyMs ?? 100);
+			return;
+		}
+		this.holdUntil = this.notifySeq;
+		this.wake();
 	}
 
 	wake(): void {
@@ -108,39 +167,60 @@ export class SlotStream {
 	}
 
 	private async round() {
-		const { sql, slot } = this.o;
-		const [{ upto, flushed }] = await sql<{ upto: string; flushed: boolean }[]>`
-			select pg_current_wal_insert_lsn()::text as upto,
-			       pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn() as flushed`;
-		// Decoding reads only flushed WAL. With synchronous_commit off (throwaway clusters) a
-		// commit we were told about may sit unflushed for up to wal_writer_delay: a transaction
-		// that writes WAL (a logical message, which wal2json leaves out of `add-tables` output)
-		// and commits synchronously flushes everything before it.
-		if (!flushed)
-			await sql.begin(async (tx) => {
-				await tx`set local synchronous_commit = on`;
-				await tx`select pg_logical_emit_message(true, 'coachline-realtime-flush', '')`;
-			});
-		const rows = await sql<{ data: string }[]>`
-			select data from pg_logical_slot_peek_changes(${slot}, ${upto}::pg_lsn, null,
+		const { slot } = this.o;
+		const db = this.db;
+		if (!db) return;
+		const seq = this.notifySeq;
+		// Rows committed asynchronously (postgres_changes tables) are decodable only once flushed.
+		const flush = this.o.forceFlush() || this.flushNext;
+		this.flushNext = false;
+		if (flush)
+			await db`select case when pg_current_wal_insert_lsn() > pg_current_wal_flush_lsn()
+			                     then realtime.coachline_flush_wal() end`;
+		const rows = await db<{ upto: string; data: string | null }[]>`
+			select u.upto::text as upto, c.data
+			  from (select pg_current_wal_flush_lsn() as upto) u
+			  left join lateral pg_logical_slot_peek_changes(${slot}, u.upto, null,
 				'format-version', '2', 'include-timestamp', '1', 'include-type-oids', '1',
-				'include-pk', '1', 'include-transaction', '0', 'add-tables', ${this.o.addTables()})`;
-		if (rows.length) {
-			const changes: WalChange[] = [];
-			for (const r of rows) {
-				const c = JSON.parse(r.data) as WalChange;
-				if (c.action === 'I' || c.action === 'U' || c.action === 'D') changes.push(c);
-			}
-			await this.o.onChanges(changes, this.startedAt);
+				'include-pk', '1', 'include-transaction', '0', 'add-tables', ${this.o.addTables()}) c
+			    on true`;
+		const { upto } = rows[0];
+		const changes: WalChange[] = [];
+		for (const [i, r] of rows.entries()) {
+			// A large batch (a burst, a backlog) is parsed without holding the event loop throughout.
+			if (i % 512 === 511) await new Promise((resolve) => setImmediate(resolve));
+			if (r.data === null) continue;
+			const c = JSON.parse(r.data) as WalChange;
+			if (c.action === 'I' || c.action === 'U' || c.action === 'D') changes.push(c);
 		}
-		await sql`select pg_replication_slot_advance(${slot}, ${upto}::pg_lsn)`;
+		if (changes.length) await this.o.onChanges(changes, this.startedAt);
+		if (this.holdUntil && seq >= this.holdUntil) this.holdUntil = 0;
+		if (upto !== this.advancedTo) {
+			// Not awaited: the next round's peek runs after it on this connection.
+			this.advancedTo = upto;
+			this.advancing = db`select pg_replication_slot_advance(${slot}, ${upto}::pg_lsn)`.catch(
+				(e: unknown) => {
+					this.advancedTo = '';
+					if (!this.closed)
+						this.o.log('warn', 'realtime replication slot advance failed', { error: String(e) });
+				}
+			);
+		}
 	}
 
 	async close(): Promise<void> {
+		// Rows the fast path delivered are acknowledged by a last round (after a flush), or a
+		// restart would send them again.
+		clearTimeout(this.lazy);
+		this.lazy = undefined;
+		this.flushNext = true;
+		this.wake();
+		// Let a round in flight finish so the slot is advanced past what was delivered.
+		for (let i = 0; i < 50 && this.running; i++) await new Promise((r) => setTimeout(r, 20));
 		this.closed = true;
 		clearTimeout(this.timer);
 		await this.unlisten?.().catch(() => {});
-		// Let a round in flight finish so the slot is advanced past what was delivered.
-		for (let i = 0; i < 50 && this.running; i++) await new Promise((r) => setTimeout(r, 20));
+		await this.advancing;
+		this.db?.release();
 	}
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import postgres from 'postgres';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayRequest, Service, ServiceFactory } from '../http.ts';
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '../keys.ts';
 import { Hub, namespaceOf } from './broadcast.ts';
@@ -41,8 +41,14 @@ function refuse(socket: Duplex, status: number, text: string, body: unknown) {
 }
 
 /** A realtime.messages row as wal2json decoded it, turned into a user broadcast. */
-function messageBroadcast(change: WalChange): { ns: string; b: UserBroadcast } | null {
+function messageBroadcast(
+	change: WalChange,
+	delivered: RecentIds
+): { ns: string; b: UserBroadcast } | null {
 	if (change.action !== 'I' || !change.table.startsWith('messages')) return null;
+	// Most rows went out by the notification already: skip them before decoding anything else.
+	const id = change.columns?.find((c) => c.name === 'id')?.value;
+	if (typeof id !== 'string' || !delivered.add(id)) return null;
 	const row = new Map((change.columns ?? []).map((c) => [c.name, c.value]));
 	if (row.get('extension') !== 'broadcast') return null;
 	const topic = row.get('topic');
@@ -56,6 +62,34 @@ function messageBroadcast(change: WalChange): { ns: string; b: UserBroadcast } |
 	return { ns: namespaceOf(topic, row.get('private') === true), b };
 }
 
+/** A broadcast row as the notification of stack/platform/06-realtime-delivery.sql carries it. */
+interface NotifiedRow {
+	id: string;
+	topic: string;
+	event: string | null;
+	private: boolean | null;
+	payload: unknown;
+}
+
+/**
+ * Message ids delivered lately, whether by the notification or by the slot, so the other path
+ * skips them. Bounded: the slot catches up within a round or two, far fewer rows than this.
+ */
+class RecentIds {
+	private readonly ids = new Set<string>();
+	private readonly max: number;
+	constructor(max: number) {
+		this.max = max;
+	}
+	/** Records the id; false if it was already there. */
+	add(id: string): boolean {
+		if (this.ids.has(id)) return false;
+		this.ids.add(id);
+		if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+		return true;
+	}
+}
+
 export const createRealtimeService: ServiceFactory = async (ctx) => {
 	const sql = postgres(ctx.dbUrl('supabase_realtime_admin'), {
 		max: 8,
@@ -64,7 +98,9 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 	});
 	const log = ctx.log;
 	const limits = { ...DEFAULT_LIMITS };
-	const hub = new Hub(envMs('COACHLINE_REALTIME_REPLAY_MS', 30_000));
+	const hub = new Hub(envMs('COACHLINE_REALTIME_REPLAY_MS', 30_000), {
+		presenceBatchMs: envMs('COACHLINE_REALTIME_PRESENCE_BATCH_MS', 20)
+	});
 	const verifier = new TokenVerifier(ctx.jwtSecret);
 	const changes = new PostgresChanges(sql, log);
 	const deps: RealtimeDeps = {
@@ -77,6 +113,29 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 		log
 	};
 
+	const delivered = new RecentIds(20_000);
+	/** Delivers the rows a notification carries; false when it carries none (the slot must). */
+	const fastPath = (payload: string): boolean => {
+		if (!payload) return false;
+		let rows: NotifiedRow[];
+		try {
+			rows = JSON.parse(payload) as NotifiedRow[];
+		} catch {
+			return false;
+		}
+		if (!Array.isArray(rows)) return false;
+		for (const r of rows) {
+			if (typeof r.topic !== 'string' || typeof r.event !== 'string') continue;
+			if (!delivered.add(r.id)) continue;
+			hub.broadcast(namespaceOf(r.topic, r.private === true), {
+				event: r.event,
+				payload: r.payload ?? {},
+				meta: { id: r.id }
+			});
+		}
+		return true;
+	};
+
 	// One slot per stack instance: the data directory identifies the instance.
 	const slot = `coachline_realtime_${createHash('sha256').update(ctx.dataDir).digest('hex').slice(0, 12)}`;
 	const stream = new SlotStream({
@@ -85,12 +144,18 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 		notifyChannel: 'realtime_messages_inserted',
 		addTables: () => changes.addTables(),
 		pollMs: () => (changes.active ? 100 : 1000),
+		forceFlush: () => changes.active,
+		fastPath,
+		lazyMs: envMs('COACHLINE_REALTIME_SLOT_LAZY_MS', 100),
 		log,
 		onChanges: async (batch, startedAt) => {
 			if (changes.active) await changes.refresh();
+			let handled = 0;
 			for (const c of batch) {
+				// A large batch (a burst, a backlog) must not hold the event loop for its whole length.
+				if (++handled % 256 === 0) await new Promise((r) => setImmediate(r));
 				if (c.schema === 'realtime') {
-					const m = messageBroadcast(c);
+					const m = messageBroadcast(c, delivered);
 					if (!m) continue;
 					const committed = Date.parse(
 						c.timestamp.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')
@@ -138,6 +203,14 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 	);
 	recheck.unref();
 
+	// Defined apart from `upgrade` so that what a connection's listeners capture does not keep the
+	// upgrade request (its headers, URL and parser state) alive for the socket's lifetime.
+	const accept = (ws: WebSocket, opts: ConstructorParameters<typeof Connection>[2]) => {
+		const conn = new Connection(ws, deps, opts);
+		connections.add(conn);
+		ws.on('close', () => connections.delete(conn));
+	};
+
 	const service: Service = {
 		name: 'realtime',
 		async handle(req: GatewayRequest, res) {
@@ -153,21 +226,15 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 			const token =
 				mapKey(typeof headerKey === 'string' ? headerKey : undefined) ?? req.apikey ?? null;
 			const vsn = req.query.get('vsn')?.startsWith('2.') ? '2.0.0' : '1.0.0';
+			const headers = forwardedHeaders(req);
 			void verifier.verify(token).then((v) => {
 				if (!v.ok) {
 					refuse(socket, 401, 'Unauthorized', { error: v.reason });
 					return;
 				}
-				wss.handleUpgrade(req, socket, head, (ws) => {
-					const conn = new Connection(ws, deps, {
-						vsn,
-						token: token ?? '',
-						claims: v.claims,
-						headers: forwardedHeaders(req)
-					});
-					connections.add(conn);
-					ws.on('close', () => connections.delete(conn));
-				});
+				wss.handleUpgrade(req, socket, head, (ws) =>
+					accept(ws, { vsn, token: token ?? '', claims: v.claims, headers })
+				);
 			});
 		},
 		async close() {

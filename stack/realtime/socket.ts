@@ -99,6 +99,22 @@ export function encodeMessage(msg: Message, vsn: Vsn): string {
 	return JSON.stringify({ topic: msg.topic, event: msg.event, payload: msg.payload, ref: msg.ref });
 }
 
+/** Like encodeMessage, with the payload already serialized (shared by many receivers). */
+export function encodeWithPayloadJson(
+	msg: Omit<Message, 'payload'>,
+	payloadJson: string,
+	vsn: Vsn
+): string {
+	const ref = msg.ref === null ? 'null' : JSON.stringify(msg.ref);
+	const topic = JSON.stringify(msg.topic);
+	const event = JSON.stringify(msg.event);
+	if (vsn === '2.0.0') {
+		const joinRef = msg.join_ref === null ? 'null' : JSON.stringify(msg.join_ref);
+		return `[${joinRef},${ref},${topic},${event},${payloadJson}]`;
+	}
+	return `{"topic":${topic},"event":${event},"payload":${payloadJson},"ref":${ref}}`;
+}
+
 /** The kind 4 frame realtime-js decodes into a `broadcast` event. */
 export function encodeUserBroadcast(topic: string, b: UserBroadcast): Buffer {
 	const topicBytes = Buffer.from(topic, 'utf8');
