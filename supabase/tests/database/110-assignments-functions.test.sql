@@ -3,7 +3,7 @@
 -- the drip publisher with athletes in Pacific/Auckland and America/Los_Angeles; every error by
 -- its HINT code, for every actor.
 begin;
-select plan(59);
+select plan(63);
 
 select tests.create_standard_actors();
 select tests.create_user('nz');
@@ -111,6 +111,28 @@ select throws_ok($$ select private.publish_due_assignments(now()) $$, '42501', n
 select is((select count(*)::int from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3)), 4, 'coach week: every live cell of the organization, drafts included');
 select is((select count(*)::int from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, pg_temp.id('coaching'))), 3, 'coach week by program: ad-hoc rows of enrolled members');
 select is((select count(*)::int from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, tests.get_user_id('member2'))), 1, 'coach week by athlete');
+select is((select count(distinct user_id)::int from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null, null, 1)), 1,
+          'coach week pages by athlete: a page of one athlete holds one athlete''s cells');
+select is((select array_agg(distinct a.user_id) from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3) a),
+          (select array_agg(distinct x.user_id) from (
+             select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null, null, 1)
+             union all
+             select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null,
+               (select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null, null, 1) limit 1), 200)) x),
+          'the next page starts after the last row''s athlete: two pages hold every athlete of the week');
+select is((select count(*)::int from (
+             select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null, null, 1)
+             intersect
+             select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null,
+               (select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3, null, null, null, 1) limit 1), 200)) x),
+          0, 'pages do not overlap');
+select is((select array_agg(p.display_name order by o) from (
+             select distinct on (a.user_id) a.user_id, row_number() over () as o
+               from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3) a) w
+             join public.profiles p on p.id = w.user_id),
+          (select array_agg(p.display_name order by p.display_name) from public.profiles p
+            where p.id in (select user_id from public.coach_week(tests.get_organization_id('test-gym'), current_date - 3))),
+          'rows come athlete by athlete in display-name order');
 select tests.authenticate_as('member');
 select is((select count(*)::int from public.my_week(current_date - 3)), 2, 'my week: own published rows only, no draft');
 select is((select count(*)::int from public.my_today()), 1, 'my today: today''s published row');

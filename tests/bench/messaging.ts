@@ -1,0 +1,313 @@
+// `npm run bench -- messaging [--messages 5000000] [--small 50000] [--athletes 2000]
+//   [--iterations 200] [--sends 3000] [--db <url> --api <url> [--org <id>]]`: the issue-7 targets. One
+// organization (the shared generator: 4 coaches, N athletes) where every coach talks with every
+// athlete, so coach 1 has one conversation per athlete. First `--small` messages (the last week of
+// every conversation), measured; then older history up to `--messages`, measured again:
+//   - first inbox page (list_conversations) p95, raw SQL as the user (a transaction with role
+//     authenticated + request.jwt.claims) and through REST (supabase-js .rpc() with a user JWT);
+//     the ratio large/small shows the inbox does not grow with the message count;
+//   - a history page (conversation_messages): the newest page and one deep in the history;
+//   - sends per second with every trigger (send_message from several connections; REST beside);
+//   - send -> recipient realtime callback latency (supabase-js private channel user:<recipient>).
+// EXPLAIN (ANALYZE, BUFFERS) of the statements inside the read functions closes the run. Without
+// --db it boots a throwaway stack (cluster + services) and removes it afterwards; with --org it
+// measures an organization generated earlier, as it is, without generating anything.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { createClient, type RealtimeChannel } from '@supabase/supabase-js';
+import { bootTestStack, type TestStack } from '../../stack/test-stack.ts';
+import { ANON_KEY } from '../../stack/keys.ts';
+import { generateOrganization, loadOrganization } from './_generate.ts';
+import { generateMessages, type Conversations } from './_messages.ts';
+import {
+	asUser,
+	claims,
+	explainInside,
+	fmt,
+	jwtCache,
+	percentile,
+	restClient,
+	time
+} from './_measure.ts';
+import { option } from './seed.ts';
+
+interface Row {
+	measure: string;
+	size: string;
+	target: string;
+	sql: number[];
+	rest: number[];
+}
+
+function report(rows: Row[]): void {
+	console.log(
+		'\n| measure | messages | target | SQL p50 | SQL p95 | REST p50 | REST p95 | REST/SQL |'
+	);
+	console.log('|---|---|---|---|---|---|---|---|');
+	for (const r of rows) {
+		const s95 = percentile(r.sql, 95);
+		const r95 = percentile(r.rest, 95);
+		console.log(
+			`| ${r.measure} | ${r.size} | ${r.target} | ${fmt(percentile(r.sql, 50))} | ${fmt(s95)} | ${fmt(percentile(r.rest, 50))} | ${fmt(r95)} | ${Number.isFinite(r95) ? (r95 / s95).toFixed(2) : 'n/a'} |`
+		);
+	}
+}
+
+export default async function messaging(args: string[]): Promise<void> {
+	const total = Number(option(args, 'messages') ?? 5_000_000);
+	const small = Number(option(args, 'small') ?? 50_000);
+	const athletes = Number(option(args, 'athletes') ?? 2000);
+	const iterations = Number(option(args, 'iterations') ?? 200);
+	const sends = Number(option(args, 'sends') ?? 3000);
+	let dbUrl = option(args, 'db');
+	let apiUrl = option(args, 'api');
+	let stack: TestStack | null = null;
+	if (!dbUrl || !apiUrl) {
+		console.log('Booting a throwaway stack (cluster, migrations, seed.sql, services)…');
+		stack = await bootTestStack();
+		dbUrl = stack.dbUrl;
+		apiUrl = stack.apiUrl;
+	}
+	const api = apiUrl;
+	const sql = postgres(dbUrl, { max: 4, onnotice: () => {} });
+	const jwtOf = jwtCache();
+	const rows: Row[] = [];
+	try {
+		const existing = option(args, 'org');
+		if (!existing) console.log(`Generating an organization of ${athletes} athletes…`);
+		const org = existing
+			? await loadOrganization(sql, existing)
+			: await generateOrganization(sql, { athletes, days: 7, log: console.log });
+		const c: Conversations = {
+			organizationId: org.organizationId,
+			coachIds: org.coachIds,
+			athleteIds: org.athleteIds,
+			conversations: org.coachIds.length * org.athleteIds.length
+		};
+		const coach = org.coachIds[0];
+		const other = (i: number) => org.athleteIds[(i * 37) % org.athleteIds.length];
+
+		const measureReads = async (size: string, withHistory: boolean) => {
+			const [{ n }] = await sql<{ n: string }[]>`
+				select count(*) as n from public.conversation_summaries
+				 where owner_id = ${coach} and organization_id = ${c.organizationId}`;
+			console.log(`\n-- ${size} messages; coach 1 has ${n} conversations`);
+			const reads: [string, string, (i: number) => [string, object]][] = [
+				[
+					'inbox first page (list_conversations, 30)',
+					'≤ 10 ms SQL, ≤ 25 ms REST',
+					() => ['list_conversations', { p_organization_id: c.organizationId }]
+				],
+				[
+					'history newest page (conversation_messages, 50)',
+					'≤ 10 ms',
+					(i) => [
+						'conversation_messages',
+						{ p_organization_id: c.organizationId, p_other_user_id: other(i) }
+					]
+				],
+				[
+					'history page 200 days back',
+					'≤ 10 ms',
+					(i) => [
+						'conversation_messages',
+						{
+							p_organization_id: c.organizationId,
+							p_other_user_id: other(i),
+							p_before: new Date(Date.now() - 200 * 86_400_000).toISOString()
+						}
+					]
+				]
+			];
+			// The deep page is measured once there is a year of history.
+			for (const [name, target, make] of withHistory ? reads : reads.slice(0, 2)) {
+				const viaSql = async (i: number) => {
+					const [fn, params] = make(i);
+					await asUser(sql, coach, (tx) => {
+						const p = params as Record<string, string>;
+						return fn === 'list_conversations'
+							? tx`select * from public.list_conversations(${p.p_organization_id})`
+							: tx`select * from public.conversation_messages(${p.p_organization_id}, ${p.p_other_user_id}, ${p.p_before ?? null})`;
+					});
+				};
+				const client = restClient(api, await jwtOf(coach));
+				const viaRest = async (i: number) => {
+					const [fn, params] = make(i);
+					const { data, error } = await client.rpc(fn, params);
+					if (error) throw new Error(`${fn}: ${error.message}`);
+					if (i === 0 && !(data as unknown[]).length) throw new Error(`${fn}: no rows`);
+				};
+				for (let i = 0; i < 10; i++) await viaSql(i);
+				const sqlTimes = await time(iterations, viaSql);
+				for (let i = 0; i < 5; i++) await viaRest(i);
+				const restTimes = await time(iterations, viaRest);
+				rows.push({ measure: name, size, target, sql: sqlTimes, rest: restTimes });
+				console.log(
+					`${name}: SQL p95 ${fmt(percentile(sqlTimes, 95))}, REST p95 ${fmt(percentile(restTimes, 95))}`
+				);
+			}
+		};
+
+		if (existing) {
+			const [{ n }] = await sql<{ n: string }[]>`
+				select count(*) as n from public.messages where organization_id = ${c.organizationId}`;
+			await measureReads(Number(n).toLocaleString('en'), true);
+		} else {
+			let t = performance.now();
+			const made = await generateMessages(sql, c, 'recent', small, console.log);
+			console.log(
+				`recent messages: ${made} in ${((performance.now() - t) / 1000).toFixed(1)} s (with summaries)`
+			);
+			await measureReads(made.toLocaleString('en'), false);
+
+			t = performance.now();
+			const older = await generateMessages(sql, c, 'history', total - made, console.log);
+			const [{ n: count }] = await sql<{ n: string }[]>`
+				select count(*) as n from public.messages where organization_id = ${c.organizationId}`;
+			console.log(
+				`history: ${older} more in ${((performance.now() - t) / 1000).toFixed(1)} s; ${Number(count).toLocaleString('en')} messages in the organization (${org.organizationId})`
+			);
+			await measureReads(Number(count).toLocaleString('en'), true);
+		}
+
+		// Sends: `--connections` senders at once (default 8), each its own pair stream: coaches
+		// write to athletes, athletes to coaches, so no two connections update the same summaries.
+		const connections = Number(option(args, 'connections') ?? 8);
+		const pairs = Array.from({ length: connections }, (_, w) => {
+			const coachOf = org.coachIds[w % org.coachIds.length];
+			return w < org.coachIds.length
+				? { from: coachOf, to: (i: number) => other(i) }
+				: { from: other(w * 101), to: () => coachOf };
+		});
+		const sendSql = async () => {
+			const pool = postgres(dbUrl, { max: connections, onnotice: () => {} });
+			let sent = 0;
+			const t0 = performance.now();
+			await Promise.all(
+				pairs.map(async ({ from, to }, w) => {
+					const conn = await pool.reserve();
+					for (let i = w; sent < sends; i += connections) {
+						sent++;
+						// One round trip per send, as a server-side caller would: the API's transaction
+						// (role + claims, the call, commit) as one simple-protocol batch. Every value is
+						// a generated uuid or a fixed text, so inlining them is safe.
+						await conn.unsafe(
+							`begin; select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '${claims(from)}', true); ` +
+								`select id from public.send_message('${c.organizationId}', '${to(i)}', 'bench send ${i}', '${randomUUID()}'); commit;`
+						);
+					}
+					conn.release();
+				})
+			);
+			const seconds = (performance.now() - t0) / 1000;
+			await pool.end();
+			return sent / seconds;
+		};
+		const sendRest = async () => {
+			const clients = await Promise.all(
+				pairs.map(async ({ from, to }) => ({ to, client: restClient(api, await jwtOf(from)) }))
+			);
+			let sent = 0;
+			const t0 = performance.now();
+			await Promise.all(
+				clients.map(async ({ client, to }, w) => {
+					for (let i = w; sent < sends; i += connections) {
+						sent++;
+						const { error } = await client.rpc('send_message', {
+							p_organization_id: c.organizationId,
+							p_recipient_id: to(i),
+							p_content: `bench rest send ${i}`,
+							p_client_id: randomUUID()
+						});
+						if (error) throw new Error(`send_message: ${error.message}`);
+					}
+				})
+			);
+			return sent / ((performance.now() - t0) / 1000);
+		};
+		const sqlRate = await sendSql();
+		const restRate = await sendRest();
+		console.log(
+			`\nsends with every trigger, ${connections} connections: SQL ${sqlRate.toFixed(0)}/s (target ≥ 1,000/s), REST ${restRate.toFixed(0)}/s`
+		);
+
+		// Realtime: the athlete listens on its private topic; the coach sends through send_message.
+		const athlete = org.athleteIds[1];
+		const athleteJwt = await jwtOf(athlete);
+		const listener = createClient(api, ANON_KEY, {
+			auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+			accessToken: async () => athleteJwt
+		});
+		await listener.realtime.setAuth(athleteJwt);
+		const pending = new Map<string, (at: number) => void>();
+		const channel: RealtimeChannel = listener
+			.channel(`user:${athlete}`, { config: { private: true } })
+			.on('broadcast', { event: 'message_created' }, (m) => {
+				const content = (m.payload as { content?: string }).content ?? '';
+				pending.get(content)?.(performance.now());
+			});
+		await new Promise<void>((resolve, reject) => {
+			channel.subscribe((status, err) => {
+				if (status === 'SUBSCRIBED') resolve();
+				else if (status !== 'CLOSED') reject(err ?? new Error(status));
+			});
+		});
+		const latencies: number[] = [];
+		const rounds = Math.max(50, Math.floor(iterations / 2));
+		for (let i = 0; i < rounds + 5; i++) {
+			const content = `latency probe ${i} ${randomUUID()}`;
+			const heard = new Promise<number>((resolve, reject) => {
+				pending.set(content, resolve);
+				setTimeout(() => reject(new Error(`no realtime callback for probe ${i}`)), 5000);
+			});
+			const t0 = performance.now();
+			await asUser(
+				sql,
+				coach,
+				(tx) => tx`select id from public.send_message(${c.organizationId}, ${athlete}, ${content})`
+			);
+			const at = await heard;
+			pending.delete(content);
+			if (i >= 5) latencies.push(at - t0);
+		}
+		await listener.removeAllChannels();
+		console.log(
+			`send -> recipient realtime callback (${rounds} sends): p50 ${fmt(percentile(latencies, 50))}, p99 ${fmt(percentile(latencies, 99))}`
+		);
+
+		report(rows);
+		const bySize = (m: string) => rows.filter((r) => r.measure === m);
+		for (const m of new Set(rows.map((r) => r.measure))) {
+			const [a, b] = bySize(m);
+			if (a && b)
+				console.log(
+					`${m}: ${b.size} / ${a.size} p95 ratio — SQL ${(percentile(b.sql, 95) / percentile(a.sql, 95)).toFixed(2)}, REST ${(percentile(b.rest, 95) / percentile(a.rest, 95)).toFixed(2)} (target ≤ 1.5)`
+				);
+		}
+		console.log(
+			`sends/s: SQL ${sqlRate.toFixed(0)} (target ≥ 1,000), REST ${restRate.toFixed(0)}; realtime p50 ${fmt(percentile(latencies, 50))}, p99 ${fmt(percentile(latencies, 99))}`
+		);
+
+		await explainInside(
+			dbUrl,
+			[
+				[
+					'list_conversations',
+					coach,
+					(tx) => tx`select count(*) from public.list_conversations(${c.organizationId})`
+				],
+				[
+					'conversation_messages',
+					coach,
+					(tx) =>
+						tx`select count(*) from public.conversation_messages(${c.organizationId}, ${other(3)})`
+				]
+			],
+			/conversation_summaries|messages m/,
+			(url, onnotice) => postgres(url, { max: 1, onnotice })
+		);
+	} finally {
+		await sql.end();
+		await stack?.stop();
+	}
+}
