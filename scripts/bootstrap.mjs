@@ -17,8 +17,16 @@ const stale =
 	(existsSync(lock) && statSync(lock).mtimeMs > statSync(installedLock).mtimeMs);
 
 if (stale) {
-	console.log('Installing dependencies (npm ci)...');
-	execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+	console.log('Installing dependencies...');
+	try {
+		execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+	} catch {
+		// The Supabase CLI lists a binary package per platform as optional dependencies; when the
+		// registry lacks some platforms' builds of that version, npm leaves them out of the lock
+		// file and then refuses `npm ci`. `npm install` honours the lock file all the same.
+		console.log('npm ci refused the lock file; installing with npm install instead...');
+		execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+	}
 }
 
 const version = execSync(`"${node24}" --version`, { encoding: 'utf8' }).trim();
