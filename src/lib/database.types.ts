@@ -2190,7 +2190,9 @@ export type Database = {
 			coach_overview: { Args: { p_as_of?: string; p_organization_id: string }; Returns: Json };
 			coach_week: {
 				Args: {
+					p_after_athlete_id?: string;
 					p_athlete_id?: string;
+					p_athletes?: number;
 					p_organization_id: string;
 					p_program_id?: string;
 					p_week_start: string;
