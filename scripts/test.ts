@@ -74,6 +74,10 @@ const booting = bootTestStack({ log: (s) => console.log(`[stack] ${s}`) }).then(
 	}
 );
 
+// eslint's type-aware rules read tsconfig.json, which extends SvelteKit's generated config: a
+// fresh clone has none until `svelte-kit sync` writes it.
+await run(bin('svelte-kit'), ['sync']);
+
 try {
 	await step(
 		'format (prettier --check)',
