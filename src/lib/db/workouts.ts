@@ -5,6 +5,8 @@ export type LoadUnit = Enums<'load_unit'>;
 export type WorkoutRow = Tables<'workouts'>;
 
 export interface MovementInput {
+	/** A saved movement's id: saving updates that row (its comments stay); none inserts one. */
+	id?: string | null;
 	name: string;
 	sets: number | null;
 	reps: number | null;
@@ -17,6 +19,8 @@ export interface MovementInput {
 }
 
 export interface SectionInput {
+	/** A saved section's id, as for movements. */
+	id?: string | null;
 	title: string;
 	notes: string | null;
 	movements: MovementInput[];
@@ -88,11 +92,13 @@ export async function getWorkout(db: Db, workoutId: string) {
 	const sections = [...row.workout_sections]
 		.sort((a, b) => a.position - b.position)
 		.map((s) => ({
+			id: s.id,
 			title: s.title,
 			notes: s.notes,
 			movements: [...s.workout_movements]
 				.sort((a, b) => a.position - b.position)
 				.map((m): MovementInput => ({
+					id: m.id,
 					name: m.name,
 					sets: m.sets,
 					reps: m.reps,
@@ -115,130 +121,67 @@ export async function getWorkout(db: Db, workoutId: string) {
 	};
 }
 
-async function insertContent(
-	db: Db,
-	organizationId: string,
-	workoutId: string,
-	sections: SectionInput[],
-	base = 0
-): Promise<void> {
-	if (sections.length === 0) return;
-	const inserted = must(
-		await db
-			.from('workout_sections')
-			.insert(
-				sections.map((s, i) => ({
-					workout_id: workoutId,
-					organization_id: organizationId,
-					position: base + i,
-					title: s.title,
-					notes: s.notes
-				}))
-			)
-			.select('id, position')
-	);
-	const idAt = new Map(inserted.map((s) => [s.position, s.id]));
-	const movements = sections.flatMap((s, sp) =>
-		s.movements.map((m, position) => ({
-			...m,
-			section_id: idAt.get(base + sp) as string,
-			workout_id: workoutId,
-			organization_id: organizationId,
-			position
-		}))
-	);
-	if (movements.length > 0) must(await db.from('workout_movements').insert(movements));
+/** The builder's sections as save_workout reads them: ids only where the row already exists. */
+function sectionsPayload(sections: SectionInput[]) {
+	return sections.map((s) => ({
+		id: s.id ?? null,
+		title: s.title,
+		notes: s.notes,
+		movements: s.movements.map((m) => ({ ...m, id: m.id ?? null }))
+	}));
 }
 
+/** Creates a workout with its sections and movements in one transaction (create_workout). */
 export async function createWorkout(
 	db: Db,
 	organizationId: string,
-	userId: string,
 	input: WorkoutInput
 ): Promise<string> {
-	const row = must(
-		await db
-			.from('workouts')
-			.insert({
-				organization_id: organizationId,
-				created_by: userId,
-				title: input.title,
-				description: input.description
-			})
-			.select('id')
-			.single()
+	return must(
+		await db.rpc('create_workout', {
+			p_organization_id: organizationId,
+			p_title: input.title,
+			p_description: input.description ?? '',
+			p_sections: sectionsPayload(input.sections)
+		})
 	);
-	try {
-		await insertContent(db, organizationId, row.id, input.sections);
-	} catch (e) {
-		// No half-built workout in the library: the database refused part of it.
-		await db.from('workouts').delete().eq('id', row.id);
-		throw e;
-	}
-	return row.id;
 }
 
 /**
- * Replaces a workout's title, description, sections and movements with the builder's version.
- * The new sections are written first, after the old ones (positions only need to be ordered),
- * and the old ones are deleted last: if any write is refused, the saved workout is unchanged.
+ * Saves the builder's version of a workout in one transaction (save_workout): sections and
+ * movements that carry an id are updated in place, so their exercise comments survive; new ones
+ * are inserted and only the ones the builder removed are deleted. Throws a DbError whose code
+ * is `workout_not_found` when the workout is gone or not the caller's to edit.
  */
-export async function updateWorkout(
-	db: Db,
-	organizationId: string,
-	workoutId: string,
-	input: WorkoutInput
-): Promise<void> {
-	const old = must(
-		await db.from('workout_sections').select('id, position').eq('workout_id', workoutId)
+export async function updateWorkout(db: Db, workoutId: string, input: WorkoutInput): Promise<void> {
+	must(
+		await db.rpc('save_workout', {
+			p_workout_id: workoutId,
+			p_title: input.title,
+			p_description: input.description ?? '',
+			p_sections: sectionsPayload(input.sections)
+		})
 	);
-	const base = old.reduce((max, s) => Math.max(max, s.position + 1), 0);
-	const discardNew = async () => {
-		await db.from('workout_sections').delete().eq('workout_id', workoutId).gte('position', base);
-	};
-	try {
-		await insertContent(db, organizationId, workoutId, input.sections, base);
-		const updated = must(
-			await db
-				.from('workouts')
-				.update({ title: input.title, description: input.description })
-				.eq('id', workoutId)
-				.select('id')
-		);
-		if (updated.length === 0) {
-			throw Object.assign(new Error('not found'), { notFound: true });
-		}
-	} catch (e) {
-		await discardNew();
-		throw e;
-	}
-	if (old.length > 0) {
-		must(
-			await db
-				.from('workout_sections')
-				.delete()
-				.in(
-					'id',
-					old.map((s) => s.id)
-				)
-		);
-	}
 }
 
 export async function duplicateWorkout(
 	db: Db,
 	organizationId: string,
-	userId: string,
 	workoutId: string
 ): Promise<string | null> {
 	const source = await getWorkout(db, workoutId);
 	if (!source) return null;
 	const suffix = ' (copy)';
 	const title = source.title.slice(0, 120 - suffix.length) + suffix;
-	return createWorkout(db, organizationId, userId, {
+	// A copy gets rows of its own: without ids every section and movement is inserted.
+	return createWorkout(db, organizationId, {
 		title,
 		description: source.description,
-		sections: source.sections
+		sections: source.sections.map((s) => ({
+			title: s.title,
+			notes: s.notes,
+			movements: s.movements.map((m) => ({ ...m, id: null }))
+		}))
 	});
 }
 

@@ -17,11 +17,11 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 
 export const actions: Actions = {
 	duplicate: async ({ request, locals, params }) => {
-		const { user, organization } = await orgContext(locals, params.slug);
+		const { organization } = await orgContext(locals, params.slug);
 		const id = String((await request.formData()).get('workoutId') ?? '');
 		let copyId: string | null;
 		try {
-			copyId = await duplicateWorkout(locals.supabase, organization.id, user.id, id);
+			copyId = await duplicateWorkout(locals.supabase, organization.id, id);
 		} catch (e) {
 			return failFromDb(e);
 		}

@@ -7,6 +7,8 @@ export type LoadUnit = 'kg' | 'lb' | 'percent_1rm' | 'bodyweight';
 
 export interface DraftMovement {
 	key: number;
+	/** Set once saved: the save updates this movement in place, so its comments stay. */
+	id: string | null;
 	name: string;
 	sets: string;
 	reps: string;
@@ -20,6 +22,8 @@ export interface DraftMovement {
 
 export interface DraftSection {
 	key: number;
+	/** Set once saved, as for movements. */
+	id: string | null;
 	title: string;
 	notes: string;
 	movements: DraftMovement[];
@@ -29,9 +33,11 @@ export interface WorkoutLike {
 	title: string;
 	description: string | null;
 	sections: {
+		id?: string | null;
 		title: string;
 		notes: string | null;
 		movements: {
+			id?: string | null;
 			name: string;
 			sets: number | null;
 			reps: number | null;
@@ -52,6 +58,7 @@ const str = (v: number | string | null | undefined) =>
 function blankMovement(): DraftMovement {
 	return {
 		key: nextKey++,
+		id: null,
 		name: '',
 		sets: '',
 		reps: '',
@@ -81,17 +88,21 @@ export class WorkoutDraft {
 
 	constructor(from?: WorkoutLike) {
 		if (!from) {
-			this.sections = [{ key: nextKey++, title: 'Main', notes: '', movements: [blankMovement()] }];
+			this.sections = [
+				{ key: nextKey++, id: null, title: 'Main', notes: '', movements: [blankMovement()] }
+			];
 			return;
 		}
 		this.title = from.title;
 		this.description = from.description ?? '';
 		this.sections = from.sections.map((s) => ({
 			key: nextKey++,
+			id: s.id ?? null,
 			title: s.title,
 			notes: s.notes ?? '',
 			movements: s.movements.map((m) => ({
 				key: nextKey++,
+				id: m.id ?? null,
 				name: m.name,
 				sets: str(m.sets),
 				reps: str(m.reps),
@@ -123,6 +134,7 @@ export class WorkoutDraft {
 	addSection(): number {
 		this.sections.push({
 			key: nextKey++,
+			id: null,
 			title: '',
 			notes: '',
 			movements: [blankMovement()]
@@ -171,9 +183,11 @@ export class WorkoutDraft {
 			title: this.title,
 			description: this.description,
 			sections: this.sections.map((s) => ({
+				id: s.id,
 				title: s.title,
 				notes: s.notes,
 				movements: s.movements.map((m) => ({
+					id: m.id,
 					name: m.name,
 					sets: m.sets,
 					reps: m.reps,

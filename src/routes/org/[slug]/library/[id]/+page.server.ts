@@ -7,6 +7,15 @@ import {
 	updateWorkout
 } from '../../../../../lib/db/workouts';
 import { failFromDb, failWith } from '../../../../../lib/db/errors';
+import { isAdmin } from '../../../../../lib/db/client';
+import {
+	addExerciseComment,
+	deleteExerciseComment,
+	editExerciseComment,
+	listExerciseComments,
+	listSavedMovements
+} from '../../../../../lib/db/comments';
+import { moderateDeleteExerciseComment } from '../../../../../lib/db/moderation';
 import { requireStaff } from '../../../../../lib/server/guards';
 import { orgContext } from '../../../../../lib/server/org-context';
 import { parseWorkoutForm } from '../../../../../lib/server/workout-form';
@@ -22,29 +31,39 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends }) 
 	if (!workout || workout.organization_id !== organization.id) {
 		error(404, 'This workout does not exist or was deleted.');
 	}
-	return { workout };
+	// Comments are extra: a refusal here must not take the builder down with it.
+	const savedMovements = await listSavedMovements(locals.supabase, workout.id).catch(() => []);
+	const exerciseComments = await listExerciseComments(
+		locals.supabase,
+		savedMovements.map((m) => m.id)
+	).catch(() => []);
+	return { workout, savedMovements, exerciseComments, canModerate: isAdmin(membership.role) };
 };
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
+
+/** The movement's thread after a change: the page applies it without reloading the builder. */
+const movementComments = (db: App.Locals['supabase'], form: FormData) =>
+	listExerciseComments(db, [text(form, 'movementId')]);
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
-		const { organization } = await orgContext(locals, params.slug);
+		await orgContext(locals, params.slug);
 		const parsed = parseWorkoutForm(await request.formData());
 		if (!parsed.ok) return failWith(400, parsed.errors);
 		try {
-			await updateWorkout(locals.supabase, organization.id, params.id, parsed.workout);
+			// workout_not_found (404) when it is gone or not this coach's to edit.
+			await updateWorkout(locals.supabase, params.id, parsed.workout);
 		} catch (e) {
-			if (e && typeof e === 'object' && 'notFound' in e) {
-				return failWith(404, { form: ['This workout no longer exists or you cannot edit it.'] });
-			}
 			return failFromDb(e);
 		}
 		return { saved: true };
 	},
 	duplicate: async ({ locals, params }) => {
-		const { user, organization } = await orgContext(locals, params.slug);
+		const { organization } = await orgContext(locals, params.slug);
 		let copyId: string | null;
 		try {
-			copyId = await duplicateWorkout(locals.supabase, organization.id, user.id, params.id);
+			copyId = await duplicateWorkout(locals.supabase, organization.id, params.id);
 		} catch (e) {
 			return failFromDb(e);
 		}
@@ -60,5 +79,55 @@ export const actions: Actions = {
 			return failFromDb(e);
 		}
 		return { archivedChanged: true };
+	},
+	addExerciseComment: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const body = text(form, 'body');
+		if (!body) return failWith(400, { body: ['Write a comment first.'] });
+		try {
+			await addExerciseComment(locals.supabase, {
+				movementId: text(form, 'movementId'),
+				body,
+				parentId: text(form, 'parentId') || null
+			});
+		} catch (e) {
+			return failFromDb(e, { body });
+		}
+		return { commented: true, comments: await movementComments(locals.supabase, form) };
+	},
+	editExerciseComment: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const body = text(form, 'body');
+		if (!body) return failWith(400, { body: ['A comment cannot be empty: delete it instead.'] });
+		try {
+			await editExerciseComment(locals.supabase, text(form, 'id'), body);
+		} catch (e) {
+			return failFromDb(e, { body });
+		}
+		return { commentEdited: true, comments: await movementComments(locals.supabase, form) };
+	},
+	deleteExerciseComment: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		try {
+			await deleteExerciseComment(locals.supabase, text(form, 'id'));
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { commentDeleted: true, comments: await movementComments(locals.supabase, form) };
+	},
+	moderateExerciseComment: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const reason = text(form, 'reason');
+		if (!reason) return failWith(400, { reason: ['Say why, for the moderation log.'] });
+		try {
+			await moderateDeleteExerciseComment(locals.supabase, text(form, 'id'), reason);
+		} catch (e) {
+			return failFromDb(e, { reason });
+		}
+		return { commentModerated: true, comments: await movementComments(locals.supabase, form) };
 	}
 };

@@ -13,12 +13,12 @@ export const load: PageServerLoad = async ({ parent }) => {
 
 export const actions: Actions = {
 	save: async ({ request, locals, params }) => {
-		const { user, organization } = await orgContext(locals, params.slug);
+		const { organization } = await orgContext(locals, params.slug);
 		const parsed = parseWorkoutForm(await request.formData());
 		if (!parsed.ok) return failWith(400, parsed.errors);
 		let id: string;
 		try {
-			id = await createWorkout(locals.supabase, organization.id, user.id, parsed.workout);
+			id = await createWorkout(locals.supabase, organization.id, parsed.workout);
 		} catch (e) {
 			return failFromDb(e);
 		}
