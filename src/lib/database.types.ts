@@ -2302,6 +2302,15 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			create_workout: {
+				Args: {
+					p_description: string;
+					p_organization_id: string;
+					p_sections: Json;
+					p_title: string;
+				};
+				Returns: string;
+			};
 			delete_assignment: {
 				Args: { p_id: string };
 				Returns: {
@@ -2863,6 +2872,10 @@ export type Database = {
 					isOneToOne: true;
 					isSetofReturn: false;
 				};
+			};
+			save_workout: {
+				Args: { p_description: string; p_sections: Json; p_title: string; p_workout_id: string };
+				Returns: string;
 			};
 			search_messages: {
 				Args: { p_limit?: number; p_organization_id: string; p_query: string };

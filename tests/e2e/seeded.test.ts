@@ -28,7 +28,10 @@ async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page 
 describe('the seeded demo organization', () => {
 	it('shows the owner the library, programs and members of Northside', async () => {
 		const { ctx, page } = await signIn('owner@coachline.dev');
-		expect(new URL(page.url()).pathname).toBe('/org/northside/library');
+		expect(new URL(page.url()).pathname, 'staff land on the overview').toBe(
+			'/org/northside/overview'
+		);
+		await open(page, '/org/northside/library');
 		const titles = page.locator('.workouts h2');
 		await titles.first().waitFor();
 		expect(await titles.count()).toBeGreaterThanOrEqual(10);
