@@ -143,8 +143,10 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await athletePage.getByRole('button', { name: /Accept and join/ }).click();
 		await athletePage.waitForURL(`**/org/${slug}/today`);
 		await athletePage.getByRole('heading', { name: 'Today' }).waitFor();
-		// Athletes see their own navigation, not the staff pages.
-		expect(await athletePage.getByRole('link', { name: 'Week' }).count()).toBe(1);
+		// Athletes see their own navigation, not the staff pages. (Today links to the week too, so
+		// the Week tab is looked up in the section navigation.)
+		const sections = athletePage.getByRole('navigation', { name: /sections$/ });
+		expect(await sections.getByRole('link', { name: 'Week', exact: true }).count()).toBe(1);
 		expect(await athletePage.getByRole('link', { name: 'Library' }).count()).toBe(0);
 		await shoot(athletePage, '08-athlete-today');
 		await phoneShot(athlete, `/org/${slug}/today`, '08-athlete-today');

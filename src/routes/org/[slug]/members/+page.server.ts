@@ -6,6 +6,7 @@ import {
 	listPendingInvitations,
 	revokeInvitation
 } from '../../../../lib/db/invitations';
+import { eraseMember } from '../../../../lib/db/moderation';
 import { failFromDb, failWith } from '../../../../lib/db/errors';
 import { requireStaff } from '../../../../lib/server/guards';
 import { orgContext } from '../../../../lib/server/org-context';
@@ -81,6 +82,17 @@ export const actions: Actions = {
 			return { removed: true };
 		} catch (e) {
 			return failFromDb(e, data);
+		}
+	},
+
+	erase: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const userId = String((await request.formData()).get('userId') ?? '');
+		try {
+			await eraseMember(locals.supabase, organization.id, userId);
+			return { erased: true };
+		} catch (e) {
+			return failFromDb(e);
 		}
 	}
 };

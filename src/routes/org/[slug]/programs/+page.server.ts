@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { createProgram, listPrograms } from '../../../../lib/db/programs';
+import { programUnreadCounts } from '../../../../lib/db/comments';
 import { failFromDb, failWith } from '../../../../lib/db/errors';
 import { requireStaff } from '../../../../lib/server/guards';
 import { orgContext } from '../../../../lib/server/org-context';
@@ -10,7 +11,14 @@ export const load: PageServerLoad = async ({ parent, locals, depends }) => {
 	depends('app:programs');
 	const { organization, membership } = await parent();
 	requireStaff(membership.role);
-	return { programs: await listPrograms(locals.supabase, organization.id) };
+	const [programs, unread] = await Promise.all([
+		listPrograms(locals.supabase, organization.id),
+		// Badges are extra: the list still shows when the counts cannot be read.
+		programUnreadCounts(locals.supabase, organization.id).catch(
+			() => ({}) as Record<string, number>
+		)
+	]);
+	return { programs, unread };
 };
 
 export const actions: Actions = {

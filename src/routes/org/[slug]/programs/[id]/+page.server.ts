@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getProgram } from '../../../../../lib/db/programs';
 import { endEnrollment, enroll, listEnrollments } from '../../../../../lib/db/enrollments';
+import { programRecentComments } from '../../../../../lib/db/comments';
 import { listMembers } from '../../../../../lib/db/memberships';
 import { failFromDb, failWith } from '../../../../../lib/db/errors';
 import { requireStaff } from '../../../../../lib/server/guards';
@@ -9,7 +10,7 @@ import { orgContext } from '../../../../../lib/server/org-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
+export const load: PageServerLoad = async ({ parent, params, locals, depends, url }) => {
 	depends('app:program');
 	const { organization, membership } = await parent();
 	requireStaff(membership.role);
@@ -18,13 +19,16 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends }) 
 	if (!program || program.organization_id !== organization.id) {
 		error(404, 'This program does not exist.');
 	}
-	const [enrollments, members] = await Promise.all([
+	const before = url.searchParams.get('before') ?? undefined;
+	const [enrollments, members, recentComments] = await Promise.all([
 		listEnrollments(locals.supabase, program.id),
-		listMembers(locals.supabase, organization.id)
+		listMembers(locals.supabase, organization.id),
+		// The feed is extra: the page still works when it cannot be read.
+		programRecentComments(locals.supabase, program.id, before).catch(() => null)
 	]);
 	const enrolled = new Set(enrollments.map((e) => e.userId));
 	const candidates = members.filter((m) => m.role === 'member' && !enrolled.has(m.userId));
-	return { program, enrollments, candidates };
+	return { program, enrollments, candidates, recentComments, before: before ?? null };
 };
 
 export const actions: Actions = {

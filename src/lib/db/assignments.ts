@@ -1,0 +1,319 @@
+import type { Json } from '../database.types';
+import type { Db, Enums, Tables } from './client';
+import { must } from './errors';
+
+export type Assignment = Tables<'workout_assignments'>;
+export type AssignmentKind = Enums<'assignment_kind'>;
+export type AssignmentStatus = Enums<'assignment_status'>;
+export type PublishMode = 'publish' | 'draft' | 'morning_of';
+export const PUBLISH_MODES: readonly PublishMode[] = ['publish', 'draft', 'morning_of'];
+
+/** A calendar cell as screens show it: the row plus the title of its (frozen) workout. */
+export type AssignmentCell = Assignment & { title: string | null };
+
+export interface Athlete {
+	userId: string;
+	displayName: string;
+	/** The athlete's own zone, else null (then the organization's applies). */
+	timeZone: string | null;
+}
+
+export interface BulkFilter {
+	organization_id: string;
+	date_from?: string;
+	date_to?: string;
+	program_id?: string;
+	athlete_ids?: string[];
+	status?: AssignmentStatus;
+	kind?: AssignmentKind;
+}
+
+export interface BulkPreview {
+	count: number;
+	samples: {
+		id: string;
+		user_id: string;
+		date: string;
+		kind: AssignmentKind;
+		status: AssignmentStatus;
+		published: boolean;
+		workout_id: string | null;
+		note: string | null;
+	}[];
+}
+
+export interface FrozenMovement {
+	id: string;
+	position: number;
+	name: string;
+	sets: number | null;
+	reps: number | null;
+	rep_scheme: string | null;
+	load: number | null;
+	load_unit: Enums<'load_unit'> | null;
+	time_seconds: number | null;
+	distance_meters: number | null;
+	notes: string | null;
+}
+
+export interface FrozenWorkout {
+	id: string;
+	title: string;
+	description: string | null;
+	is_snapshot: boolean;
+	sections: {
+		id: string;
+		position: number;
+		title: string;
+		notes: string | null;
+		movements: FrozenMovement[];
+	}[];
+}
+
+export type AssignmentDetail = Assignment & { workout: FrozenWorkout | null };
+
+export interface OverviewRow {
+	user_id: string;
+	display_name: string;
+	planned: number;
+	completed: number;
+	skipped: number;
+	overdue: number;
+	compliance_pct: number | null;
+	status: 'quiet' | 'overdue' | 'at_risk' | 'on_track';
+	last_completed_at: string | null;
+	sparkline: { date: string; planned: number; completed: number; skipped: number }[];
+}
+
+export interface Overview {
+	as_of: string;
+	window: { from: string; to: string };
+	kpis: {
+		active_athletes: number;
+		planned: number;
+		completed: number;
+		skipped: number;
+		overdue: number;
+		compliance_pct: number | null;
+	};
+	roster: OverviewRow[];
+}
+
+/** Titles of the workouts cells point at (their snapshot: what the athlete sees). */
+async function withTitles(db: Db, rows: Assignment[]): Promise<AssignmentCell[]> {
+	const ids = [
+		...new Set(rows.map((r) => r.snapshot_workout_id).filter((id): id is string => !!id))
+	];
+	const titles = new Map<string, string>();
+	if (ids.length > 0) {
+		const workouts = must(await db.from('workouts').select('id, title').in('id', ids));
+		for (const w of workouts) titles.set(w.id, w.title);
+	}
+	return rows.map((r) => ({
+		...r,
+		title: r.snapshot_workout_id ? (titles.get(r.snapshot_workout_id) ?? null) : null
+	}));
+}
+
+/** The organization's athletes (active members), by name. */
+export async function listAthletes(db: Db, organizationId: string): Promise<Athlete[]> {
+	const rows = must(
+		await db
+			.from('memberships')
+			.select('user_id, profile:profiles!memberships_user_id_fkey(display_name, time_zone)')
+			.eq('organization_id', organizationId)
+			.eq('status', 'active')
+			.eq('role', 'member')
+			.limit(500)
+	);
+	return rows
+		.map((r) => ({
+			userId: r.user_id,
+			displayName: r.profile?.display_name ?? 'Unknown',
+			timeZone: r.profile?.time_zone ?? null
+		}))
+		.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** Athletes actively enrolled in a program. */
+export async function listProgramAthleteIds(db: Db, programId: string): Promise<string[]> {
+	const rows = must(
+		await db
+			.from('program_enrollments')
+			.select('user_id')
+			.eq('program_id', programId)
+			.is('ended_at', null)
+	);
+	return rows.map((r) => r.user_id);
+}
+
+export async function listTemplates(db: Db, organizationId: string) {
+	return must(
+		await db
+			.from('program_templates')
+			.select('id, name, length_days, program_id')
+			.eq('organization_id', organizationId)
+			.order('name')
+	);
+}
+
+/** The week grid's cells (drafts included), up to 200 athletes with cells that week. */
+export async function coachWeek(
+	db: Db,
+	organizationId: string,
+	weekStart: string,
+	programId: string | null
+): Promise<AssignmentCell[]> {
+	const rows = must(
+		await db.rpc('coach_week', {
+			p_organization_id: organizationId,
+			p_week_start: weekStart,
+			...(programId ? { p_program_id: programId } : {}),
+			p_athletes: 200
+		} as { p_organization_id: string; p_week_start: string; p_program_id?: string })
+	);
+	return withTitles(db, rows);
+}
+
+export async function myWeek(db: Db, weekStart: string): Promise<AssignmentCell[]> {
+	return withTitles(db, must(await db.rpc('my_week', { p_week_start: weekStart })));
+}
+
+export async function myToday(db: Db): Promise<AssignmentCell[]> {
+	return withTitles(db, must(await db.rpc('my_today', {})));
+}
+
+export async function getAssignment(db: Db, id: string): Promise<AssignmentDetail> {
+	return must(await db.rpc('get_assignment', { p_id: id })) as unknown as AssignmentDetail;
+}
+
+export async function coachOverview(db: Db, organizationId: string): Promise<Overview> {
+	return must(
+		await db.rpc('coach_overview', { p_organization_id: organizationId })
+	) as unknown as Overview;
+}
+
+export async function assignPersonal(
+	db: Db,
+	input: {
+		organizationId: string;
+		athleteIds: string[];
+		date: string;
+		kind: AssignmentKind;
+		workoutId: string | null;
+		note: string | null;
+		mode: PublishMode;
+		programId: string | null;
+		sortOrder?: number;
+	}
+) {
+	return must(
+		await db.rpc('assign_personal', {
+			p_organization_id: input.organizationId,
+			p_athlete_ids: input.athleteIds,
+			p_date: input.date,
+			p_kind: input.kind,
+			p_mode: input.mode,
+			p_sort_order: input.sortOrder ?? 0,
+			...(input.workoutId ? { p_workout_id: input.workoutId } : {}),
+			...(input.note ? { p_note: input.note } : {}),
+			...(input.programId ? { p_program_id: input.programId } : {})
+		})
+	);
+}
+
+export async function completeAssignment(db: Db, id: string) {
+	return must(await db.rpc('complete_assignment', { p_id: id }));
+}
+
+export async function skipAssignment(db: Db, id: string, reason: string) {
+	return must(await db.rpc('skip_assignment', { p_id: id, p_reason: reason }));
+}
+
+export async function reopenAssignment(db: Db, id: string) {
+	return must(await db.rpc('reopen_assignment', { p_id: id }));
+}
+
+export async function deleteAssignment(db: Db, id: string) {
+	return must(await db.rpc('delete_assignment', { p_id: id }));
+}
+
+export async function setAssignmentsPublished(db: Db, ids: string[], published: boolean) {
+	return must(await db.rpc('set_assignments_published', { p_ids: ids, p_published: published }));
+}
+
+export async function previewBulk(db: Db, filter: BulkFilter): Promise<BulkPreview> {
+	return must(
+		await db.rpc('bulk_preview_assignments', { p_filter: filter as unknown as Json })
+	) as unknown as BulkPreview;
+}
+
+export async function bulkPublish(db: Db, filter: BulkFilter): Promise<{ count: number }> {
+	return must(
+		await db.rpc('bulk_publish_assignments', { p_filter: filter as unknown as Json })
+	) as unknown as { count: number };
+}
+
+export async function bulkDelete(db: Db, filter: BulkFilter): Promise<{ count: number }> {
+	return must(
+		await db.rpc('bulk_delete_assignments', { p_filter: filter as unknown as Json })
+	) as unknown as { count: number };
+}
+
+/** Gives the assignment its own copy of the workout (once) and returns that copy's id. */
+export async function forkSnapshot(db: Db, assignmentId: string): Promise<string> {
+	return must(await db.rpc('fork_snapshot_if_needed', { p_assignment_id: assignmentId }));
+}
+
+export async function applyTemplate(
+	db: Db,
+	input: { templateId: string; athleteIds: string[]; startDate: string; publish: boolean }
+) {
+	return must(
+		await db.rpc('apply_program_template', {
+			p_template_id: input.templateId,
+			p_athlete_ids: input.athleteIds,
+			p_start_date: input.startDate,
+			p_publish: input.publish
+		})
+	);
+}
+
+export interface MovementResultInput {
+	movement_id: string;
+	load?: number;
+	load_unit?: Enums<'load_unit'>;
+	reps?: number;
+}
+
+/** Logs a result against an assignment; the database then marks the assignment completed. */
+export async function logResult(
+	db: Db,
+	input: {
+		organizationId: string;
+		userId: string;
+		assignmentId: string;
+		workoutId: string;
+		score: string | null;
+		notes: string | null;
+		rpe: number | null;
+		movements: MovementResultInput[];
+	}
+) {
+	return must(
+		await db
+			.from('workout_results')
+			.insert({
+				organization_id: input.organizationId,
+				user_id: input.userId,
+				workout_assignment_id: input.assignmentId,
+				workout_id: input.workoutId,
+				score: input.score,
+				notes: input.notes,
+				rpe: input.rpe,
+				movement_results: input.movements as unknown as NonNullable<Json>
+			})
+			.select('id')
+			.single()
+	);
+}

@@ -1,0 +1,182 @@
+// Attachments in bucket `attachments`: where an upload goes, what the browser refuses early, the
+// upload itself (XMLHttpRequest, for progress events) and signed read URLs with a small cache.
+// The database and storage decide in the end; these checks only spare a wasted upload.
+import { PUBLIC_SUPABASE_ANON_KEY } from '$app/env/public';
+import type { Db } from './client';
+
+export const BUCKET = 'attachments';
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+export const MAX_VIDEO_BYTES = 100 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 10;
+
+const EXTENSIONS: Record<string, string> = {
+	'image/jpeg': 'jpg',
+	'image/png': 'png',
+	'image/webp': 'webp',
+	'image/heic': 'heic',
+	'video/mp4': 'mp4',
+	'video/quicktime': 'mov',
+	'video/webm': 'webm'
+};
+/** The accept attribute of a file input. */
+export const ACCEPT = Object.keys(EXTENSIONS).join(',') + ',.heic';
+
+export interface Attachment {
+	id: string;
+	type: 'image' | 'video';
+	r2_key: string;
+	size: number;
+	mime_type: string;
+	thumbnail_r2_key: string | null;
+}
+
+/** Reads the attachments JSON of workout_comments / message payloads defensively. */
+export function parseAttachments(json: unknown): Attachment[] {
+	if (!Array.isArray(json)) return [];
+	return json.filter(
+		(a): a is Attachment =>
+			!!a && typeof a === 'object' && typeof (a as Attachment).r2_key === 'string'
+	);
+}
+
+/** A file's mime type, with HEIC recognised by its extension (browsers often leave it blank). */
+export function mimeOf(file: File): string {
+	const type = file.type.toLowerCase();
+	if (type) return type === 'image/jpg' ? 'image/jpeg' : type;
+	return /\.heic$/i.test(file.name) ? 'image/heic' : '';
+}
+
+const megabytes = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+/** Why the browser will not upload this file, or null when it may try. */
+export function fileProblem(file: File): string | null {
+	const mime = mimeOf(file);
+	if (!EXTENSIONS[mime]) {
+		return `“${file.name}” is not a supported file: attach JPEG, PNG, WebP or HEIC images, or MP4, QuickTime or WebM videos.`;
+	}
+	if (file.size === 0) return `“${file.name}” is empty.`;
+	const video = mime.startsWith('video/');
+	const max = video ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES;
+	if (file.size > max) {
+		return `“${file.name}” is ${megabytes(file.size)}: ${video ? 'videos' : 'images'} can be at most ${megabytes(max)}.`;
+	}
+	return null;
+}
+
+/** `<organization_id>/<my_user_id>/<uuid>.<ext>`: the only folder the storage policy lets me write. */
+export function uploadPath(organizationId: string, userId: string, file: File): string {
+	return `${organizationId}/${userId}/${crypto.randomUUID()}.${EXTENSIONS[mimeOf(file)]}`;
+}
+
+export interface UploadHandle {
+	promise: Promise<string>;
+	cancel: () => void;
+}
+
+/**
+ * Uploads through a signed upload URL with XMLHttpRequest, so `onProgress` gets byte counts.
+ * Resolves to the object path to pass to post_workout_comment / send_message_with_attachments.
+ */
+export function uploadAttachment(
+	db: Db,
+	path: string,
+	file: File,
+	onProgress: (fraction: number) => void
+): UploadHandle {
+	let xhr: XMLHttpRequest | null = null;
+	let cancelled = false;
+	const promise = (async () => {
+		const { data, error } = await db.storage.from(BUCKET).createSignedUploadUrl(path);
+		if (error || !data) throw new Error(error?.message ?? 'Could not start the upload.');
+		if (cancelled) throw new Error('Upload cancelled.');
+		return await new Promise<string>((resolve, reject) => {
+			const req = new XMLHttpRequest();
+			xhr = req;
+			req.open('PUT', data.signedUrl);
+			req.setRequestHeader('content-type', mimeOf(file));
+			req.setRequestHeader('x-upsert', 'false');
+			req.setRequestHeader('apikey', PUBLIC_SUPABASE_ANON_KEY ?? '');
+			req.upload.onprogress = (e) => {
+				if (e.lengthComputable) onProgress(e.loaded / e.total);
+			};
+			req.onload = () => {
+				if (req.status >= 200 && req.status < 300) {
+					onProgress(1);
+					resolve(path);
+					return;
+				}
+				let message = `The upload failed (${req.status}).`;
+				try {
+					const body = JSON.parse(req.responseText) as { message?: string; error?: string };
+					message = body.message ?? body.error ?? message;
+				} catch {
+					// not JSON: keep the status message
+				}
+				reject(new Error(message));
+			};
+			req.onerror = () => reject(new Error('The upload failed: check your connection.'));
+			req.onabort = () => reject(new Error('Upload cancelled.'));
+			req.send(file);
+		});
+	})();
+	return {
+		promise,
+		cancel: () => {
+			cancelled = true;
+			xhr?.abort();
+		}
+	};
+}
+
+// Signed URLs last an hour; reuse them for 50 minutes so thumbnails do not re-sign on every render.
+const TTL_SECONDS = 3600;
+const REUSE_MS = 50 * 60 * 1000;
+const cache = new Map<string, { url: Promise<string | null>; at: number }>();
+
+/** A signed read URL for one object (cached), or null when it cannot be read. */
+export function signedUrl(db: Db, path: string): Promise<string | null> {
+	const hit = cache.get(path);
+	if (hit && Date.now() - hit.at < REUSE_MS) return hit.url;
+	const url = db.storage
+		.from(BUCKET)
+		.createSignedUrl(path, TTL_SECONDS)
+		.then(({ data, error }) => {
+			if (error || !data) {
+				cache.delete(path);
+				return null;
+			}
+			return data.signedUrl;
+		});
+	cache.set(path, { url, at: Date.now() });
+	return url;
+}
+
+/** The small picture to show in a list: the thumbnail when the worker made one. */
+export function previewPath(a: Attachment): string {
+	return a.thumbnail_r2_key ?? a.r2_key;
+}
+
+/**
+ * The attachments of these direct messages, by message id, in one query (conversation_messages
+ * returns only the count). Messages without attachments are absent from the map.
+ */
+export async function messageAttachments(
+	db: Db,
+	messageIds: string[]
+): Promise<Map<string, Attachment[]>> {
+	const out = new Map<string, Attachment[]>();
+	if (messageIds.length === 0) return out;
+	const { data, error } = await db
+		.from('message_attachments')
+		.select('id, message_id, type, r2_key, size, mime_type, thumbnail_r2_key')
+		.in('message_id', messageIds)
+		.order('created_at', { ascending: true });
+	if (error) throw new Error(error.message);
+	for (const row of data ?? []) {
+		const { message_id, ...attachment } = row;
+		const list = out.get(message_id) ?? [];
+		list.push(attachment as Attachment);
+		out.set(message_id, list);
+	}
+	return out;
+}

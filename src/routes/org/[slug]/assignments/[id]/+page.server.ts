@@ -1,0 +1,132 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import {
+	completeAssignment,
+	getAssignment,
+	logResult,
+	reopenAssignment,
+	skipAssignment,
+	type MovementResultInput
+} from '../../../../../lib/db/assignments';
+import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../../lib/db/errors';
+import { orgContext } from '../../../../../lib/server/org-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNITS = ['kg', 'lb', 'percent_1rm', 'bodyweight'] as const;
+
+export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
+	depends('app:assignments');
+	const { organization } = await parent();
+	if (!UUID.test(params.id)) error(404, 'This assignment does not exist.');
+	try {
+		const assignment = await getAssignment(locals.supabase, params.id);
+		if (assignment.organization_id !== organization.id || assignment.deleted_at) {
+			error(404, 'This assignment does not exist or was removed.');
+		}
+		return { assignment };
+	} catch (e) {
+		if (e instanceof DbError) error(e.status === 404 ? 404 : e.status, e.message);
+		throw e;
+	}
+};
+
+export const actions: Actions = {
+	complete: async ({ locals, params }) => {
+		await orgContext(locals, params.slug);
+		try {
+			await completeAssignment(locals.supabase, params.id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { completed: true };
+	},
+	skip: async ({ locals, params, request }) => {
+		await orgContext(locals, params.slug);
+		const reason = String((await request.formData()).get('reason') ?? '').trim();
+		if (!reason) return failWith(400, { reason: ['Say why you are skipping it.'] }, { reason });
+		if (reason.length > 500) {
+			return failWith(400, { reason: ['Keep the reason under 500 characters.'] }, { reason });
+		}
+		try {
+			await skipAssignment(locals.supabase, params.id, reason);
+		} catch (e) {
+			return failFromDb(e, { reason });
+		}
+		return { skipped: true };
+	},
+	reopen: async ({ locals, params }) => {
+		await orgContext(locals, params.slug);
+		try {
+			await reopenAssignment(locals.supabase, params.id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { reopened: true };
+	},
+	log: async ({ locals, params, request }) => {
+		const { user, organization } = await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const values: Record<string, string> = {};
+		for (const [k, v] of form) if (typeof v === 'string') values[k] = v;
+		const errors: FieldErrors = {};
+		const score = (values.score ?? '').trim();
+		const notes = (values.notes ?? '').trim();
+		const rpeText = (values.rpe ?? '').trim();
+		const rpe = rpeText ? Number(rpeText) : null;
+		if (score.length > 200) errors.score = ['Keep the score under 200 characters.'];
+		if (notes.length > 5000) errors.notes = ['Keep the notes under 5,000 characters.'];
+		if (rpe !== null && !(Number.isInteger(rpe) && rpe >= 1 && rpe <= 10)) {
+			errors.rpe = ['RPE is a whole number from 1 to 10.'];
+		}
+		const movements: MovementResultInput[] = [];
+		for (const id of form.getAll('movement_id').map(String)) {
+			if (!UUID.test(id)) continue;
+			const loadText = String(form.get(`load_${id}`) ?? '').trim();
+			const repsText = String(form.get(`reps_${id}`) ?? '').trim();
+			const unit = String(form.get(`unit_${id}`) ?? 'kg');
+			if (!loadText && !repsText) continue;
+			const entry: MovementResultInput = { movement_id: id };
+			if (loadText) {
+				const load = Number(loadText);
+				if (!Number.isFinite(load) || load < 0 || load > 10000) {
+					errors[`load_${id}`] = ['A load between 0 and 10,000.'];
+				} else {
+					entry.load = load;
+					entry.load_unit = (UNITS as readonly string[]).includes(unit)
+						? (unit as MovementResultInput['load_unit'])
+						: 'kg';
+				}
+			}
+			if (repsText) {
+				const reps = Number(repsText);
+				if (!Number.isInteger(reps) || reps < 0 || reps > 10000) {
+					errors[`reps_${id}`] = ['Reps are a whole number.'];
+				} else entry.reps = reps;
+			}
+			movements.push(entry);
+		}
+		if (!score && !notes && rpe === null && movements.length === 0) {
+			errors.form = ['Enter a score, notes, an RPE or a load before saving.'];
+		}
+		if (Object.keys(errors).length > 0) return failWith(400, errors, values);
+		try {
+			const assignment = await getAssignment(locals.supabase, params.id);
+			if (!assignment.snapshot_workout_id) {
+				return failWith(422, { form: ['Only workouts take a result.'] }, values);
+			}
+			await logResult(locals.supabase, {
+				organizationId: organization.id,
+				userId: user.id,
+				assignmentId: params.id,
+				workoutId: assignment.snapshot_workout_id,
+				score: score || null,
+				notes: notes || null,
+				rpe,
+				movements
+			});
+		} catch (e) {
+			return failFromDb(e, values);
+		}
+		return { logged: true };
+	}
+};

@@ -1,0 +1,240 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import {
+	applyTemplate,
+	assignPersonal,
+	bulkDelete,
+	bulkPublish,
+	coachWeek,
+	deleteAssignment,
+	forkSnapshot,
+	listAthletes,
+	listProgramAthleteIds,
+	listTemplates,
+	previewBulk,
+	setAssignmentsPublished,
+	PUBLISH_MODES,
+	type AssignmentCell,
+	type AssignmentKind,
+	type BulkFilter,
+	type PublishMode
+} from '../../../../lib/db/assignments';
+import { listPrograms } from '../../../../lib/db/programs';
+import { listWorkouts } from '../../../../lib/db/workouts';
+import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../lib/db/errors';
+import { requireStaff } from '../../../../lib/server/guards';
+import { orgContext } from '../../../../lib/server/org-context';
+import { isIsoDate, resolveWeek, todayIn, weekDays } from '../../../../lib/dates';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KINDS: readonly AssignmentKind[] = ['workout', 'rest', 'note'];
+
+export const load: PageServerLoad = async ({ parent, locals, url, depends }) => {
+	depends('app:calendar');
+	const { organization, membership } = await parent();
+	requireStaff(membership.role);
+	const today = todayIn(organization.time_zone);
+	const weekStart = resolveWeek(url.searchParams.get('week'), today);
+	const programParam = url.searchParams.get('program');
+	const programId = programParam && UUID.test(programParam) ? programParam : null;
+	const db = locals.supabase;
+
+	const [athletes, programs, workouts, templates] = await Promise.all([
+		listAthletes(db, organization.id),
+		listPrograms(db, organization.id),
+		listWorkouts(db, organization.id),
+		listTemplates(db, organization.id)
+	]);
+
+	let cells: AssignmentCell[] = [];
+	let loadError: string | null = null;
+	let enrolled: string[] | null = null;
+	try {
+		[cells, enrolled] = await Promise.all([
+			coachWeek(db, organization.id, weekStart, programId),
+			programId ? listProgramAthleteIds(db, programId) : Promise.resolve(null)
+		]);
+	} catch (e) {
+		if (!(e instanceof DbError)) throw e;
+		loadError = e.message;
+	}
+	// Rows: every athlete (or the program's), plus anyone who still has cells that week.
+	const withCells = new Set(cells.map((c) => c.user_id));
+	const shown = athletes.filter(
+		(a) => enrolled === null || enrolled.includes(a.userId) || withCells.has(a.userId)
+	);
+	return {
+		today,
+		weekStart,
+		days: weekDays(weekStart),
+		programId,
+		programs: programs.map((p) => ({ id: p.id, name: p.name })),
+		athletes: shown,
+		allAthletes: athletes,
+		cells,
+		workouts: workouts.map((w) => ({ id: w.id, title: w.title, movementCount: w.movementCount })),
+		templates,
+		loadError
+	};
+};
+
+function readFilter(form: FormData, organizationId: string) {
+	const athleteIds = [...new Set(form.getAll('athlete_id').map(String))].filter((id) =>
+		UUID.test(id)
+	);
+	const from = String(form.get('date_from') ?? '');
+	const to = String(form.get('date_to') ?? '');
+	const program = String(form.get('program_id') ?? '');
+	if (athleteIds.length === 0 || !isIsoDate(from) || !isIsoDate(to)) return null;
+	const filter: BulkFilter = {
+		organization_id: organizationId,
+		athlete_ids: athleteIds,
+		date_from: from,
+		date_to: to
+	};
+	if (UUID.test(program)) filter.program_id = program;
+	return filter;
+}
+
+export const actions: Actions = {
+	assign: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const values = {
+			date: String(form.get('date') ?? ''),
+			kind: String(form.get('kind') ?? 'workout'),
+			workout_id: String(form.get('workout_id') ?? ''),
+			note: String(form.get('note') ?? '').trim(),
+			mode: String(form.get('mode') ?? 'publish'),
+			program_id: String(form.get('program_id') ?? '')
+		};
+		const athleteIds = form
+			.getAll('athlete_id')
+			.map(String)
+			.filter((id) => UUID.test(id));
+		const errors: FieldErrors = {};
+		if (athleteIds.length === 0) errors.form = ['Choose an athlete.'];
+		if (!isIsoDate(values.date)) errors.date = ['Choose a day.'];
+		const kind = values.kind as AssignmentKind;
+		if (!KINDS.includes(kind)) errors.kind = ['Choose workout, rest or note.'];
+		if (kind === 'workout' && !UUID.test(values.workout_id)) {
+			errors.workout_id = ['Choose a workout from the library.'];
+		}
+		if (kind === 'note' && !values.note) errors.note = ['Write the note.'];
+		if (values.note.length > 2000) errors.note = ['Keep the note under 2,000 characters.'];
+		const mode = values.mode as PublishMode;
+		if (!PUBLISH_MODES.includes(mode)) errors.mode = ['Choose when the athlete sees it.'];
+		if (Object.keys(errors).length > 0) return failWith(400, errors, values);
+		try {
+			const rows = await assignPersonal(locals.supabase, {
+				organizationId: organization.id,
+				athleteIds,
+				date: values.date,
+				kind,
+				workoutId: kind === 'workout' ? values.workout_id : null,
+				note: values.note || null,
+				mode,
+				programId: UUID.test(values.program_id) ? values.program_id : null
+			});
+			return { assigned: rows.length, mode };
+		} catch (e) {
+			return failFromDb(e, values);
+		}
+	},
+	publish: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const published = form.get('published') !== 'false';
+		try {
+			await setAssignmentsPublished(locals.supabase, [id], published);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { published };
+	},
+	delete: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const id = String((await request.formData()).get('id') ?? '');
+		try {
+			await deleteAssignment(locals.supabase, id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { deleted: true };
+	},
+	fork: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const id = String((await request.formData()).get('id') ?? '');
+		let snapshotId: string;
+		try {
+			snapshotId = await forkSnapshot(locals.supabase, id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		redirect(303, `/org/${organization.slug}/library/${snapshotId}`);
+	},
+	preview: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const op = form.get('op') === 'delete' ? 'delete' : 'publish';
+		const filter = readFilter(form, organization.id);
+		if (!filter) return failWith(400, { form: ['Select at least one cell first.'] });
+		try {
+			return { preview: await previewBulk(locals.supabase, filter), op, filter };
+		} catch (e) {
+			return failFromDb(e);
+		}
+	},
+	bulkPublish: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const filter = readFilter(await request.formData(), organization.id);
+		if (!filter) return failWith(400, { form: ['Select at least one cell first.'] });
+		try {
+			const { count } = await bulkPublish(locals.supabase, filter);
+			return { bulk: 'publish', count };
+		} catch (e) {
+			return failFromDb(e);
+		}
+	},
+	bulkDelete: async ({ request, locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const filter = readFilter(await request.formData(), organization.id);
+		if (!filter) return failWith(400, { form: ['Select at least one cell first.'] });
+		try {
+			const { count } = await bulkDelete(locals.supabase, filter);
+			return { bulk: 'delete', count };
+		} catch (e) {
+			return failFromDb(e);
+		}
+	},
+	applyTemplate: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const values = {
+			template_id: String(form.get('template_id') ?? ''),
+			start_date: String(form.get('start_date') ?? ''),
+			publish: String(form.get('publish') ?? 'false')
+		};
+		const athleteIds = form
+			.getAll('athlete_id')
+			.map(String)
+			.filter((id) => UUID.test(id));
+		const errors: FieldErrors = {};
+		if (!UUID.test(values.template_id)) errors.template_id = ['Choose a template.'];
+		if (!isIsoDate(values.start_date)) errors.start_date = ['Choose a start date.'];
+		if (athleteIds.length === 0) errors.athletes = ['Choose at least one athlete.'];
+		if (Object.keys(errors).length > 0) return failWith(400, errors, values);
+		try {
+			const rows = await applyTemplate(locals.supabase, {
+				templateId: values.template_id,
+				athleteIds,
+				startDate: values.start_date,
+				publish: values.publish === 'true'
+			});
+			return { applied: rows.length };
+		} catch (e) {
+			return failFromDb(e, values);
+		}
+	}
+};

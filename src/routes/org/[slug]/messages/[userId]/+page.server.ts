@@ -1,0 +1,67 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { conversationMessages, getOrCreateConversation } from '../../../../../lib/db/messages';
+import { DbError, failFromDb } from '../../../../../lib/db/errors';
+import { getProfile } from '../../../../../lib/db/profiles';
+import { blockUser, listMyBlocks, unblockUser } from '../../../../../lib/db/privacy';
+import { orgContext } from '../../../../../lib/server/org-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const load: PageServerLoad = async ({ parent, locals, params, depends }) => {
+	depends('app:conversation');
+	const { organization } = await parent();
+	const me = locals.user?.id ?? '';
+	if (!UUID.test(params.userId)) error(404, 'There is no such conversation.');
+	const other = await getProfile(locals.supabase, params.userId.toLowerCase());
+	if (!other || other.id === me) error(404, 'There is no such conversation.');
+
+	const loadedAt = new Date().toISOString();
+	const [messages, blocks] = await Promise.all([
+		conversationMessages(locals.supabase, organization.id, other.id),
+		listMyBlocks(locals.supabase)
+	]);
+	const blocked = blocks.some((b) => b.userId === other.id);
+
+	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
+	// database refuses, the page says why instead of offering a composer that cannot work.
+	let refusal: string | null = null;
+	if (!blocked) {
+		try {
+			await getOrCreateConversation(locals.supabase, organization.id, other.id);
+		} catch (e) {
+			if (!(e instanceof DbError)) throw e;
+			refusal = e.message;
+		}
+	}
+
+	return {
+		me,
+		loadedAt,
+		other: { id: other.id, displayName: other.display_name },
+		messages,
+		blocked,
+		refusal
+	};
+};
+
+export const actions: Actions = {
+	block: async ({ locals, params }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		try {
+			await blockUser(locals.supabase, organization.id, params.userId);
+			return { blocked: true };
+		} catch (e) {
+			return failFromDb(e);
+		}
+	},
+	unblock: async ({ locals, params }) => {
+		await orgContext(locals, params.slug);
+		try {
+			await unblockUser(locals.supabase, params.userId);
+			return { blocked: false };
+		} catch (e) {
+			return failFromDb(e);
+		}
+	}
+};

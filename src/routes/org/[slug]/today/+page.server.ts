@@ -1,0 +1,19 @@
+import type { PageServerLoad } from './$types';
+import { myToday } from '../../../../lib/db/assignments';
+import { DbError } from '../../../../lib/db/errors';
+import { todayIn } from '../../../../lib/dates';
+
+export const load: PageServerLoad = async ({ parent, locals, depends }) => {
+	depends('app:assignments');
+	const { organization, profile } = await parent();
+	const today = todayIn(profile?.time_zone ?? organization.time_zone);
+	try {
+		const items = (await myToday(locals.supabase)).filter(
+			(a) => a.organization_id === organization.id
+		);
+		return { today, items, loadError: null };
+	} catch (e) {
+		if (!(e instanceof DbError)) throw e;
+		return { today, items: [], loadError: e.message };
+	}
+};

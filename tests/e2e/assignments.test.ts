@@ -1,0 +1,212 @@
+// Issue 6 end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
+// completes it and the coach's overview moves; bulk publish goes through its preview; skip with a
+// reason, reopen, and a logged result that completes the workout.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hydrated, launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+
+const ORG = '/org/northside';
+const ATHLETE01 = '10000000-0000-4000-8000-000000000101';
+const ATHLETE02 = '10000000-0000-4000-8000-000000000102';
+
+let browser: Browser;
+let coach: { ctx: BrowserContext; page: Page };
+let athlete: { ctx: BrowserContext; page: Page };
+
+async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
+	const ctx = await newDesktop(browser);
+	const page = await ctx.newPage();
+	await open(page, '/login');
+	await page.getByLabel('Email', { exact: true }).fill(email);
+	await page.getByLabel('Password', { exact: true }).fill('password123');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL('**/org/**');
+	return { ctx, page };
+}
+
+/** Opens the cell dialog of an athlete's day and assigns the first matching workout. */
+async function assignFromDialog(
+	page: Page,
+	cell: string,
+	options: { note?: string; mode?: 'publish' | 'draft' } = {}
+): Promise<string> {
+	await page.locator(cell).click();
+	const dialog = page.locator('dialog.cell-dialog');
+	await dialog.waitFor();
+	const select = dialog.locator('select[name="workout_id"]');
+	const title = (await select.locator('option').first().textContent())?.trim() ?? '';
+	await select.selectOption({ index: 0 });
+	if (options.note) await dialog.getByLabel('Note (optional)').fill(options.note);
+	await dialog.getByLabel(options.mode === 'draft' ? 'Save as draft' : 'Publish now').check();
+	await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
+	await dialog.waitFor({ state: 'detached' });
+	return title;
+}
+
+async function kpi(page: Page, name: string): Promise<number> {
+	return Number(await page.locator(`[data-kpi="${name}"]`).textContent());
+}
+
+beforeAll(async () => {
+	browser = await launch();
+	coach = await signIn('coach.alex@coachline.dev');
+	athlete = await signIn('athlete01@coachline.dev');
+});
+
+afterAll(async () => {
+	await coach?.ctx.close();
+	await athlete?.ctx.close();
+	await browser?.close();
+});
+
+describe('workout assignments', () => {
+	it('assign → the athlete sees it live → completes → the overview changes', async () => {
+		const c = coach.page;
+		const a = athlete.page;
+
+		await open(c, `${ORG}/overview`);
+		const completedBefore = await kpi(c, 'completed');
+		await shoot(c, '60-overview-before');
+
+		// The athlete has Today open and subscribed before anything is assigned.
+		await open(a, `${ORG}/today`);
+		await a.locator('[data-live="live"]').waitFor({ timeout: 20_000 });
+
+		await open(c, `${ORG}/calendar`);
+		const todayCell = `td.today[data-athlete="${ATHLETE01}"]`;
+		const title = await assignFromDialog(c, todayCell, { note: 'Live test: go steady' });
+		await c.locator(`${todayCell} .chip`, { hasText: title }).first().waitFor();
+		await shoot(c, '61-calendar');
+
+		// No reload: the broadcast makes Today re-read.
+		await a
+			.locator('.items .assignment', { hasText: 'Live test: go steady' })
+			.filter({ hasText: title })
+			.waitFor({ timeout: 30_000 });
+		await shoot(a, '62-today');
+
+		await a
+			.locator('.items .assignment', { hasText: 'Live test: go steady' })
+			.getByRole('link')
+			.click();
+		await a.waitForURL(/\/assignments\/[0-9a-f-]{36}$/);
+		await hydrated(a);
+		await a.locator('ol.sections > li').first().waitFor();
+		await shoot(a, '63-assignment');
+		await a.getByRole('button', { name: 'Mark complete' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('Completed');
+
+		await open(c, `${ORG}/overview`);
+		expect(await kpi(c, 'completed')).toBe(completedBefore + 1);
+		await c.locator('table.roster tbody tr').first().waitFor();
+		await shoot(c, '64-overview');
+		// Sorting and filtering the roster.
+		await c.getByLabel('Sort by').selectOption('name');
+		await c.locator('label.chip-radio', { hasText: 'On track' }).click();
+		await c.locator('label.chip-radio', { hasText: 'All' }).click();
+	});
+
+	it('bulk publishes drafts after showing a preview', async () => {
+		const c = coach.page;
+		await open(c, `${ORG}/calendar`);
+		await c.getByRole('link', { name: /Next/ }).click();
+		await c.waitForURL(/week=\d{4}-\d{2}-\d{2}/);
+		const cells = c.locator(`td[data-athlete="${ATHLETE02}"]`);
+
+		// Keyboard alternative to drag and drop: pick a workout up, then Enter on a day.
+		await c.getByLabel('Draft', { exact: true }).check();
+		const pick = c.locator('.lib-list button.pick').first();
+		await pick.click();
+		await cells.nth(0).focus();
+		await c.keyboard.press('Enter');
+		await cells.nth(0).locator('.chip.draft').waitFor();
+		await cells.nth(1).click();
+		await cells.nth(1).locator('.chip.draft').waitFor();
+		await c.keyboard.press('Escape');
+		await c
+			.getByRole('button', { name: 'Cancel' })
+			.click()
+			.catch(() => undefined);
+
+		// Drag and drop from the library panel.
+		await c.locator('.lib-list li[draggable]').nth(1).dragTo(cells.nth(2));
+		await cells.nth(2).locator('.chip.draft').waitFor();
+		await expect.poll(() => cells.locator('.tag-draft').count()).toBeGreaterThanOrEqual(3);
+
+		// Select the three days, preview, confirm.
+		await c.getByRole('button', { name: 'Select days' }).click();
+		for (const i of [0, 1, 2]) await cells.nth(i).click();
+		await expect.poll(() => c.getByTestId('selected-count').textContent()).toMatch(/3\s+days/);
+		await c.getByRole('button', { name: 'Publish…' }).click();
+		const dialog = c.locator('dialog.bulk-dialog');
+		await dialog.waitFor();
+		expect(await dialog.getByTestId('bulk-count').textContent()).toMatch(/3\s+cells\s+match/);
+		expect(await dialog.locator('.samples li').count()).toBe(3);
+		await shoot(c, '65-bulk-preview');
+		await dialog.getByRole('button', { name: 'Publish 3' }).click();
+		await dialog.waitFor({ state: 'detached' });
+		await expect.poll(() => cells.locator('.tag-draft').count()).toBe(0);
+	});
+
+	it('skips with a reason, reopens, then logs a result that completes it', async () => {
+		const c = coach.page;
+		await open(c, `${ORG}/calendar`);
+		await assignFromDialog(c, `td.today[data-athlete="${ATHLETE01}"]`, {
+			note: 'Skip test session'
+		});
+
+		const a = athlete.page;
+		await open(a, `${ORG}/today`);
+		await a
+			.locator('.items .assignment', { hasText: 'Skip test session' })
+			.getByRole('link')
+			.click();
+		await a.waitForURL(/\/assignments\/[0-9a-f-]{36}$/);
+		await hydrated(a);
+		// Let the live channel join (and its first re-read land) before acting.
+		await a.locator('[data-live="live"]').waitFor({ timeout: 20_000 });
+		await a.waitForLoadState('networkidle');
+		await a.getByRole('button', { name: 'Skip…' }).click();
+		await a.getByLabel('Why are you skipping it?').fill('Sore knee, resting it');
+		await a.getByRole('button', { name: 'Skip workout' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('Skipped');
+		await a.getByText('Sore knee, resting it').waitFor();
+
+		await a.getByRole('button', { name: 'Reopen' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('To do');
+
+		await a.getByRole('button', { name: 'Log result' }).click();
+		await a.getByLabel('Score').fill('5 rounds + 3');
+		await a.getByLabel('RPE (1–10)').selectOption('8');
+		const firstLoad = a.locator('.movement-log input[name^="load_"]').first();
+		if (await firstLoad.count()) await firstLoad.fill('60');
+		await a.getByRole('button', { name: 'Save result' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('Completed');
+
+		await open(a, `${ORG}/week`);
+		await a.locator('.day[data-today] .assignment').first().waitFor();
+		await shoot(a, '66-week');
+	});
+
+	it('looks right on a phone', async () => {
+		const coachPhone = await phoneLike(browser, coach.ctx);
+		const cp = await coachPhone.newPage();
+		await open(cp, `${ORG}/calendar`);
+		await cp.locator('table.grid').waitFor();
+		await shoot(cp, '61-calendar');
+		await open(cp, `${ORG}/overview`);
+		await shoot(cp, '64-overview');
+		await coachPhone.close();
+
+		const athletePhone = await phoneLike(browser, athlete.ctx);
+		const ap = await athletePhone.newPage();
+		await open(ap, `${ORG}/today`);
+		await shoot(ap, '62-today');
+		await open(ap, `${ORG}/week`);
+		await shoot(ap, '66-week');
+		await ap.locator('.day[data-today] .assignment a').first().click();
+		await ap.waitForURL(/\/assignments\//);
+		await shoot(ap, '63-assignment');
+		await athletePhone.close();
+	});
+});
