@@ -1,7 +1,7 @@
 // Runs on whatever Node the machine has (system Node 20 included) before anything else: installs
 // the project's dependencies, which bring Node 24 (the `node` package) for every later step.
 // Plain JavaScript on purpose: it must run before TypeScript-capable Node exists.
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,4 +33,19 @@ const version = execSync(`"${node24}" --version`, { encoding: 'utf8' }).trim();
 if (!/^v(2[4-9]|[3-9]\d)\./.test(version)) {
 	console.error(`Expected Node 24+ from node_modules/.bin/node, found ${version}. Run: npm ci`);
 	process.exit(1);
+}
+
+// `node scripts/bootstrap.mjs <script.ts> [args]` then runs the script on Node 24. Chaining
+// `… && node script.ts` in package.json is not enough: on a fresh machine the shell has already
+// looked up `node` (system Node 20) before node_modules/.bin existed, and keeps using it.
+const [script, ...args] = process.argv.slice(2);
+if (script) {
+	const child = spawn(node24, [path.join(root, script), ...args], { cwd: root, stdio: 'inherit' });
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(sig, () => child.kill(sig));
+	}
+	child.on('exit', (code, signal) => {
+		if (signal) process.kill(process.pid, signal);
+		else process.exit(code ?? 1);
+	});
 }
