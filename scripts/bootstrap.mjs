@@ -41,7 +41,7 @@ if (!/^v(2[4-9]|[3-9]\d)\./.test(version)) {
 const [script, ...args] = process.argv.slice(2);
 if (script) {
 	const child = spawn(node24, [path.join(root, script), ...args], { cwd: root, stdio: 'inherit' });
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 		process.on(sig, () => child.kill(sig));
 	}
 	child.on('exit', (code, signal) => {

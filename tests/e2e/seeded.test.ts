@@ -58,6 +58,7 @@ describe('the seeded demo organization', () => {
 
 	it('opens the builder on a seeded workout', async () => {
 		const { ctx, page } = await signIn('coach.alex@coachline.dev');
+		await open(page, '/org/northside/library');
 		await page.locator('.workouts h2 a').first().click();
 		await page.waitForURL(/\/library\/[0-9a-f-]{36}$/);
 		await page.locator('ol.movements > li').first().waitFor();
