@@ -42,7 +42,7 @@ const CORS_HEADERS: Record<string, string> = {
 	'access-control-allow-headers':
 		'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, range-unit, x-supabase-api-version, x-upsert, cache-control, x-metadata, accept, x-request-id',
 	'access-control-expose-headers':
-		'content-range, content-location, content-profile, preference-applied, x-request-id, x-supabase-api-version, x-sb-error-code, x-total-count, link, location, etag',
+		'content-range, content-location, content-profile, preference-applied, x-request-id, x-supabase-api-version, x-sb-error-code, x-total-count, link, location, etag, retry-after',
 	'access-control-max-age': '86400'
 };
 const CORS_ENTRIES = Object.entries(CORS_HEADERS);

@@ -9,11 +9,20 @@ export class AuthError extends Error {
 	readonly status: number;
 	readonly code: string;
 	readonly extra: Record<string, unknown>;
-	constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+	/** Response headers that travel with the error (Retry-After on 429). */
+	readonly headers: Record<string, string>;
+	constructor(
+		status: number,
+		code: string,
+		message: string,
+		extra: Record<string, unknown> = {},
+		headers: Record<string, string> = {}
+	) {
 		super(message);
 		this.status = status;
 		this.code = code;
 		this.extra = extra;
+		this.headers = headers;
 	}
 }
 
@@ -52,6 +61,7 @@ export function sendAuthError(req: GatewayRequest, res: ServerResponse, err: Aut
 	}
 	const version = requestedApiVersion(req);
 	const headers: Record<string, string> = {
+		...err.headers,
 		'content-type': 'application/json; charset=utf-8',
 		'x-sb-error-code': err.code
 	};

@@ -27,7 +27,15 @@ import { databaseWriteError } from './db-errors.ts';
 function enforceSignInLimit(ctx: AuthContext, req: GatewayRequest, email: string): void {
 	const key = `${req.socket.remoteAddress ?? '?'}|${email}`;
 	if (!ctx.signInLimiter.hit(key)) {
-		throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
+		// Retry-After (RFC 9110 §10.2.3): whole seconds until the oldest hit leaves the window.
+		const retryAfter = String(ctx.signInLimiter.retryAfter(key));
+		throw new AuthError(
+			429,
+			'over_request_rate_limit',
+			'Request rate limit reached',
+			{},
+			{ 'retry-after': retryAfter }
+		);
 	}
 }
 
