@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Builder, buildDelete, buildRead } from './build-sql.ts';
+import { Builder, buildDelete, buildRead, referencedParams } from './build-sql.ts';
 import { parseQuery } from './parse-query.ts';
 import type { Column, Relation, SchemaCache } from './schema-cache.ts';
 import { RestError } from './errors.ts';
@@ -51,7 +51,7 @@ const cache: SchemaCache = {
 const read = (qs: string) => {
 	const b = new Builder(cache, 'public');
 	return buildRead(b, Builder.relationSource(posts), parseQuery(new URLSearchParams(qs)), {
-		count: false,
+		count: null,
 		head: false,
 		limit: 10,
 		offset: 0
@@ -83,7 +83,7 @@ describe('buildRead', () => {
 			Builder.relationSource(authors),
 			parseQuery(new URLSearchParams('select=name,posts(title)')),
 			{
-				count: true,
+				count: 'exact',
 				head: false,
 				limit: null,
 				offset: 0
@@ -91,6 +91,49 @@ describe('buildRead', () => {
 		);
 		expect(many.sql).toContain('json_agg(s1)');
 		expect(many.sql).toContain('(SELECT count(*) FROM "public"."authors" t0');
+	});
+
+	it('explains the filtered count query for planned and estimated counts', () => {
+		const b = new Builder(cache, 'public');
+		const q = parseQuery(new URLSearchParams('select=id,title&title=eq.x&order=id'));
+		const planned = buildRead(b, Builder.relationSource(posts), q, {
+			count: 'planned',
+			head: true,
+			limit: 25,
+			offset: 5
+		});
+		expect(planned.sql).toContain('SELECT NULL::int8 AS total');
+		// Every parameter is bound; the ones the count query does not use ride in the target list.
+		expect(planned.explain).toEqual({
+			sql: 'EXPLAIN (FORMAT JSON) SELECT 1, $2::text, $3::text FROM "public"."posts" t0  WHERE t0."title" = $1',
+			params: ['x', '25', '5']
+		});
+		const b2 = new Builder(cache, 'public');
+		const estimated = buildRead(
+			b2,
+			Builder.relationSource(posts),
+			parseQuery(new URLSearchParams('id=gt.1')),
+			{
+				count: 'estimated',
+				maxRows: 1000,
+				head: false,
+				limit: 1000,
+				offset: 0
+			}
+		);
+		expect(estimated.sql).toContain(
+			'(SELECT count(*) FROM (SELECT 1 FROM "public"."posts" t0  WHERE t0."id" > $1 LIMIT $3::int8) _c)'
+		);
+		expect(estimated.params).toEqual(['1', '1000', '1001']);
+		expect(estimated.explain?.sql).toBe(
+			'EXPLAIN (FORMAT JSON) SELECT 1, $2::text, $3::text FROM "public"."posts" t0  WHERE t0."id" > $1'
+		);
+		const exact = read('select=id&id=gt.1');
+		expect(exact.explain).toBeUndefined();
+	});
+
+	it('finds parameter references outside quoted identifiers and literals', () => {
+		expect([...referencedParams(`t0."a$1" = $2 AND x = '$3' AND "q""$4" = $10`)]).toEqual([2, 10]);
 	});
 
 	it('reports unknown relationships as PGRST200', () => {

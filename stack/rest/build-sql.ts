@@ -528,13 +528,45 @@ function arrayBase(type: string): string {
 export interface ReadPlan {
 	sql: string;
 	params: Array<string | null>;
+	/**
+	 * `EXPLAIN (FORMAT JSON)` of the count query (the filtered rows, `SELECT 1 FROM …`), for
+	 * `Prefer: count=planned|estimated`: the planner's "Plan Rows" of its top node is PostgREST's
+	 * planned count. Runs in the request's transaction, so the role's RLS policies are planned in.
+	 */
+	explain?: ReadPlan;
 }
 
+export type CountKind = 'exact' | 'planned' | 'estimated';
+
 export interface ReadOptions {
-	count: boolean;
+	count: CountKind | null;
+	/** db-max-rows (0 = none): count=estimated counts exactly only up to it. */
+	maxRows?: number;
 	head: boolean;
 	limit: number | null;
 	offset: number;
+}
+
+/** Parameter numbers a generated statement refers to ($n outside quoted identifiers/literals). */
+export function referencedParams(sql: string): Set<number> {
+	const bare = sql.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, ' ');
+	return new Set([...bare.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+}
+
+/**
+ * EXPLAIN of `SELECT 1 FROM <source> <joins> <where>` that takes the main statement's parameters
+ * as they are. A parameter the count query does not use (select list, order, limit) would have no
+ * type to infer, so each rides along as `$n::text` in the target list, which changes no row
+ * estimate.
+ */
+function explainCount(from: string, rest: string, params: Array<string | null>): ReadPlan {
+	const used = referencedParams(`${from} ${rest}`);
+	let extra = '';
+	for (let i = 1; i <= params.length; i++) if (!used.has(i)) extra += `, $${i}::text`;
+	return {
+		sql: `EXPLAIN (FORMAT JSON) SELECT 1${extra} FROM ${from} t0 ${rest}`,
+		params
+	};
 }
 
 /** SELECT total, page, body: the rows as one JSON text built by Postgres. */
@@ -545,14 +577,22 @@ export function buildRead(b: Builder, src: Source, q: ParsedQuery, o: ReadOption
 	if (lvl.orderBy) inner += ` ORDER BY ${lvl.orderBy}`;
 	if (o.limit !== null) inner += ` LIMIT ${b.params.add(String(o.limit))}::int8`;
 	if (o.offset) inner += ` OFFSET ${b.params.add(String(o.offset))}::int8`;
-	const total = o.count
-		? `(SELECT count(*) FROM ${src.from} t0 ${lvl.filterJoins.join(' ')}${where})`
-		: 'NULL::int8';
+	const filtered = `${lvl.filterJoins.join(' ')}${where}`;
+	const maxRows = o.maxRows ?? 0;
+	let total = 'NULL::int8';
+	if (o.count === 'exact' || (o.count === 'estimated' && maxRows <= 0))
+		total = `(SELECT count(*) FROM ${src.from} t0 ${filtered})`;
+	else if (o.count === 'estimated')
+		// Counting past max_rows + 1 is wasted: beyond it the planner's estimate is used.
+		total = `(SELECT count(*) FROM (SELECT 1 FROM ${src.from} t0 ${filtered} LIMIT ${b.params.add(String(maxRows + 1))}::int8) _c)`;
 	const body = o.head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
-	return {
+	const plan: ReadPlan = {
 		sql: `SELECT ${total} AS total, count(*) AS page, ${body} AS body FROM (${inner}) _r`,
 		params: b.params.values
 	};
+	if (o.count === 'planned' || o.count === 'estimated')
+		plan.explain = explainCount(src.from, filtered, b.params.values);
+	return plan;
 }
 
 /** WHERE conditions at the root for writes (embeds cannot be filtered there). */

@@ -187,29 +187,61 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		rollback: boolean;
 		/** Decides after seeing the result whether to commit (writes with a singular Accept). */
 		decide?: (rows: postgres.RowList<Row[]>) => boolean;
+		/**
+		 * Runs `plan.explain` in the same transaction: always (pipelined behind the main statement)
+		 * or only when the main result asks for it (count=estimated past max_rows).
+		 */
+		explain?: 'always' | ((rows: postgres.RowList<Row[]>) => boolean);
 	}
 
-	async function run(o: TxOptions): Promise<postgres.RowList<Row[]>> {
+	interface TxResult {
+		rows: postgres.RowList<Row[]>;
+		/** "Plan Rows" of the top node of `plan.explain`, when it ran. */
+		planRows: number | null;
+	}
+
+	async function run(o: TxOptions): Promise<TxResult> {
 		const conn = await sql.reserve();
 		try {
+			const explainSql = o.explain ? o.plan.explain : undefined;
+			const explainNow = () =>
+				conn.unsafe<Array<{ 'QUERY PLAN': unknown }>>(
+					explainSql!.sql,
+					explainSql!.params as string[],
+					{ prepare: true }
+				);
+			const deferEnd = !!o.decide || (!!explainSql && o.explain !== 'always');
 			const begin = conn.unsafe(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
 			const setup = conn.unsafe(setupFor(o.role), o.setup as string[], { prepare: true });
 			const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
-			const end = o.decide ? null : conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT');
-			const [b, s, m] = await Promise.allSettled([begin, setup, main]);
-			const failed = [b, s, m].find((r) => r.status === 'rejected');
+			const pipelinedExplain = explainSql && o.explain === 'always' ? explainNow() : null;
+			const end = deferEnd ? null : conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT');
+			const settled = await Promise.allSettled(
+				pipelinedExplain ? [begin, setup, main, pipelinedExplain] : [begin, setup, main]
+			);
+			const failed = settled.find((r) => r.status === 'rejected');
 			if (failed) {
 				if (end) await end.catch(() => {});
 				else await conn.unsafe('ROLLBACK').catch(() => {});
 				throw (failed as PromiseRejectedResult).reason;
 			}
-			const rows = (m as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
+			const rows = (settled[2] as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
+			let planRows: number | null = null;
+			if (pipelinedExplain) planRows = planRowsOf(await pipelinedExplain);
+			else if (explainSql && typeof o.explain === 'function' && o.explain(rows)) {
+				try {
+					planRows = planRowsOf(await explainNow());
+				} catch (e) {
+					await conn.unsafe('ROLLBACK').catch(() => {});
+					throw e;
+				}
+			}
 			if (end) await end;
 			else {
-				const commit = !o.rollback && o.decide!(rows);
+				const commit = !o.rollback && (o.decide ? o.decide(rows) : true);
 				await conn.unsafe(commit ? 'COMMIT' : 'ROLLBACK');
 			}
-			return rows;
+			return { rows, planRows };
 		} finally {
 			conn.release();
 		}
@@ -380,20 +412,36 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		const q = parseQuery(c.req.query);
 		const b = new Builder(cache, c.schema);
 		const { limit, offset } = pageOf(c, q);
+		const count = c.prefer.count ?? null;
+		const maxRows = ctx.config.maxRows;
 		const plan = buildRead(b, Builder.relationSource(rel), q, {
-			count: c.prefer.count !== undefined,
+			count,
+			maxRows,
 			head: c.method === 'HEAD',
 			limit,
 			offset
 		});
-		const rows = await run({
+		// PostgREST (Query.hs resultSetWTotal): planned = the planner's estimate of the filtered
+		// rows; estimated = the exact count while it stays within db-max-rows, else the larger of
+		// the (max_rows + 1 capped) exact count and the estimate. Without db-max-rows PostgREST's
+		// `Just n > Nothing` always holds, so it always takes that larger of the two.
+		const overMax = (r: postgres.RowList<Row[]>) =>
+			maxRows <= 0 || Number(r[0]?.total ?? 0) > maxRows;
+		const { rows, planRows } = await run({
 			readOnly: true,
 			setup: c.setup,
 			role: c.id.role,
 			plan,
-			rollback: false
+			rollback: false,
+			explain: count === 'planned' ? 'always' : count === 'estimated' ? overMax : undefined
 		});
-		respondRows(c, rows[0], offset, { countHeader: true });
+		const row = rows[0];
+		let total = row.total === null ? null : Number(row.total);
+		if (count === 'planned') total = planRows;
+		else if (count === 'estimated' && planRows !== null) total = Math.max(total ?? 0, planRows);
+		respondRows(c, { ...row, total: total === null ? null : String(total) }, offset, {
+			countHeader: true
+		});
 	}
 
 	async function write(c: RequestCtx, rel: Relation): Promise<void> {
@@ -480,7 +528,7 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		const plan: ReadPlan = wantRows
 			? wrapMutation(b, rel, mutation, q, !representation)
 			: { sql: mutation, params: b.params.values };
-		const rows = await run({
+		const { rows } = await run({
 			readOnly: false,
 			setup: c.setup,
 			role: c.id.role,
@@ -566,14 +614,16 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			};
 		} else {
 			kind = fn.returnsSet ? 'rows' : 'row';
+			// PostgREST counts function results exactly for count=exact|estimated and not at all for
+			// count=planned (no EXPLAIN on calls).
 			plan = buildRead(b, functionSource(cache, fn, shape), q, {
-				count: c.prefer.count !== undefined,
+				count: c.prefer.count === 'exact' || c.prefer.count === 'estimated' ? 'exact' : null,
 				head: c.method === 'HEAD',
 				limit: fn.returnsSet ? limit : null,
 				offset: fn.returnsSet ? offset : 0
 			});
 		}
-		const rows = await run({ readOnly, setup: c.setup, role: c.id.role, plan, rollback });
+		const { rows } = await run({ readOnly, setup: c.setup, role: c.id.role, plan, rollback });
 		const row = rows[0];
 		if (kind === 'void') return send(c.res, 204, null, c.headers);
 		if (kind === 'scalar') {
@@ -605,6 +655,16 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		}
 	} satisfies Service;
 };
+
+/** "Plan Rows" of the top node of an `EXPLAIN (FORMAT JSON)` result. */
+function planRowsOf(rows: ReadonlyArray<{ 'QUERY PLAN': unknown }>): number | null {
+	let doc = rows[0]?.['QUERY PLAN'];
+	if (typeof doc === 'string') doc = JSON.parse(doc);
+	const n = (doc as Array<{ Plan?: { 'Plan Rows'?: unknown } }> | undefined)?.[0]?.Plan?.[
+		'Plan Rows'
+	];
+	return typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : null;
+}
 
 function wholeBodyKeys(args: Record<string, unknown>, bodyIsObject: boolean): string[] {
 	return bodyIsObject ? Object.keys(args) : [];

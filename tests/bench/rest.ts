@@ -350,7 +350,7 @@ export default async function main(args: string[]): Promise<void> {
 			const b = new Builder(cache, 'public');
 			const rel = b.relation('rest_b_items')!;
 			return buildRead(b, Builder.relationSource(rel), parseQuery(new URLSearchParams(qs)), {
-				count: false,
+				count: null,
 				head: false,
 				limit,
 				offset

@@ -1,7 +1,7 @@
 // Fixture tables and functions for the REST integration tests; the rest_t_ names keep them clear
 // of the app's migrations. Dropped by REST_FIXTURE_DROP.
 export const REST_FIXTURE_SQL = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors cascade;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big cascade;
 create table rest_t_authors (id serial primary key, name text not null, owner_id uuid, bio text);
 create table rest_t_posts (id serial primary key, author_id int references rest_t_authors(id), title text not null, body text, tags text[], meta jsonb, rating int, created_at timestamptz default now(), owner_id uuid default auth.uid(), published boolean default false, tsv tsvector);
 create table rest_t_comments (id serial primary key, post_id int not null references rest_t_posts(id) on delete cascade, body text not null, owner_id uuid);
@@ -46,9 +46,15 @@ create policy "Users read own notes" on rest_t_notes for select to authenticated
 create policy "Users insert own notes" on rest_t_notes for insert to authenticated with check (owner_id = (select auth.uid()));
 create policy "Users update own notes" on rest_t_notes for update to authenticated using (owner_id = (select auth.uid()));
 create policy "Users delete own notes" on rest_t_notes for delete to authenticated using (owner_id = (select auth.uid()));
+-- Never analyzed (autovacuum off): the planner guesses its row counts, so planned counts differ
+-- from exact ones; anon sees 1500 of the 2000 rows through RLS.
+create table rest_t_big (id serial primary key, n int not null) with (autovacuum_enabled = false);
+alter table rest_t_big enable row level security;
+create policy "Anon reads n up to 1500" on rest_t_big for select to anon using (n <= 1500);
+insert into rest_t_big (n) select g from generate_series(1, 2000) g;
 `;
 
 export const REST_FIXTURE_DROP = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors cascade;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big cascade;
 drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami;
 `;

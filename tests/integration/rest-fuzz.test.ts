@@ -129,6 +129,8 @@ const headerSets: Array<Record<string, string>> = [
 	{},
 	{ prefer: 'return=representation' },
 	{ prefer: 'count=exact,tx=commit' },
+	{ prefer: 'count=planned' },
+	{ prefer: 'count=estimated' },
 	{ prefer: 'resolution=merge-duplicates' },
 	{ accept: 'application/vnd.pgrst.object+json' },
 	{ accept: 'text/csv' },
