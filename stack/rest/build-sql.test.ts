@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Builder, buildDelete, buildRead, referencedParams } from './build-sql.ts';
+import { locationOf } from './index.ts';
 import { parseQuery } from './parse-query.ts';
 import type { Column, Relation, SchemaCache } from './schema-cache.ts';
 import { RestError } from './errors.ts';
@@ -134,6 +135,17 @@ describe('buildRead', () => {
 
 	it('finds parameter references outside quoted identifiers and literals', () => {
 		expect([...referencedParams(`t0."a$1" = $2 AND x = '$3' AND "q""$4" = $10`)]).toEqual([2, 10]);
+	});
+
+	it('builds PostgREST Location headers', () => {
+		expect(
+			locationOf('items', [
+				['org', 'a b&c/é'],
+				['id', '5'],
+				['gone', null]
+			])
+		).toBe('/items?org=eq.a%20b%26c%2F%C3%A9&id=eq.5&gone=is.null');
+		expect(locationOf('my items', [['id', '1']])).toBe('/my%20items?id=eq.1');
 	});
 
 	it('reports unknown relationships as PGRST200', () => {

@@ -626,6 +626,19 @@ export function wrapMutation(
 	};
 }
 
+/**
+ * Wraps an INSERT for `Prefer: return=headers-only`: the number of rows written and, as body, the
+ * first row's primary key as `[column, text]` pairs in column order (json_each_text keeps the
+ * exact text, e.g. of int8 keys), from which PostgREST builds its Location header.
+ */
+export function wrapInsertForLocation(b: Builder, rel: Relation, mutation: string): ReadPlan {
+	const pk = b.params.add(pgArrayLiteral(rel.pk));
+	return {
+		sql: `WITH pgrst_source AS (${mutation} RETURNING t0.*) SELECT NULL::int8 AS total, (SELECT count(*) FROM pgrst_source) AS page, (SELECT json_agg(json_build_array(k.key, k.value))::text FROM (SELECT row_to_json(_s) AS r FROM pgrst_source _s LIMIT 1) d CROSS JOIN LATERAL json_each_text(d.r) k WHERE k.key = ANY(${pk}::text[])) AS body`,
+		params: b.params.values
+	};
+}
+
 export interface InsertOptions {
 	columns: string[];
 	missingDefault: boolean;

@@ -26,6 +26,7 @@ import {
 	buildUpdate,
 	qi,
 	rootConditions,
+	wrapInsertForLocation,
 	wrapMutation,
 	type ReadPlan
 } from './build-sql.ts';
@@ -524,10 +525,15 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		}
 		const singular = c.media === 'object';
 		const rollback = c.prefer.tx === 'rollback';
-		const wantRows = representation || singular;
-		const plan: ReadPlan = wantRows
-			? wrapMutation(b, rel, mutation, q, !representation)
-			: { sql: mutation, params: b.params.values };
+		// return=headers-only on POST: PostgREST sends Location for a single inserted row of a
+		// table with a primary key (Statements.hs mainWrite locF); otherwise it is return=minimal.
+		const locate = c.method === 'POST' && c.prefer.return === 'headers-only' && rel.pk.length > 0;
+		const wantRows = representation || singular || locate;
+		const plan: ReadPlan = locate
+			? wrapInsertForLocation(b, rel, mutation)
+			: wantRows
+				? wrapMutation(b, rel, mutation, q, !representation)
+				: { sql: mutation, params: b.params.values };
 		const { rows } = await run({
 			readOnly: false,
 			setup: c.setup,
@@ -543,6 +549,10 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			c.headers['content-range'] = n > 0 ? `0-${n - 1}/${total}` : `*/${total}`;
 		else c.headers['content-range'] = `*/${total}`;
 		const status = c.method === 'POST' ? 201 : representation ? 200 : 204;
+		if (locate && n === 1 && rows[0].body) {
+			const pairs = JSON.parse(rows[0].body) as Array<[string, string | null]>;
+			c.headers['location'] = locationOf(rel.name, pairs);
+		}
 		if (!representation) return send(c.res, status, null, c.headers);
 		let body = rows[0].body ?? '[]';
 		let type = 'application/json; charset=utf-8';
@@ -655,6 +665,27 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		}
 	} satisfies Service;
 };
+
+/** Percent-encodes the UTF-8 bytes of `s` except those `keep` accepts. */
+function percentEncode(s: string, keep: RegExp): string {
+	return Array.from(new TextEncoder().encode(s), (byte) => {
+		const ch = String.fromCharCode(byte);
+		return byte < 0x80 && keep.test(ch)
+			? ch
+			: `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+	}).join('');
+}
+
+/**
+ * PostgREST's Location: `/<table>?<col>=eq.<value>&…` (`is.null` for a NULL key). Keys and values
+ * are percent-encoded as http-types' renderSimpleQuery does (only A-Z a-z 0-9 - _ . ~ stay bare);
+ * the table name goes out as it is, except bytes a header value cannot carry.
+ */
+export function locationOf(table: string, pairs: ReadonlyArray<[string, string | null]>): string {
+	const enc = (s: string) => percentEncode(s, /[A-Za-z0-9\-_.~]/);
+	const query = pairs.map(([k, v]) => `${enc(k)}=${enc(v === null ? 'is.null' : `eq.${v}`)}`);
+	return `/${percentEncode(table, /[\x21-\x24\x26-\x7e]/)}?${query.join('&')}`;
+}
 
 /** "Plan Rows" of the top node of an `EXPLAIN (FORMAT JSON)` result. */
 function planRowsOf(rows: ReadonlyArray<{ 'QUERY PLAN': unknown }>): number | null {

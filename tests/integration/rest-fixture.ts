@@ -1,7 +1,7 @@
 // Fixture tables and functions for the REST integration tests; the rest_t_ names keep them clear
 // of the app's migrations. Dropped by REST_FIXTURE_DROP.
 export const REST_FIXTURE_SQL = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big cascade;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey cascade;
 create table rest_t_authors (id serial primary key, name text not null, owner_id uuid, bio text);
 create table rest_t_posts (id serial primary key, author_id int references rest_t_authors(id), title text not null, body text, tags text[], meta jsonb, rating int, created_at timestamptz default now(), owner_id uuid default auth.uid(), published boolean default false, tsv tsvector);
 create table rest_t_comments (id serial primary key, post_id int not null references rest_t_posts(id) on delete cascade, body text not null, owner_id uuid);
@@ -52,9 +52,19 @@ create table rest_t_big (id serial primary key, n int not null) with (autovacuum
 alter table rest_t_big enable row level security;
 create policy "Anon reads n up to 1500" on rest_t_big for select to anon using (n <= 1500);
 insert into rest_t_big (n) select g from generate_series(1, 2000) g;
+-- A composite key listed in another order than the columns, and a table without a key.
+create table rest_t_keys (org text not null, num int8 not null, label text, primary key (num, org));
+create table rest_t_nokey (label text);
+alter table rest_t_keys enable row level security;
+alter table rest_t_nokey enable row level security;
+create policy "Users read keys" on rest_t_keys for select to authenticated using (true);
+create policy "Users insert keys" on rest_t_keys for insert to authenticated with check (true);
+create policy "Users update keys" on rest_t_keys for update to authenticated using (true);
+create policy "Users read nokey" on rest_t_nokey for select to authenticated using (true);
+create policy "Users insert nokey" on rest_t_nokey for insert to authenticated with check (true);
 `;
 
 export const REST_FIXTURE_DROP = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big cascade;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey cascade;
 drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami;
 `;

@@ -131,6 +131,7 @@ const headerSets: Array<Record<string, string>> = [
 	{ prefer: 'count=exact,tx=commit' },
 	{ prefer: 'count=planned' },
 	{ prefer: 'count=estimated' },
+	{ prefer: 'return=headers-only' },
 	{ prefer: 'resolution=merge-duplicates' },
 	{ accept: 'application/vnd.pgrst.object+json' },
 	{ accept: 'text/csv' },
