@@ -2187,7 +2187,18 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
-			coach_overview: { Args: { p_as_of?: string; p_organization_id: string }; Returns: Json };
+			coach_overview: {
+				Args: {
+					p_as_of?: string;
+					p_limit?: number;
+					p_offset?: number;
+					p_organization_id: string;
+					p_search?: string;
+					p_sort?: string;
+					p_status?: string;
+				};
+				Returns: Json;
+			};
 			coach_week: {
 				Args: {
 					p_after_athlete_id?: string;

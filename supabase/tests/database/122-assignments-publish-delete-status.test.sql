@@ -4,7 +4,7 @@
 -- migration 20261122010700 (status, completed_at and skip_reason change only through
 -- complete/skip/reopen and auto-completion, never by a plain REST write); every actor.
 begin;
-select plan(53);
+select plan(54);
 
 select tests.create_standard_actors();
 create temp table ids (name text primary key, id uuid);
@@ -48,7 +48,12 @@ select is((select count(*)::int from public.audit_logs where action = 'assignmen
 select tests.clear_authentication();
 select is((select count(*)::int from public.notification_outbox where category = 'workoutAssigned'
             and (payload ->> 'assignment_id')::uuid in (pg_temp.id('draft_a'), pg_temp.id('draft_b'), pg_temp.id('draft_m2'))),
-          3, 'each newly published row queued one push');
+          1, 'the athlete who got one cell has one push for it');
+select is((select payload -> 'assignment_ids' @> to_jsonb(array[pg_temp.id('draft_a'), pg_temp.id('draft_b')])
+                  and (payload ->> 'count')::int = 2
+             from public.notification_outbox where category = 'workoutAssigned' and user_id = tests.get_user_id('member')
+              and payload ? 'assignment_ids'),
+          true, 'the athlete who got two cells has ONE push naming both (not one buzz per cell)');
 select is((select count(*)::int from realtime.messages where event = 'assignment_published'
             and topic = 'user:' || tests.get_user_id('member2') and (payload ->> 'assignment_id')::uuid = pg_temp.id('draft_m2')),
           1, 'and broadcast to its own athlete''s topic');
