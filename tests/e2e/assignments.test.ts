@@ -100,10 +100,26 @@ describe('workout assignments', () => {
 		expect(await kpi(c, 'completed')).toBe(completedBefore + 1);
 		await c.locator('table.roster tbody tr').first().waitFor();
 		await shoot(c, '64-overview');
-		// Sorting and filtering the roster.
+		// Sorting, filtering and searching the roster happen in SQL and live in the URL.
 		await c.getByLabel('Sort by').selectOption('name');
+		await c.waitForURL(/sort=name/);
+		const names = await c.locator('table.roster tbody th').allTextContents();
+		expect(names).toEqual([...names].sort((x, y) => x.localeCompare(y)));
 		await c.locator('label.chip-radio', { hasText: 'On track' }).click();
+		await c.waitForURL(/status=on_track/);
 		await c.locator('label.chip-radio', { hasText: 'All' }).click();
+		await c.waitForURL((u) => !u.search.includes('status='));
+		const someone = names[names.length - 1];
+		await c.getByLabel('Find an athlete').fill(someone.slice(0, 6).toLowerCase());
+		await c.waitForURL(/[?&]q=/);
+		await expect
+			.poll(() => c.locator('table.roster tbody th').allTextContents())
+			.toContain(someone);
+		await c.getByLabel('Find an athlete').fill('zz-nobody-zz');
+		await c.getByText('No athlete matches').waitFor();
+		await shoot(c, '65-overview-search-empty');
+		await c.getByLabel('Find an athlete').fill('');
+		await c.getByTestId('roster-range').filter({ hasText: /Showing 1–\d+ of \d+/ }).waitFor();
 	});
 
 	it('bulk publishes drafts after showing a preview', async () => {

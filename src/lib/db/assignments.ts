@@ -96,7 +96,23 @@ export interface Overview {
 		overdue: number;
 		compliance_pct: number | null;
 	};
+	/** Athletes per traffic light among those matching the search (for the filter chips). */
+	counts: Record<'all' | OverviewRow['status'], number>;
+	/** Roster rows matching the search and the filter; `roster` is one page of them. */
+	total: number;
+	limit: number;
+	offset: number;
 	roster: OverviewRow[];
+}
+
+export type OverviewSort = 'name' | 'status' | 'compliance';
+
+export interface OverviewQuery {
+	sort?: OverviewSort;
+	status?: OverviewRow['status'] | null;
+	search?: string | null;
+	limit?: number;
+	offset?: number;
 }
 
 /** Titles of the workouts cells point at (their snapshot: what the athlete sees). */
@@ -187,9 +203,21 @@ export async function getAssignment(db: Db, id: string): Promise<AssignmentDetai
 	return must(await db.rpc('get_assignment', { p_id: id })) as unknown as AssignmentDetail;
 }
 
-export async function coachOverview(db: Db, organizationId: string): Promise<Overview> {
+/** KPIs over everyone, and one sorted, filtered page of the roster (sorted and paged in SQL). */
+export async function coachOverview(
+	db: Db,
+	organizationId: string,
+	q: OverviewQuery = {}
+): Promise<Overview> {
 	return must(
-		await db.rpc('coach_overview', { p_organization_id: organizationId })
+		await db.rpc('coach_overview', {
+			p_organization_id: organizationId,
+			p_sort: q.sort ?? 'status',
+			p_status: q.status ?? undefined,
+			p_search: q.search ?? undefined,
+			p_limit: q.limit ?? 50,
+			p_offset: q.offset ?? 0
+		})
 	) as unknown as Overview;
 }
 
