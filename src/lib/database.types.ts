@@ -2656,6 +2656,36 @@ export type Database = {
 					reason: string;
 				}[];
 			};
+			move_assignment: {
+				Args: { p_date: string; p_id: string; p_sort_order?: number };
+				Returns: {
+					assigned_by: string;
+					completed_at: string | null;
+					created_at: string;
+					date: string;
+					deleted_at: string | null;
+					id: string;
+					kind: Database['public']['Enums']['assignment_kind'];
+					note: string | null;
+					organization_id: string;
+					program_id: string | null;
+					publish_at: string | null;
+					published: boolean;
+					skip_reason: string | null;
+					snapshot_workout_id: string | null;
+					sort_order: number;
+					status: Database['public']['Enums']['assignment_status'];
+					updated_at: string;
+					user_id: string;
+					workout_id: string | null;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'workout_assignments';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			my_today: {
 				Args: { p_now?: string };
 				Returns: {

@@ -119,7 +119,10 @@ describe('workout assignments', () => {
 		await c.getByText('No athlete matches').waitFor();
 		await shoot(c, '65-overview-search-empty');
 		await c.getByLabel('Find an athlete').fill('');
-		await c.getByTestId('roster-range').filter({ hasText: /Showing 1–\d+ of \d+/ }).waitFor();
+		await c
+			.getByTestId('roster-range')
+			.filter({ hasText: /Showing 1–\d+ of \d+/ })
+			.waitFor();
 	});
 
 	it('bulk publishes drafts after showing a preview', async () => {
@@ -149,12 +152,21 @@ describe('workout assignments', () => {
 		await cells.nth(2).locator('.chip.draft').waitFor();
 		await expect.poll(() => cells.locator('.tag-draft').count()).toBeGreaterThanOrEqual(3);
 
-		// Select the three days, preview, confirm.
+		// A scattered selection (first and third day) touches exactly those two days.
 		await c.getByRole('button', { name: 'Select days' }).click();
-		for (const i of [0, 1, 2]) await cells.nth(i).click();
+		for (const i of [0, 2]) await cells.nth(i).click();
+		await expect.poll(() => c.getByTestId('selected-count').textContent()).toMatch(/2\s+days/);
+		await c.getByRole('button', { name: 'Delete…' }).click();
+		const dialog = c.locator('dialog.bulk-dialog');
+		await dialog.waitFor();
+		expect(await dialog.getByTestId('bulk-count').textContent()).toMatch(/2\s+cells\s+match/);
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		await dialog.waitFor({ state: 'detached' });
+
+		// Add the middle day: three days, preview, confirm.
+		await cells.nth(1).click();
 		await expect.poll(() => c.getByTestId('selected-count').textContent()).toMatch(/3\s+days/);
 		await c.getByRole('button', { name: 'Publish…' }).click();
-		const dialog = c.locator('dialog.bulk-dialog');
 		await dialog.waitFor();
 		expect(await dialog.getByTestId('bulk-count').textContent()).toMatch(/3\s+cells\s+match/);
 		expect(await dialog.locator('.samples li').count()).toBe(3);
@@ -162,6 +174,27 @@ describe('workout assignments', () => {
 		await dialog.getByRole('button', { name: 'Publish 3' }).click();
 		await dialog.waitFor({ state: 'detached' });
 		await expect.poll(() => cells.locator('.tag-draft').count()).toBe(0);
+
+		// Move the third day's workout to the fourth day from its cell.
+		await c.getByRole('button', { name: /Selecting/ }).click();
+		const moved = (await cells.nth(2).locator('.chip').first().textContent())?.trim() ?? '';
+		await cells.nth(2).click();
+		const cellDialog = c.locator('dialog.cell-dialog');
+		await cellDialog.waitFor();
+		const day4 = await cells.nth(3).getAttribute('data-date');
+		await cellDialog
+			.getByLabel('Move to')
+			.first()
+			.fill(day4 ?? '');
+		await shoot(c, '66-move-cell');
+		await cellDialog.getByRole('button', { name: 'Move', exact: true }).first().click();
+		await cellDialog.waitFor({ state: 'detached' });
+		await cells
+			.nth(3)
+			.locator('.chip', { hasText: moved.slice(0, 12) })
+			.first()
+			.waitFor();
+		await expect.poll(() => cells.nth(2).locator('.chip').count()).toBe(0);
 	});
 
 	it('skips with a reason, reopens, then logs a result that completes it', async () => {

@@ -26,6 +26,10 @@ export interface BulkFilter {
 	athlete_ids?: string[];
 	status?: AssignmentStatus;
 	kind?: AssignmentKind;
+	/** Exactly these days of these athletes (a selection on the grid), AND the keys above. */
+	cells?: { athlete_id: string; date: string }[];
+	/** Exactly these assignments, AND the keys above. */
+	ids?: string[];
 }
 
 export interface BulkPreview {
@@ -260,6 +264,13 @@ export async function skipAssignment(db: Db, id: string, reason: string) {
 
 export async function reopenAssignment(db: Db, id: string) {
 	return must(await db.rpc('reopen_assignment', { p_id: id }));
+}
+
+/** Moves a cell to another day (and slot); a morning-of draft's drip time moves with it. */
+export async function moveAssignment(db: Db, id: string, date: string, sortOrder?: number) {
+	return must(
+		await db.rpc('move_assignment', { p_id: id, p_date: date, p_sort_order: sortOrder })
+	) as unknown as Assignment;
 }
 
 export async function deleteAssignment(db: Db, id: string) {

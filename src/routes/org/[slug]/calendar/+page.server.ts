@@ -7,6 +7,7 @@ import {
 	bulkPublish,
 	coachWeek,
 	deleteAssignment,
+	moveAssignment,
 	forkSnapshot,
 	listAthletes,
 	listProgramAthleteIds,
@@ -92,6 +93,14 @@ function readFilter(form: FormData, organizationId: string) {
 		date_from: from,
 		date_to: to
 	};
+	// The selected days exactly ("<athlete id>|<date>"); the database checks them again.
+	const cells = form
+		.getAll('cell')
+		.map(String)
+		.map((c) => c.split('|'))
+		.filter(([id, date]) => UUID.test(id ?? '') && isIsoDate(date ?? ''))
+		.map(([id, date]) => ({ athlete_id: id, date }));
+	if (cells.length > 0) filter.cells = cells;
 	if (UUID.test(program)) filter.program_id = program;
 	return filter;
 }
@@ -162,6 +171,19 @@ export const actions: Actions = {
 			return failFromDb(e);
 		}
 		return { deleted: true };
+	},
+	move: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const form = await request.formData();
+		const id = String(form.get('id') ?? '');
+		const date = String(form.get('date') ?? '');
+		if (!isIsoDate(date)) return failWith(400, { date: ['Choose the day to move it to.'] });
+		try {
+			const row = await moveAssignment(locals.supabase, id, date);
+			return { moved: row.date };
+		} catch (e) {
+			return failFromDb(e);
+		}
 	},
 	fork: async ({ request, locals, params }) => {
 		const { organization } = await orgContext(locals, params.slug);

@@ -8,29 +8,24 @@ export function splitKey(key: string): { userId: string; date: string } {
 }
 
 /**
- * The bulk filter a selection of cells becomes: the selected athletes over the selected days'
- * span. The database filters by athletes and a date range, so a scattered selection covers the
- * rectangle around it; the preview shows exactly what that touches before anything runs.
+ * The bulk filter a selection of cells becomes: exactly the selected days of the selected
+ * athletes (the database's `cells` key), with the athletes and the date span around them so the
+ * database can narrow by index first.
  */
 export function selectionFilter(keys: Iterable<string>) {
 	const athletes: string[] = [];
+	const cells: { athlete_id: string; date: string }[] = [];
 	let from: string | null = null;
 	let to: string | null = null;
-	let count = 0;
 	for (const key of keys) {
 		const { userId, date } = splitKey(key);
 		if (!athletes.includes(userId)) athletes.push(userId);
 		if (!from || date < from) from = date;
 		if (!to || date > to) to = date;
-		count++;
+		cells.push({ athlete_id: userId, date });
 	}
-	if (count === 0 || !from || !to) return null;
-	const rectangle = athletes.length * (dayDiff(from, to) + 1);
-	return { athleteIds: athletes, from, to, exact: rectangle === count };
-}
-
-function dayDiff(a: string, b: string): number {
-	return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+	if (cells.length === 0 || !from || !to) return null;
+	return { athleteIds: athletes, from, to, cells };
 }
 
 /** What the coach is doing on the grid: the selection, the focused cell, a carried workout. */

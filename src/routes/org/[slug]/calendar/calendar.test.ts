@@ -7,11 +7,14 @@ describe('selectionFilter', () => {
 	});
 	it('spans the selected athletes and days', () => {
 		const f = selectionFilter([cellKey('a', '2026-11-24'), cellKey('a', '2026-11-23')]);
-		expect(f).toEqual({ athleteIds: ['a'], from: '2026-11-23', to: '2026-11-24', exact: true });
+		expect(f).toMatchObject({ athleteIds: ['a'], from: '2026-11-23', to: '2026-11-24' });
 	});
-	it('says when a scattered selection widens to a rectangle', () => {
+	it('keeps a scattered selection exact: the selected days, not the rectangle around them', () => {
 		const f = selectionFilter([cellKey('a', '2026-11-23'), cellKey('b', '2026-11-25')]);
-		expect(f?.exact).toBe(false);
 		expect(f?.athleteIds).toEqual(['a', 'b']);
+		expect(f?.cells).toEqual([
+			{ athlete_id: 'a', date: '2026-11-23' },
+			{ athlete_id: 'b', date: '2026-11-25' }
+		]);
 	});
 });
