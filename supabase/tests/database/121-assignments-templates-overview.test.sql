@@ -3,7 +3,7 @@
 -- coach_overview (KPIs, roster, 7-day sparklines and the four traffic lights) on a small
 -- arranged data set with a frozen p_as_of; both from both sides for every actor.
 begin;
-select plan(41);
+select plan(42);
 
 select tests.create_standard_actors();
 create temp table ids (name text primary key, id uuid);
@@ -56,12 +56,15 @@ select is((select count(*)::int from public.apply_program_template(pg_temp.id('t
 select is((select count(*)::int from public.workout_assignments where date >= current_date + 14 and published and publish_at is not null),
           3, 'published cells carry a publish time');
 select tests.clear_authentication();
-select is((select count(*)::int from public.notification_outbox o join public.workout_assignments a on a.id = (o.payload ->> 'assignment_id')::uuid
-            where o.category = 'workoutAssigned' and o.user_id = tests.get_user_id('member') and a.date >= current_date + 14),
-          3, 'each published cell enqueued a workoutAssigned outbox row for the athlete');
-select is((select payload ->> 'title' from public.notification_outbox o
-            where o.category = 'workoutAssigned' and o.payload ->> 'kind' = 'workout' and o.user_id = tests.get_user_id('member')),
-          'Fran', 'the push names the workout');
+select is((select count(*)::int from public.notification_outbox o
+            where o.category = 'workoutAssigned' and o.user_id = tests.get_user_id('member')),
+          1, 'the athlete gets ONE workoutAssigned push for the whole template, not one per cell');
+select is((select jsonb_array_length(o.payload -> 'assignment_ids') from public.notification_outbox o
+            where o.category = 'workoutAssigned' and o.user_id = tests.get_user_id('member')),
+          3, 'it names the three published cells');
+select ok((select o.payload ->> 'body' like '%Fran%' from public.notification_outbox o
+            where o.category = 'workoutAssigned' and o.user_id = tests.get_user_id('member')),
+          'the push lists the days with the workout''s title');
 select is((select count(*)::int from realtime.messages where topic = 'user:' || tests.get_user_id('member') and event = 'assignment_published'),
           3, 'each published cell broadcast assignment_published on user:<athlete>');
 select tests.authenticate_as('member');
