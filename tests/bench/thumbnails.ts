@@ -38,7 +38,13 @@ interface Image {
 /** Photo-like images: a smooth random field (upscaled) with grain, so JPEG sizes are realistic. */
 async function makeImages(count: number, width: number, height: number, png: boolean) {
 	const grain = await sharp({
-		create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } }
+		create: {
+			width,
+			height,
+			channels: 3,
+			background: { r: 0, g: 0, b: 0 },
+			noise: { type: 'gaussian', mean: 128, sigma: 40 }
+		}
 	})
 		.raw()
 		.toBuffer();
