@@ -525,6 +525,9 @@ export type Database = {
 					organization_id: string;
 					r2_key: string;
 					size: number;
+					thumbnail_attempts: number;
+					thumbnail_error: string | null;
+					thumbnail_locked_at: string | null;
 					thumbnail_r2_key: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;
@@ -538,6 +541,9 @@ export type Database = {
 					organization_id: string;
 					r2_key: string;
 					size: number;
+					thumbnail_attempts?: number;
+					thumbnail_error?: string | null;
+					thumbnail_locked_at?: string | null;
 					thumbnail_r2_key?: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;
@@ -550,6 +556,9 @@ export type Database = {
 					organization_id?: string;
 					r2_key?: string;
 					size?: number;
+					thumbnail_attempts?: number;
+					thumbnail_error?: string | null;
+					thumbnail_locked_at?: string | null;
 					thumbnail_r2_key?: string | null;
 					type?: Database['public']['Enums']['attachment_type'];
 					uploader_id?: string;
@@ -2812,6 +2821,9 @@ export type Database = {
 					organization_id: string;
 					r2_key: string;
 					size: number;
+					thumbnail_attempts: number;
+					thumbnail_error: string | null;
+					thumbnail_locked_at: string | null;
 					thumbnail_r2_key: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;

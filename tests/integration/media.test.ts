@@ -1,11 +1,21 @@
 // The media worker with the real stack: an athlete sends a photo to their coach, the worker makes
 // a thumbnail the coach can fetch; when the message is deleted, the worker removes the bytes.
+// Several workers (and lanes) make each thumbnail once, an unreadable image does not hold up the
+// rest, and an erased person's profile pictures are deleted from storage by the worker.
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MediaWorker } from '../../src/lib/server/media/worker.ts';
-import { ANON_KEY, SERVICE_ROLE_KEY, adminSql, apiUrl, dbUrl } from '../support/stack.ts';
+import {
+	ANON_KEY,
+	SERVICE_ROLE_KEY,
+	adminSql,
+	apiUrl,
+	dbUrl,
+	serviceClient,
+	uniqueEmail
+} from '../support/stack.ts';
 
 const ORG = 'a0000000-0000-4000-8000-000000000001';
 const COACH = '10000000-0000-4000-8000-000000000002';
@@ -84,6 +94,157 @@ describe('media worker', () => {
 			expect(left.length, 'the original is gone from storage').toBe(0);
 			expect(
 				(await sql`select 1 from public.storage_deletions where object_name = ${path}`).length
+			).toBe(0);
+		} finally {
+			await worker.stop();
+		}
+	});
+});
+
+async function sendPhotos(athlete: SupabaseClient, me: string, files: Buffer[], ext: string) {
+	const paths: string[] = [];
+	for (const bytes of files) {
+		const path = `${ORG}/${me}/${randomUUID()}.${ext}`;
+		const up = await athlete.storage
+			.from('attachments')
+			.upload(path, bytes, { contentType: ext === 'png' ? 'image/png' : 'image/jpeg' });
+		expect(up.error).toBeNull();
+		paths.push(path);
+	}
+	const sent = await athlete.rpc('send_message_with_attachments', {
+		p_organization_id: ORG,
+		p_recipient_id: COACH,
+		p_content: '',
+		p_client_id: randomUUID(),
+		p_object_paths: paths
+	});
+	expect(sent.error).toBeNull();
+	return paths;
+}
+
+describe('media worker, in parallel', () => {
+	it('two workers with several lanes make each thumbnail once; an unreadable image waits aside', async () => {
+		const athlete = await signIn('athlete03@coachline.dev');
+		const me = (await athlete.auth.getUser()).data.user!.id;
+		const jpeg = await sharp({
+			create: { width: 900, height: 600, channels: 3, background: { r: 200, g: 80, b: 40 } }
+		})
+			.jpeg()
+			.toBuffer();
+		const good = await sendPhotos(athlete, me, Array<Buffer>(8).fill(jpeg), 'jpg');
+		// A JPEG cut short: the storage service accepts it (the magic number is right), sharp cannot read it.
+		const [broken] = await sendPhotos(athlete, me, [jpeg.subarray(0, 600)], 'jpg');
+
+		const made: string[] = [];
+		const workers = [1, 2].map(
+			() =>
+				new MediaWorker({
+					databaseUrl: dbUrl(),
+					supabaseUrl: apiUrl(),
+					serviceRoleKey: SERVICE_ROLE_KEY,
+					concurrency: 3,
+					onThumbnail: (id) => made.push(id)
+				})
+		);
+		try {
+			await Promise.all(workers.map((w) => w.makeThumbnails()));
+			const rows = await sql<{ id: string; r2_key: string; thumbnail_r2_key: string | null }[]>`
+				select id, r2_key, thumbnail_r2_key from public.message_attachments
+				 where r2_key = any(${sql.array([...good, broken])})`;
+			const goodIds = rows.filter((r) => r.r2_key !== broken).map((r) => r.id);
+			expect(rows.filter((r) => r.r2_key !== broken && r.thumbnail_r2_key).length).toBe(8);
+			for (const id of goodIds) {
+				expect(made.filter((m) => m === id).length, 'each thumbnail is made exactly once').toBe(1);
+			}
+			const [bad] =
+				await sql`select thumbnail_r2_key, thumbnail_attempts, thumbnail_error from public.message_attachments where r2_key = ${broken}`;
+			expect(bad.thumbnail_r2_key).toBeNull();
+			expect(bad.thumbnail_attempts).toBe(1);
+			expect(bad.thumbnail_error).toBeTruthy();
+			// Within its lease the broken image is not tried again.
+			await workers[0].makeThumbnails();
+			const [again] =
+				await sql`select thumbnail_attempts from public.message_attachments where r2_key = ${broken}`;
+			expect(again.thumbnail_attempts).toBe(1);
+		} finally {
+			await Promise.all(workers.map((w) => w.stop()));
+		}
+	});
+});
+
+describe('avatars', () => {
+	it("a profile picture is public, replaced pictures and an erased person's pictures are deleted by the worker", async () => {
+		const email = uniqueEmail('avatar');
+		const created = await serviceClient().auth.admin.createUser({
+			email,
+			password: 'password123',
+			email_confirm: true
+		});
+		expect(created.error).toBeNull();
+		const person = createClient(apiUrl(), ANON_KEY, {
+			auth: { persistSession: false, autoRefreshToken: false }
+		});
+		expect(
+			(await person.auth.signInWithPassword({ email, password: 'password123' })).error
+		).toBeNull();
+		const me = created.data.user!.id;
+		const webp = await sharp({
+			create: { width: 256, height: 256, channels: 3, background: { r: 15, g: 118, b: 110 } }
+		})
+			.webp()
+			.toBuffer();
+		const first = `${me}/${randomUUID()}.webp`;
+		const second = `${me}/${randomUUID()}.webp`;
+		for (const path of [first, second]) {
+			const up = await person.storage
+				.from('avatars')
+				.upload(path, webp, { contentType: 'image/webp' });
+			expect(up.error).toBeNull();
+		}
+		// Nobody writes into someone else's folder, not even through the API.
+		const other = await signIn('athlete04@coachline.dev');
+		const intrusion = await other.storage
+			.from('avatars')
+			.upload(`${me}/${randomUUID()}.webp`, webp, { contentType: 'image/webp' });
+		expect(intrusion.error).not.toBeNull();
+
+		expect(
+			(await person.from('profiles').update({ avatar_path: first }).eq('id', me)).error
+		).toBeNull();
+		// Public read, without a session.
+		const url = person.storage.from('avatars').getPublicUrl(first).data.publicUrl;
+		const res = await fetch(url);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toBe('image/webp');
+
+		expect(
+			(await person.from('profiles').update({ avatar_path: second }).eq('id', me)).error
+		).toBeNull();
+		const worker = new MediaWorker({
+			databaseUrl: dbUrl(),
+			supabaseUrl: apiUrl(),
+			serviceRoleKey: SERVICE_ROLE_KEY
+		});
+		const left = async (path: string) =>
+			(await sql`select 1 from storage.objects where bucket_id = 'avatars' and name = ${path}`)
+				.length;
+		try {
+			await worker.deleteQueued();
+			expect(await left(first), 'the replaced picture is deleted').toBe(0);
+			expect(await left(second)).toBe(1);
+
+			const erased = await person.rpc('delete_my_account');
+			expect(erased.error).toBeNull();
+			expect((erased.data as { avatars_removed: number }).avatars_removed).toBe(1);
+			await worker.deleteQueued();
+			expect(await left(second), "the erased person's picture is deleted").toBe(0);
+			expect(
+				(await fetch(person.storage.from('avatars').getPublicUrl(second).data.publicUrl)).ok
+			).toBe(false);
+			expect(
+				(
+					await sql`select 1 from public.storage_deletions where bucket_id = 'avatars' and object_name like ${me + '/%'}`
+				).length
 			).toBe(0);
 		} finally {
 			await worker.stop();

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import {
 	conversationMessages,
 	deleteMessage,
@@ -12,7 +13,8 @@ import {
 } from '../db/messages';
 import { messageAttachments, parseAttachments, type Attachment } from '../db/attachments';
 import { DbError } from '../db/errors';
-import { enqueueMessage, isOfflineError } from '../offline/outbox';
+import { enqueueMessage, isOfflineError, type QueuedFile } from '../offline/outbox';
+import { outbox } from '../offline/outbox.svelte';
 import { listen, type HubSubscription } from '../realtime-hub';
 import { browserClient } from '../supabase-browser';
 import { isoShift } from './time';
@@ -40,6 +42,8 @@ export interface Bubble extends ChatMessage {
 	key: string;
 	status: SendStatus;
 	error: string | null;
+	/** Files going with a message still in flight (shown as "n files attached" until it is stored). */
+	pendingFiles?: number;
 }
 
 function newClientId(): string {
@@ -105,6 +109,9 @@ export class Conversation {
 	/** Object paths of messages in flight, by client id (a retry sends the same ones). */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	#paths = new Map<string, string[]>();
+	/** Files picked offline of messages in flight, by client id (queued with the message). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	#files = new Map<string, QueuedFile[]>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	#attachmentsAsked = new Set<string>();
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
@@ -134,35 +141,50 @@ export class Conversation {
 		return this.bubbles.some((b) => b.senderId === this.other && !b.isRead && !b.deletedAt);
 	}
 
-	/** Subscribes to live events and typing; returns the cleanup for the page to call. */
+	/**
+	 * Subscribes to live events and typing; returns the cleanup for the page to call. Untracked: a
+	 * page calls it from an $effect, which must not re-run (stopping everything) whenever a bubble
+	 * changes because start() looked at the list.
+	 */
 	start(): () => void {
-		const stopEvents = userEvents.listen(this.me, {
-			onEvent: (event, payload) => this.#onEvent(event, payload),
-			onResync: () => void this.catchUp()
+		return untrack(() => {
+			this.#stopped = false;
+			const stopEvents = userEvents.listen(this.me, {
+				onEvent: (event, payload) => this.#onEvent(event, payload),
+				onResync: () => void this.catchUp()
+			});
+			this.#typingChannel = this.#joinTyping();
+			this.#wantAttachments(this.bubbles);
+			return () => {
+				this.#stopped = true;
+				stopEvents();
+				clearTimeout(this.#typingTimer);
+				clearTimeout(this.#attachmentsTimer);
+				this.#attachmentsTimer = undefined;
+				this.#typingChannel?.stop();
+				this.#typingChannel = null;
+			};
 		});
-		this.#typingChannel = this.#joinTyping();
-		this.#wantAttachments(this.bubbles);
-		return () => {
-			this.#stopped = true;
-			stopEvents();
-			clearTimeout(this.#typingTimer);
-			clearTimeout(this.#attachmentsTimer);
-			this.#typingChannel?.stop();
-			this.#typingChannel = null;
-		};
 	}
 
 	// ---- sending ------------------------------------------------------------------------------
 
 	/**
 	 * Shows the message at once and sends it; a failure leaves it on screen to retry. With uploaded
-	 * files (`paths`) the text may be empty: an attachment-only message.
+	 * files (`paths`) the text may be empty: an attachment-only message. Files picked offline
+	 * (`files`, not uploaded yet) send the message through the offline outbox, which uploads them
+	 * and sends it, once, when the connection returns.
 	 */
-	send(text: string, paths: string[] = []): void {
+	send(text: string, paths: string[] = [], files: QueuedFile[] = []): void {
 		const content = text.replace(/\s+$/u, '');
-		if ((!content.trim() && paths.length === 0) || content.length > MAX_LENGTH) return;
+		if (
+			(!content.trim() && paths.length === 0 && files.length === 0) ||
+			content.length > MAX_LENGTH
+		)
+			return;
 		const clientId = newClientId();
 		if (paths.length > 0) this.#paths.set(clientId, [...paths]);
+		if (files.length > 0) this.#files.set(clientId, [...files]);
 		const now = isoShift();
 		this.bubbles.push({
 			key: clientId,
@@ -179,9 +201,37 @@ export class Conversation {
 			updatedAt: null,
 			isRead: false,
 			status: 'sending',
-			error: null
+			error: null,
+			pendingFiles: paths.length + files.length
 		});
-		void this.#deliver(clientId);
+		void (files.length > 0 ? this.#queue(clientId) : this.#deliver(clientId));
+	}
+
+	/** A message with files not uploaded yet: into the outbox, flushed at once when online. */
+	async #queue(clientId: string): Promise<void> {
+		const b = this.bubbles.find((x) => x.key === clientId);
+		if (!b) return;
+		try {
+			await enqueueMessage(
+				{
+					p_organization_id: this.organizationId,
+					p_recipient_id: this.other,
+					p_content: b.content ?? '',
+					p_object_paths: this.#paths.get(clientId) ?? [],
+					files: this.#files.get(clientId) ?? []
+				},
+				clientId
+			);
+			this.#paths.delete(clientId);
+			this.#files.delete(clientId);
+			if (b.status === 'sending') b.status = 'queued';
+			if (navigator.onLine) void outbox.flush(browserClient());
+		} catch {
+			// No IndexedDB (private mode on some browsers): the files cannot wait for the connection.
+			b.status = 'failed';
+			b.error =
+				'Attachments need a connection: this browser cannot keep them offline. Retry when you are back online.';
+		}
 	}
 
 	/** Sends a failed message again with the same client id, so the database never stores it twice. */
@@ -190,12 +240,13 @@ export class Conversation {
 		if (!b) return;
 		b.status = 'sending';
 		b.error = null;
-		void this.#deliver(clientId);
+		void (this.#files.has(clientId) ? this.#queue(clientId) : this.#deliver(clientId));
 	}
 
 	discard(clientId: string): void {
 		this.bubbles = this.bubbles.filter((x) => !(x.key === clientId && x.status === 'failed'));
 		this.#paths.delete(clientId);
+		this.#files.delete(clientId);
 	}
 
 	async #deliver(clientId: string): Promise<void> {
@@ -225,18 +276,20 @@ export class Conversation {
 		} catch (e) {
 			const current = this.bubbles.find((x) => x.key === clientId);
 			if (!current || current.status !== 'sending') return;
-			// Offline: a text message waits in the outbox (same client id, so it is stored once) and
-			// is sent when the connection returns. Files cannot wait there: those stay failed to retry.
-			if (paths.length === 0 && isOfflineError(e)) {
+			// Offline: the message waits in the outbox (same client id, so it is stored once) and is
+			// sent when the connection returns; files it carries are already uploaded (their paths).
+			if (isOfflineError(e)) {
 				try {
 					await enqueueMessage(
 						{
 							p_organization_id: this.organizationId,
 							p_recipient_id: this.other,
-							p_content: content
+							p_content: content,
+							...(paths.length > 0 ? { p_object_paths: paths } : {})
 						},
 						clientId
 					);
+					this.#paths.delete(clientId);
 					if (current.status === 'sending') current.status = 'queued';
 					return;
 				} catch {

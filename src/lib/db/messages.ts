@@ -24,6 +24,8 @@ export interface ConversationSummary {
 	conversationId: string;
 	otherUserId: string;
 	otherDisplayName: string;
+	/** Their profile picture (avatars bucket), if any. */
+	otherAvatarPath: string | null;
 	lastMessageId: string | null;
 	lastMessageSenderId: string | null;
 	lastMessagePreview: string | null;
@@ -91,6 +93,7 @@ type SummaryRow = {
 	conversation_id: string;
 	other_user_id: string;
 	other_display_name: string | null;
+	other_avatar_path?: string | null;
 	last_message_id: string | null;
 	last_message_sender_id: string | null;
 	last_message_preview: string | null;
@@ -105,6 +108,7 @@ function toSummary(r: SummaryRow): ConversationSummary {
 		conversationId: r.conversation_id,
 		otherUserId: r.other_user_id,
 		otherDisplayName: r.other_display_name ?? 'Unknown',
+		otherAvatarPath: r.other_avatar_path ?? null,
 		lastMessageId: r.last_message_id,
 		lastMessageSenderId: r.last_message_sender_id,
 		lastMessagePreview: r.last_message_preview,

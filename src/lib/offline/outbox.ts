@@ -2,6 +2,11 @@
 // returns (on the `online` event and when the app starts). Each item carries a client-generated
 // uuid that the server uses to recognise a retry, so an item sent twice is stored once:
 //   message  -> rpc('send_message', {…, p_client_id: id})   (idempotent on sender + client id)
+//   message with files -> each file (a Blob kept in IndexedDB with the item) uploaded to the
+//               object path chosen when it was queued, then
+//               rpc('send_message_with_attachments', {…, p_client_id: id, p_object_paths})
+//               (a file already uploaded by an interrupted flush answers 409 and counts as done;
+//               the message is idempotent on the client id, so it is stored once with its files)
 //   result   -> workout_results upsert with id = item id, onConflict 'id', ignoreDuplicates
 //
 // HOW SCREENS USE IT (messaging and results screens):
@@ -30,11 +35,26 @@ import type { Database } from '../database.types';
 
 type Db = SupabaseClient<Database>;
 
+/** A file waiting with a queued message: its bytes and the object path it will be uploaded to. */
+export type QueuedFile = {
+	/** `<organization_id>/<sender_id>/<uuid>.<ext>` in bucket attachments, fixed when queued. */
+	path: string;
+	name: string;
+	type: string;
+	blob: Blob;
+};
+
 export type MessagePayload = {
 	p_organization_id: string;
 	p_recipient_id: string;
 	p_content: string;
+	/** Files uploaded before the connection went (already in storage). */
+	p_object_paths?: string[];
+	/** Files to upload when the connection returns. */
+	files?: QueuedFile[];
 };
+
+const ATTACHMENT_BUCKET = 'attachments';
 export type ResultPayload = Omit<Database['public']['Tables']['workout_results']['Insert'], 'id'>;
 
 export type OutboxItem =
@@ -166,9 +186,31 @@ export function isOfflineError(error: unknown): boolean {
 	);
 }
 
+/** Uploads one queued file; one an earlier, interrupted flush already uploaded counts as done. */
+async function uploadQueued(supabase: Db, file: QueuedFile): Promise<void> {
+	const { error } = await supabase.storage
+		.from(ATTACHMENT_BUCKET)
+		.upload(file.path, file.blob, { contentType: file.type, upsert: false });
+	if (!error) return;
+	const e = error as { status?: number; statusCode?: string };
+	if (e.status === 409 || e.statusCode === '409') return;
+	throw error;
+}
+
 async function send(supabase: Db, item: OutboxItem): Promise<void> {
 	if (item.kind === 'message') {
-		const { error } = await supabase.rpc('send_message', { ...item.payload, p_client_id: item.id });
+		const { files = [], p_object_paths = [], ...message } = item.payload;
+		if (files.length === 0 && p_object_paths.length === 0) {
+			const { error } = await supabase.rpc('send_message', { ...message, p_client_id: item.id });
+			if (error) throw error;
+			return;
+		}
+		for (const file of files) await uploadQueued(supabase, file);
+		const { error } = await supabase.rpc('send_message_with_attachments', {
+			...message,
+			p_client_id: item.id,
+			p_object_paths: [...p_object_paths, ...files.map((f) => f.path)]
+		});
 		if (error) throw error;
 	} else {
 		// The client id is the row's primary key: a retry conflicts with the first insert and is ignored.

@@ -1,7 +1,9 @@
 import type { Actions } from './$types';
-import { updateProfile } from '../../lib/db/profiles';
-import { failFromDb, failWith } from '../../lib/db/errors';
+import { clearAvatar, setAvatar, updateProfile } from '../../lib/db/profiles';
+import { DbError, failFromDb, failWith } from '../../lib/db/errors';
 import { requireUser } from '../../lib/server/guards';
+import { normaliseAvatar } from '../../lib/server/avatars';
+import { avatarProblem } from '../../lib/avatars';
 import { fieldErrors, formValues, profileSchema } from '../../lib/validation';
 
 export const actions: Actions = {
@@ -16,5 +18,34 @@ export const actions: Actions = {
 			return failFromDb(e, values);
 		}
 		return { saved: true };
+	},
+
+	avatar: async ({ request, locals }) => {
+		const user = requireUser(locals.user);
+		const file = (await request.formData()).get('avatar');
+		if (!(file instanceof File) || file.size === 0) {
+			return failWith(400, { avatar: ['Choose a picture first.'] });
+		}
+		const problem = avatarProblem(file);
+		if (problem) return failWith(400, { avatar: [problem] });
+		const webp = await normaliseAvatar(new Uint8Array(await file.arrayBuffer()));
+		if (!webp) return failWith(400, { avatar: [`“${file.name}” could not be read as an image.`] });
+		try {
+			await setAvatar(locals.supabase, user.id, webp);
+		} catch (e) {
+			if (e instanceof DbError) return failWith(e.status, { avatar: [e.message] });
+			throw e;
+		}
+		return { avatarSaved: true };
+	},
+
+	removeAvatar: async ({ locals }) => {
+		const user = requireUser(locals.user);
+		try {
+			await clearAvatar(locals.supabase, user.id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { avatarRemoved: true };
 	}
 };

@@ -1,5 +1,8 @@
 // The files a composer is about to send: each one validated, uploaded at once with progress, and
 // cancellable. A composer reads `paths` when every upload is done and calls `clear()` after sending.
+// Offline (or when the connection drops mid-upload) a file waits instead (`waiting`): the
+// composer hands it to the message, which then goes through the offline outbox and uploads it
+// when the connection returns.
 import type { Db } from '../../db/client';
 import {
 	fileProblem,
@@ -15,9 +18,11 @@ export interface PendingUpload {
 	kind: 'image' | 'video';
 	previewUrl: string | null;
 	progress: number;
-	status: 'uploading' | 'done' | 'failed';
+	/** `waiting`: offline, kept in memory to be queued with the message. */
+	status: 'uploading' | 'done' | 'failed' | 'waiting';
 	error: string | null;
 	path: string;
+	file: File;
 	cancel: () => void;
 }
 
@@ -29,6 +34,12 @@ export class Uploads {
 	readonly busy = $derived(this.items.some((i) => i.status === 'uploading'));
 	readonly paths = $derived(this.items.filter((i) => i.status === 'done').map((i) => i.path));
 	readonly failed = $derived(this.items.some((i) => i.status === 'failed'));
+	/** Files to queue with the message (offline), each with the object path it will get. */
+	readonly waiting = $derived(
+		this.items
+			.filter((i) => i.status === 'waiting')
+			.map((i) => ({ path: i.path, name: i.name, type: mimeOf(i.file), blob: i.file as Blob }))
+	);
 
 	#db: () => Db;
 	#folder: () => { organizationId: string; userId: string };
@@ -62,6 +73,21 @@ export class Uploads {
 		const key = crypto.randomUUID();
 		const previewUrl =
 			kind === 'image' && mimeOf(file) !== 'image/heic' ? URL.createObjectURL(file) : null;
+		if (typeof navigator !== 'undefined' && !navigator.onLine) {
+			this.items.push({
+				key,
+				name: file.name,
+				kind,
+				previewUrl,
+				progress: 0,
+				status: 'waiting',
+				error: null,
+				path,
+				file,
+				cancel: () => {}
+			});
+			return;
+		}
 		const handle = uploadAttachment(this.#db(), path, file, (fraction) => {
 			const item = this.items.find((i) => i.key === key);
 			if (item) item.progress = fraction;
@@ -75,6 +101,7 @@ export class Uploads {
 			status: 'uploading',
 			error: null,
 			path,
+			file,
 			cancel: handle.cancel
 		});
 		handle.promise.then(
@@ -84,10 +111,15 @@ export class Uploads {
 			},
 			(e: unknown) => {
 				const item = this.items.find((i) => i.key === key);
-				if (item) {
-					item.status = 'failed';
-					item.error = e instanceof Error ? e.message : 'The upload failed.';
+				if (!item) return;
+				if (!navigator.onLine) {
+					// The connection went: the file waits to go with the message through the outbox.
+					item.status = 'waiting';
+					item.progress = 0;
+					return;
 				}
+				item.status = 'failed';
+				item.error = e instanceof Error ? e.message : 'The upload failed.';
 			}
 		);
 	}

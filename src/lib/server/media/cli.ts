@@ -10,6 +10,8 @@ const worker = new MediaWorker({
 		process.env.SUPABASE_SERVICE_ROLE_KEY ??
 		// The Supabase CLI's well-known local service_role key; production sets its own.
 		'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU',
+	// Images in flight at once (default: the CPU count, 2–8).
+	concurrency: Number(process.env.MEDIA_WORKER_CONCURRENCY) || undefined,
 	log: (msg, fields) =>
 		console.error(JSON.stringify({ t: new Date().toISOString(), msg, ...fields }))
 });

@@ -1,6 +1,7 @@
 // The media worker does what SQL cannot: it deletes the bytes of removed attachments through the
 // Storage API (storage.objects refuses direct deletes, so the database queues them in
 // storage_deletions) and makes thumbnails of image attachments with sharp.
+import { availableParallelism } from 'node:os';
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -12,7 +13,19 @@ export interface MediaWorkerOptions {
 	sweepMs?: number;
 	/** Longest side of a thumbnail, in pixels. */
 	thumbnailSize?: number;
+	/**
+	 * Images in flight at once (download, resize, upload overlap). Each is claimed in the database
+	 * (lease, SKIP LOCKED), so several workers can run side by side. Default: the CPU count, 2–8.
+	 */
+	concurrency?: number;
+	/**
+	 * libvips threads (process-wide). Default: the CPUs shared out among the images in flight, so
+	 * one image at a time still uses every core and N at a time do not oversubscribe them.
+	 */
+	sharpThreads?: number;
 	log?: (msg: string, fields?: Record<string, unknown>) => void;
+	/** Called when a thumbnail is recorded (metrics, the benchmark). */
+	onThumbnail?: (attachmentId: string) => void;
 }
 
 interface Deletion {
@@ -21,7 +34,7 @@ interface Deletion {
 	object_name: string;
 }
 
-interface PendingThumbnail {
+interface ClaimedImage {
 	id: string;
 	organization_id: string;
 	uploader_id: string;
@@ -35,16 +48,32 @@ export class MediaWorker {
 	readonly counters = { deleted: 0, deleteFailures: 0, thumbnails: 0, thumbnailFailures: 0 };
 	private readonly sql: postgres.Sql;
 	private readonly storage: SupabaseClient;
-	private readonly opts: Required<Omit<MediaWorkerOptions, 'log'>> &
-		Pick<MediaWorkerOptions, 'log'>;
-	/** Images that could not be read (corrupt, or a format this build cannot decode). */
-	private readonly unreadable = new Set<string>();
+	private readonly opts: Required<Omit<MediaWorkerOptions, 'log' | 'onThumbnail'>> &
+		Pick<MediaWorkerOptions, 'log' | 'onThumbnail'>;
 	private timer: NodeJS.Timeout | null = null;
 	private running: Promise<void> | null = null;
 
 	constructor(options: MediaWorkerOptions) {
-		this.opts = { sweepMs: 2000, thumbnailSize: 320, ...options };
-		this.sql = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
+		const concurrency = Math.max(
+			1,
+			Math.floor(options.concurrency || Math.min(8, Math.max(2, availableParallelism())))
+		);
+		this.opts = {
+			...options,
+			sweepMs: options.sweepMs ?? 2000,
+			thumbnailSize: options.thumbnailSize ?? 320,
+			concurrency,
+			sharpThreads: Math.max(
+				1,
+				options.sharpThreads ?? Math.round(availableParallelism() / concurrency)
+			)
+		};
+		// libvips' thread pool is process-wide: the last worker constructed sets it.
+		sharp.concurrency(this.opts.sharpThreads);
+		this.sql = postgres(options.databaseUrl, {
+			max: Math.min(this.opts.concurrency + 1, 10),
+			onnotice: () => {}
+		});
 		this.storage = createClient(options.supabaseUrl, options.serviceRoleKey, {
 			auth: { persistSession: false, autoRefreshToken: false }
 		});
@@ -103,41 +132,57 @@ export class MediaWorker {
 		return done;
 	}
 
+	/**
+	 * Makes thumbnails until none is due: `concurrency` lanes each claim one image at a time (so a
+	 * slow image never holds others' leases) and work on it while the others do theirs.
+	 */
 	async makeThumbnails(): Promise<number> {
-		const rows = await this.sql<PendingThumbnail[]>`
-			select id, organization_id, uploader_id, r2_key, mime_type
-			  from private.service_role_pending_thumbnails(20)`;
 		let made = 0;
-		for (const row of rows) {
-			if (this.unreadable.has(row.id)) continue;
-			try {
-				const { data, error } = await this.storage.storage
-					.from(THUMBNAIL_BUCKET)
-					.download(row.r2_key);
-				if (error || !data) throw new Error(error?.message ?? 'download failed');
-				const thumb = await sharp(Buffer.from(await data.arrayBuffer()))
-					.rotate()
-					.resize(this.opts.thumbnailSize, this.opts.thumbnailSize, {
-						fit: 'inside',
-						withoutEnlargement: true
-					})
-					.webp({ quality: 72 })
-					.toBuffer();
-				const key = `${row.organization_id}/${row.uploader_id}/thumbnails/${row.id}.webp`;
-				const up = await this.storage.storage
-					.from(THUMBNAIL_BUCKET)
-					.upload(key, thumb, { contentType: 'image/webp', upsert: true });
-				if (up.error) throw new Error(up.error.message);
-				await this.sql`select private.service_role_set_thumbnail(${row.id}, ${key})`;
-				this.counters.thumbnails += 1;
-				made += 1;
-			} catch (e) {
-				this.counters.thumbnailFailures += 1;
-				this.unreadable.add(row.id);
-				this.opts.log?.('thumbnail failed', { attachment: row.id, error: String(e) });
+		const lane = async () => {
+			for (;;) {
+				const [row] = await this.sql<ClaimedImage[]>`
+					select id, organization_id, uploader_id, r2_key, mime_type
+					  from private.service_role_claim_thumbnails(1)`;
+				if (!row) return;
+				if (await this.makeThumbnail(row)) made += 1;
 			}
-		}
+		};
+		await Promise.all(Array.from({ length: this.opts.concurrency }, lane));
 		return made;
+	}
+
+	private async makeThumbnail(row: ClaimedImage): Promise<boolean> {
+		try {
+			const { data, error } = await this.storage.storage
+				.from(THUMBNAIL_BUCKET)
+				.download(row.r2_key);
+			if (error || !data) throw new Error(error?.message ?? 'download failed');
+			const thumb = await sharp(Buffer.from(await data.arrayBuffer()))
+				.rotate()
+				.resize(this.opts.thumbnailSize, this.opts.thumbnailSize, {
+					fit: 'inside',
+					withoutEnlargement: true
+				})
+				.webp({ quality: 72 })
+				.toBuffer();
+			const key = `${row.organization_id}/${row.uploader_id}/thumbnails/${row.id}.webp`;
+			const up = await this.storage.storage
+				.from(THUMBNAIL_BUCKET)
+				.upload(key, thumb, { contentType: 'image/webp', upsert: true });
+			if (up.error) throw new Error(up.error.message);
+			await this.sql`select private.service_role_set_thumbnail(${row.id}, ${key})`;
+			this.counters.thumbnails += 1;
+			this.opts.onThumbnail?.(row.id);
+			return true;
+		} catch (e) {
+			// The lease stays: the image is tried again when it runs out, a few times at most.
+			this.counters.thumbnailFailures += 1;
+			this.opts.log?.('thumbnail failed', { attachment: row.id, error: String(e) });
+			await this.sql`select private.service_role_fail_thumbnail(${row.id}, ${String(e)})`.catch(
+				() => undefined
+			);
+			return false;
+		}
 	}
 
 	/** Uploads never attached to a message are queued for deletion after a day. */

@@ -38,7 +38,7 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	return {
 		me,
 		loadedAt,
-		other: { id: other.id, displayName: other.display_name },
+		other: { id: other.id, displayName: other.display_name, avatarPath: other.avatar_path },
 		messages,
 		blocked,
 		refusal

@@ -1,0 +1,74 @@
+// Profile pictures in a real browser: a new person picks a picture on their profile, sees a
+// preview, saves it (the server re-encodes it to a 512 px WebP in the public avatars bucket), and
+// removes it again; a file that is too large is refused before it is sent.
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, newDesktop, open, phoneLike, shoot, uniqueEmail } from './browser.ts';
+
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+	browser = await launch();
+	ctx = await newDesktop(browser);
+	page = await ctx.newPage();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe('profile picture', () => {
+	it('previews, saves, shows and removes a profile picture', async () => {
+		await open(page, '/signup');
+		await page.getByLabel('Your name').fill('Avery Avatar');
+		await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('avatar'));
+		await page.getByLabel('Password', { exact: true }).fill('password123');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL('**/onboarding');
+
+		await open(page, '/profile');
+		await page.getByRole('heading', { name: 'Profile picture' }).waitFor();
+		const input = page.getByLabel('Choose a picture');
+
+		// Too large: refused in the browser, nothing to save.
+		const huge = Buffer.alloc(2 * 1024 * 1024 + 1, 0);
+		await input.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: huge });
+		await page.getByText('a profile picture can be at most 2 MB').waitFor();
+		expect(await page.getByRole('button', { name: 'Save picture' }).isDisabled()).toBe(true);
+
+		const photo = await sharp({
+			create: { width: 1200, height: 800, channels: 3, background: { r: 220, g: 90, b: 40 } }
+		})
+			.jpeg()
+			.toBuffer();
+		await input.setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: photo });
+		await page.getByAltText('Preview of me.jpg, not saved yet').waitFor();
+		await shoot(page, '40-profile-avatar-preview');
+		await page.getByRole('button', { name: 'Save picture' }).click();
+		await page.getByText('Profile picture saved', { exact: true }).waitFor();
+
+		const avatar = page.locator('.picture .avatar img');
+		await avatar.waitFor();
+		expect(await avatar.getAttribute('src')).toMatch(
+			/\/storage\/v1\/object\/public\/avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp$/
+		);
+		await expect
+			.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+			.toBe(512);
+		await shoot(page, '41-profile-avatar');
+		const phone = await phoneLike(browser, ctx);
+		const phonePage = await phone.newPage();
+		await open(phonePage, '/profile');
+		await phonePage.locator('.picture .avatar img').waitFor();
+		await shoot(phonePage, '41-profile-avatar');
+		await phone.close();
+
+		await page.getByRole('button', { name: 'Remove picture' }).click();
+		await page.getByText('Profile picture removed', { exact: true }).waitFor();
+		await page.locator('.picture .avatar img').waitFor({ state: 'detached' });
+		expect((await page.locator('.picture .avatar').textContent())?.trim()).toBe('AA');
+	});
+});
