@@ -89,6 +89,10 @@ describe('direct messages between a coach and an athlete', () => {
 		expect(await bubble(athlete.page, `evil ${run}`).locator('.text').textContent()).toContain(
 			'<script>'
 		);
+		// The override is not shown, so it cannot reorder what follows it (Trojan Source).
+		expect(await bubble(athlete.page, `evil ${run}`).locator('.text').textContent()).not.toContain(
+			'\u202E'
+		);
 
 		await shoot(coach.page, '70-messages-conversation');
 
