@@ -1,7 +1,8 @@
 // Two people chatting live in two browser contexts: the coach (Alex Morgan) and an athlete
 // (Priya Shah, athlete02) of the seeded Northside organization. Typing, delivery without a
 // reload, read ticks, edit with history, delete with a placeholder; screenshots of the screens.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
@@ -149,5 +150,38 @@ describe('direct messages between a coach and an athlete', () => {
 
 		await coach.ctx.close();
 		await athlete.ctx.close();
+	});
+
+	it('search finds a message far back in a long thread and opens the thread at it', async () => {
+		const run = randomUUID().slice(0, 8);
+		const CHLOE = '10000000-0000-4000-8000-000000000104';
+		const NORTHSIDE = 'a0000000-0000-4000-8000-000000000001';
+		const sql = postgres(inject('dbUrl'), { max: 1, onnotice: () => {} });
+		try {
+			// 180 messages between Alex and Chloe over the last day; the oldest holds the needle,
+			// far beyond the first page of 50 the thread opens with.
+			await sql`
+				insert into public.messages (organization_id, sender_id, sender_role, recipient_id, content, created_at)
+				select ${NORTHSIDE}, case when g % 2 = 0 then ${ALEX}::uuid else ${CHLOE}::uuid end,
+				       (case when g % 2 = 0 then 'coach' else 'member' end)::public.sender_role,
+				       case when g % 2 = 0 then ${CHLOE}::uuid else ${ALEX}::uuid end,
+				       case when g = 1 then ${`needle${run} was the first thing we said`} else 'Filler ' || g end,
+				       now() - interval '1 day' + g * interval '1 minute'
+				  from generate_series(1, 180) g`;
+		} finally {
+			await sql.end();
+		}
+		const coach = await signIn('coach.alex@coachline.dev');
+		await open(coach.page, `${INBOX}?q=needle${run}`);
+		const hit = coach.page.locator('a.item', { hasText: `needle${run}` });
+		await hit.waitFor();
+		await hit.click();
+		await coach.page.waitForURL(/#m-/);
+		const found = bubble(coach.page, `needle${run}`);
+		await found.waitFor({ timeout: 20_000 });
+		await expect.poll(() => found.isVisible()).toBe(true);
+		await expect.poll(() => coach.page.getByTestId('seeking').count()).toBe(0);
+		await shoot(coach.page, '74-messages-search-jump');
+		await coach.ctx.close();
 	});
 });

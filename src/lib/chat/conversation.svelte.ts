@@ -357,7 +357,7 @@ export class Conversation {
 	// ---- reading ------------------------------------------------------------------------------
 
 	/** Loads the page before the oldest message shown; returns how many arrived. */
-	async loadOlder(): Promise<number> {
+	async loadOlder(limit = HISTORY_PAGE): Promise<number> {
 		if (this.loadingOlder || !this.hasOlder) return 0;
 		const oldest = this.bubbles.find((b) => b.status === 'sent');
 		if (!oldest) {
@@ -367,11 +367,12 @@ export class Conversation {
 		this.loadingOlder = true;
 		try {
 			const page = await conversationMessages(browserClient(), this.organizationId, this.other, {
-				before: { createdAt: oldest.createdAt, id: oldest.id }
+				before: { createdAt: oldest.createdAt, id: oldest.id },
+				limit
 			});
 			for (const m of page) this.#upsert(m);
 			this.#wantAttachments(page);
-			this.hasOlder = page.length >= HISTORY_PAGE;
+			this.hasOlder = page.length >= limit;
 			this.error = null;
 			return page.length;
 		} catch (e) {
@@ -380,6 +381,22 @@ export class Conversation {
 		} finally {
 			this.loadingOlder = false;
 		}
+	}
+
+	/**
+	 * Loads older pages until a message is on hand (a search hit far back in the thread); the
+	 * history stays one unbroken stretch up to the newest, so live messages keep arriving in place.
+	 * Gives up after `maxMessages` more messages and says whether it found it.
+	 */
+	async reveal(id: string, maxMessages = 5000): Promise<boolean> {
+		const has = () => this.bubbles.some((b) => b.id === id);
+		let loaded = 0;
+		while (!has() && this.hasOlder && loaded < maxMessages) {
+			const n = await this.loadOlder(200);
+			if (n === 0) break;
+			loaded += n;
+		}
+		return has();
 	}
 
 	/** Marks the conversation read; the page calls it when the newest message is on screen. */
