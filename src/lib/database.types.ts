@@ -297,13 +297,6 @@ export type Database = {
 						referencedColumns: ['id'];
 					},
 					{
-						foreignKeyName: 'conversation_summaries_last_message_sender_id_fkey';
-						columns: ['last_message_sender_id'];
-						isOneToOne: false;
-						referencedRelation: 'profiles';
-						referencedColumns: ['id'];
-					},
-					{
 						foreignKeyName: 'conversation_summaries_organization_id_fkey';
 						columns: ['organization_id'];
 						isOneToOne: false;
