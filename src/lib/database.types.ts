@@ -290,13 +290,6 @@ export type Database = {
 				};
 				Relationships: [
 					{
-						foreignKeyName: 'conversation_summaries_last_message_id_fkey';
-						columns: ['last_message_id'];
-						isOneToOne: false;
-						referencedRelation: 'messages';
-						referencedColumns: ['id'];
-					},
-					{
 						foreignKeyName: 'conversation_summaries_organization_id_fkey';
 						columns: ['organization_id'];
 						isOneToOne: false;

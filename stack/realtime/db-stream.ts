@@ -17,6 +17,15 @@
 // delivered from it at once; the slot still sees every row (duplicates are dropped by message
 // id) and remains what makes delivery survive a restart.
 //
+// Cost: a peek decodes the WAL from the slot's restart point, which only moves at running-xacts
+// records (every ~15 s under load), so every peek re-decodes up to the last ~15-30 s of ALL writes
+// (130 MB during the messaging benchmark, half a core). So when the fast path has delivered
+// everything and no postgres_changes table is watched, a round only acknowledges: it advances the
+// slot (fast-forward decoding, no output plugin) to the WAL position seen one acknowledgement
+// earlier, by when every row before it has had its NOTIFY handled. A full peek still runs first,
+// whenever a notification could not carry its rows, after the LISTEN connection comes back (a
+// notification may have been missed), at close, and once a minute as a safety net.
+//
 // Latency: a round is one statement (peek up to the flushed WAL position) on a connection of its
 // own, so it never queues behind authorization transactions in the pool. The advance that
 // acknowledges a delivered batch is pipelined ahead of the next round's peek instead of being
@@ -60,6 +69,8 @@ export interface SlotStreamOptions {
 	fastPath?: (payload: string) => boolean;
 	/** How long a round may wait after the fast path delivered everything (to acknowledge it). */
 	lazyMs?: number;
+	/** Longest time between full peeks while rounds only acknowledge (default 60 s). */
+	fullRoundMs?: number;
 	/** Handles one batch in commit order; `backlog` marks rows committed before we started. */
 	onChanges: (changes: WalChange[], startedAt: number) => Promise<void>;
 	log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -86,6 +97,13 @@ export class SlotStream {
 	/** Notifications seen, and the one a round must have started after before the fast path resumes. */
 	private notifySeq = 0;
 	private holdUntil = 0;
+	/** The next round peeks the slot (start, LISTEN reconnected, close). */
+	private forceFull = true;
+	private lastFull = 0;
+	/** The flushed WAL position seen by the previous acknowledge-only round. */
+	private ackMark = '';
+	/** Rounds of each kind, for tests and benchmarks. */
+	readonly rounds = { full: 0, ack: 0 };
 	readonly startedAt = Date.now();
 	/** Called after each round, for tests and benchmarks that wait for the stream to drain. */
 	onIdle: (() => void) | undefined;
@@ -104,7 +122,20 @@ export class SlotStream {
 		this.db = await sql.reserve();
 		// Rows waiting in the slot (written while we were down) go out before any fast-path row.
 		this.notifySeq = this.holdUntil = 1;
-		const l = await sql.listen(this.o.notifyChannel, (payload) => this.notified(payload));
+		let listening = false;
+		const l = await sql.listen(
+			this.o.notifyChannel,
+			(payload) => this.notified(payload),
+			() => {
+				// Called on every (re)connect: notifications sent while it was away are lost, so the
+				// next round reads the slot itself.
+				if (listening) {
+					this.forceFull = true;
+					this.wake();
+				}
+				listening = true;
+			}
+		);
 		this.unlisten = l.unlisten;
 		this.schedule();
 		this.wake();
@@ -167,9 +198,48 @@ export class SlotStream {
 	}
 
 	private async round() {
-		const { slot } = this.o;
 		const db = this.db;
 		if (!db) return;
+		const full =
+			this.forceFull ||
+			this.holdUntil !== 0 ||
+			!this.o.fastPath ||
+			this.o.forceFlush() ||
+			Date.now() - this.lastFull >= (this.o.fullRoundMs ?? 60_000);
+		if (full) await this.fullRound(db);
+		else await this.ackRound(db);
+	}
+
+	/** Acknowledges what the fast path delivered without decoding it (see the top of the file). */
+	private async ackRound(db: postgres.ReservedSql) {
+		this.rounds.ack++;
+		this.flushNext = false;
+		const [{ upto }] = await db<
+			{ upto: string }[]
+		>`select pg_current_wal_flush_lsn()::text as upto`;
+		const target = this.ackMark;
+		this.ackMark = upto;
+		if (target && lsnAfter(target, this.advancedTo)) this.advance(db, target);
+	}
+
+	private advance(db: postgres.ReservedSql, upto: string) {
+		// Not awaited: the next round's statement runs after it on this connection.
+		this.advancedTo = upto;
+		this.advancing = db`select pg_replication_slot_advance(${this.o.slot}, ${upto}::pg_lsn)`.catch(
+			(e: unknown) => {
+				this.advancedTo = '';
+				if (!this.closed)
+					this.o.log('warn', 'realtime replication slot advance failed', { error: String(e) });
+			}
+		);
+	}
+
+	private async fullRound(db: postgres.ReservedSql) {
+		const { slot } = this.o;
+		this.rounds.full++;
+		this.forceFull = false;
+		this.lastFull = Date.now();
+		this.ackMark = '';
 		const seq = this.notifySeq;
 		// Rows committed asynchronously (postgres_changes tables) are decodable only once flushed.
 		const flush = this.o.forceFlush() || this.flushNext;
@@ -195,17 +265,7 @@ export class SlotStream {
 		}
 		if (changes.length) await this.o.onChanges(changes, this.startedAt);
 		if (this.holdUntil && seq >= this.holdUntil) this.holdUntil = 0;
-		if (upto !== this.advancedTo) {
-			// Not awaited: the next round's peek runs after it on this connection.
-			this.advancedTo = upto;
-			this.advancing = db`select pg_replication_slot_advance(${slot}, ${upto}::pg_lsn)`.catch(
-				(e: unknown) => {
-					this.advancedTo = '';
-					if (!this.closed)
-						this.o.log('warn', 'realtime replication slot advance failed', { error: String(e) });
-				}
-			);
-		}
+		if (upto !== this.advancedTo) this.advance(db, upto);
 	}
 
 	async close(): Promise<void> {
@@ -214,6 +274,7 @@ export class SlotStream {
 		clearTimeout(this.lazy);
 		this.lazy = undefined;
 		this.flushNext = true;
+		this.forceFull = true;
 		this.wake();
 		// Let a round in flight finish so the slot is advanced past what was delivered.
 		for (let i = 0; i < 50 && this.running; i++) await new Promise((r) => setTimeout(r, 20));
@@ -223,4 +284,14 @@ export class SlotStream {
 		await this.advancing;
 		this.db?.release();
 	}
+}
+
+/** Whether WAL position a ('X/Y', hex) is after b (an empty b: nothing acknowledged yet). */
+export function lsnAfter(a: string, b: string): boolean {
+	if (!b) return true;
+	const n = (l: string) => {
+		const [hi, lo] = l.split('/');
+		return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
+	};
+	return n(a) > n(b);
 }

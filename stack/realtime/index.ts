@@ -138,15 +138,23 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 
 	// One slot per stack instance: the data directory identifies the instance.
 	const slot = `coachline_realtime_${createHash('sha256').update(ctx.dataDir).digest('hex').slice(0, 12)}`;
+	const idlePollMs = envMs('COACHLINE_REALTIME_SLOT_POLL_MS', 5000);
 	const stream = new SlotStream({
 		sql,
 		slot,
 		notifyChannel: 'realtime_messages_inserted',
 		addTables: () => changes.addTables(),
-		pollMs: () => (changes.active ? 100 : 1000),
+		// Reading the slot decodes the WAL from its restart point, which trails the newest WAL by up
+		// to ~15 s of writes (it moves at running-xacts records), so every round costs in proportion
+		// to recent write volume, not to what it returns. Broadcasts arrive by the fast path
+		// (NOTIFY payload); with no postgres_changes subscriber the slot is only read to acknowledge
+		// them and as a fallback, every few seconds. At 100 ms it took a third of the database's CPU
+		// under a burst of sends (issue 7 benchmark). After a crash, at most that many seconds of
+		// broadcasts go out again (at least once, as before).
+		pollMs: () => (changes.active ? 100 : idlePollMs),
 		forceFlush: () => changes.active,
 		fastPath,
-		lazyMs: envMs('COACHLINE_REALTIME_SLOT_LAZY_MS', 100),
+		lazyMs: envMs('COACHLINE_REALTIME_SLOT_LAZY_MS', 5000),
 		log,
 		onChanges: async (batch, startedAt) => {
 			if (changes.active) await changes.refresh();
