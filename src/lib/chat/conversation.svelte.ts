@@ -19,6 +19,7 @@ import { listen, type HubSubscription } from '../realtime-hub';
 import { browserClient } from '../supabase-browser';
 import { isoShift } from './time';
 import { userEvents, type UserEventName } from './user-events.svelte';
+import { uuidV7 } from '../ids';
 
 export const MAX_LENGTH = 5000;
 const TYPING_SEND_EVERY_MS = 2000;
@@ -47,15 +48,8 @@ export interface Bubble extends ChatMessage {
 }
 
 function newClientId(): string {
-	// randomUUID needs a secure context; fall back to an RFC 4122 v4 id from getRandomValues.
-	if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext !== false) {
-		return crypto.randomUUID();
-	}
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+	// Time-ordered, like the database's message ids (see ../ids.ts).
+	return uuidV7();
 }
 
 function compare(a: ChatMessage, b: ChatMessage): number {

@@ -12,6 +12,7 @@ import {
 } from '../../db/comments';
 import { moderateDeleteMessage } from '../../db/moderation';
 import { listen } from '../../realtime-hub';
+import { uuidV7 } from '../../ids';
 
 export interface OutgoingComment {
 	clientId: string;
@@ -194,7 +195,7 @@ export class Discussion {
 
 	send(content: string, paths: string[]): void {
 		const item: OutgoingComment = {
-			clientId: crypto.randomUUID(),
+			clientId: uuidV7(),
 			content,
 			paths,
 			status: 'sending',
