@@ -216,7 +216,11 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			const setup = conn.unsafe(setupFor(o.role), o.setup as string[], { prepare: true });
 			const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
 			const pipelinedExplain = explainSql && o.explain === 'always' ? explainNow() : null;
-			const end = deferEnd ? null : conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT');
+			// Extended protocol (prepare): postgres.js pipelines it behind the main statement in the
+			// same write; as a simple query it waited for the results and cost a second round trip.
+			const end = deferEnd
+				? null
+				: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], { prepare: true, simple: false });
 			const settled = await Promise.allSettled(
 				pipelinedExplain ? [begin, setup, main, pipelinedExplain] : [begin, setup, main]
 			);

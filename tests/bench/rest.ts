@@ -203,7 +203,7 @@ async function rawPhase(job: RawJob): Promise<Result> {
 				c.unsafe('BEGIN READ ONLY'),
 				c.unsafe(job.setup, job.setupParams[u], { prepare: true }),
 				c.unsafe(job.sql, params, { prepare: true }),
-				c.unsafe('COMMIT')
+				c.unsafe('COMMIT', [], { prepare: true, simple: false })
 			]);
 			return (rows as unknown as Array<{ body: string | null }>)[0].body !== null;
 		} finally {
