@@ -140,6 +140,13 @@ export function setupParams(
  * to the connections plain queries happened to open, and wedges it for good once those have all
  * been recycled (max_lifetime).
  */
+/**
+ * postgres.js sends a statement without parameters as a simple query, which it does not pipeline
+ * behind others; `simple: false` (honoured at run time, absent from its types) keeps it in the
+ * extended protocol so it rides in the same write.
+ */
+export const EXTENDED_PROTOCOL = { prepare: true, simple: false };
+
 export const POOL_OPTIONS = { max: 16, fetch_types: true, onnotice: () => {} } as const;
 
 export const createRestService: ServiceFactory = async (ctx) => {
@@ -220,7 +227,7 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			// same write; as a simple query it waited for the results and cost a second round trip.
 			const end = deferEnd
 				? null
-				: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], { prepare: true, simple: false });
+				: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], EXTENDED_PROTOCOL);
 			const settled = await Promise.allSettled(
 				pipelinedExplain ? [begin, setup, main, pipelinedExplain] : [begin, setup, main]
 			);

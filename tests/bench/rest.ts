@@ -187,7 +187,7 @@ async function httpPhase(job: HttpJob): Promise<Result> {
 
 async function rawPhase(job: RawJob): Promise<Result> {
 	// The service's own pool settings (see POOL_OPTIONS for why fetch_types is on).
-	const { POOL_OPTIONS } = await import('../../stack/rest/index.ts');
+	const { POOL_OPTIONS, EXTENDED_PROTOCOL } = await import('../../stack/rest/index.ts');
 	const raw = postgres(job.dbUrl, { ...POOL_OPTIONS, max: CONCURRENCY });
 	// The same transaction the service sends for a read: BEGIN READ ONLY; setup; main; COMMIT,
 	// pipelined on one leased connection.
@@ -203,7 +203,7 @@ async function rawPhase(job: RawJob): Promise<Result> {
 				c.unsafe('BEGIN READ ONLY'),
 				c.unsafe(job.setup, job.setupParams[u], { prepare: true }),
 				c.unsafe(job.sql, params, { prepare: true }),
-				c.unsafe('COMMIT', [], { prepare: true, simple: false })
+				c.unsafe('COMMIT', [], EXTENDED_PROTOCOL)
 			]);
 			return (rows as unknown as Array<{ body: string | null }>)[0].body !== null;
 		} finally {
