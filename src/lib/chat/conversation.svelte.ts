@@ -47,11 +47,6 @@ export interface Bubble extends ChatMessage {
 	pendingFiles?: number;
 }
 
-function newClientId(): string {
-	// Time-ordered, like the database's message ids (see ../ids.ts).
-	return uuidV7();
-}
-
 function compare(a: ChatMessage, b: ChatMessage): number {
 	return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1;
 }
@@ -176,7 +171,8 @@ export class Conversation {
 			content.length > MAX_LENGTH
 		)
 			return;
-		const clientId = newClientId();
+		// Time-ordered, like the database's message ids (see ../ids.ts).
+		const clientId = uuidV7();
 		if (paths.length > 0) this.#paths.set(clientId, [...paths]);
 		if (files.length > 0) this.#files.set(clientId, [...files]);
 		const now = isoShift();
