@@ -1,8 +1,9 @@
-// `npm run bench -- rest [seconds] [pk|list] [http|raw] [agent]`: the REST service against the raw
-// driver doing the same database work. (a) a primary-key GET under RLS and (b) a 20-row page with
-// one embedded relation, at 16 concurrent connections; then (c)/(d) the same transactions (the
-// service's own setup statement: role, claims, request.* — and the SQL it builds for the request)
-// straight through a pooled `postgres` driver.
+// `npm run bench -- rest [seconds] [rounds=N] [pk|list] [http|raw] [agent]`: the REST service against
+// the raw driver doing the same database work. A primary-key GET under RLS and a 20-row page with
+// one embedded relation, at 16 concurrent connections, each through HTTP and as the same
+// transaction (the service's own setup statement: role, claims, request.* — and the SQL it builds
+// for the request) straight through a pooled `postgres` driver. Each kind runs N rounds (default 3)
+// of 10 s per phase, HTTP and raw back to back, and reports medians and the median paired ratio.
 //
 // The stack runs on the main thread. The HTTP load generator runs in a worker thread, so the two
 // never share an event loop: 16 keep-alive sockets, one request in flight on each (no pipelining),
@@ -258,6 +259,21 @@ interface Figures {
 	p99: number;
 }
 
+function median(xs: number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The rounds of one phase: median throughput and median of each latency percentile. */
+function combine(rounds: Figures[]): Figures {
+	return {
+		rps: median(rounds.map((r) => r.rps)),
+		p50: median(rounds.map((r) => r.p50)),
+		p99: median(rounds.map((r) => r.p99))
+	};
+}
+
 async function phase(name: string, run: () => Promise<Result>): Promise<Figures> {
 	const load = os.loadavg()[0];
 	const r = await run();
@@ -272,7 +288,10 @@ async function phase(name: string, run: () => Promise<Result>): Promise<Figures>
 }
 
 export default async function main(args: string[]): Promise<void> {
-	const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 20);
+	const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 10);
+	const rounds = Number(
+		/^rounds=(\d+)$/.exec(args.find((a) => a.startsWith('rounds=')) ?? '')?.[1] ?? 3
+	);
 	const kinds: Kind[] = (['pk', 'list'] as const).filter(
 		(k) => !args.some((a) => a === 'pk' || a === 'list') || args.includes(k)
 	);
@@ -284,7 +303,7 @@ export default async function main(args: string[]): Promise<void> {
 	const { JWT_SECRET } = await import('../../stack/keys.ts');
 	const { loadProjectConfig } = await import('../../stack/config.ts');
 	console.log(
-		`booting a throwaway stack; ${seconds}s per phase, ${CONCURRENCY} concurrent, ${client === 'raw' ? 'minimal keep-alive' : 'http.Agent'} client; load average ${os
+		`booting a throwaway stack; ${rounds} rounds of ${seconds}s per phase, ${CONCURRENCY} concurrent, ${client === 'raw' ? 'minimal keep-alive' : 'http.Agent'} client; load average ${os
 			.loadavg()
 			.map((l) => l.toFixed(2))
 			.join(' ')} on ${os.availableParallelism()} CPUs`
@@ -381,44 +400,50 @@ export default async function main(args: string[]): Promise<void> {
 			)
 		);
 
-		const results: Partial<Record<`${Kind}-${'http' | 'raw'}`, Figures>> = {};
+		// Interleaved rounds: this VM's speed drifts by ±20 % over minutes (the raw phase alone has
+		// measured 5.2k–7.9k req/s on one day), so HTTP and raw run back to back in each round, the
+		// order flipping every round, and the ratio is the median of the rounds' own ratios.
 		const label = { pk: 'PK GET under RLS', list: '20 rows + embed' };
-		let letter = 0;
-		for (const mode of modes)
-			for (const kind of kinds) {
-				const name = `(${'abcd'[letter++]}) ${label[kind]}, ${mode === 'http' ? 'HTTP' : 'raw driver'}`;
-				results[`${kind}-${mode}`] = await phase(name, () =>
-					runInWorker(
-						mode === 'http'
-							? { mode, postmaster, url: stack.apiUrl, seconds, tokens, kind, client }
-							: {
-									mode,
-									postmaster,
-									dbUrl: rawUrl,
-									seconds,
-									kind,
-									setup: setupStatement(extra.length),
-									setupParams: userParams,
-									sql: sqlFor[kind],
-									maxRows: config.maxRows
-								}
-					)
-				);
-			}
-		console.log('');
+		const jobFor = (mode: 'http' | 'raw', kind: Kind): Job =>
+			mode === 'http'
+				? { mode, postmaster, url: stack.apiUrl, seconds, tokens, kind, client }
+				: {
+						mode,
+						postmaster,
+						dbUrl: rawUrl,
+						seconds,
+						kind,
+						setup: setupStatement(extra.length),
+						setupParams: userParams,
+						sql: sqlFor[kind],
+						maxRows: config.maxRows
+					};
+		const summary: string[] = [];
 		for (const kind of kinds) {
-			const h = results[`${kind}-http`];
-			const r = results[`${kind}-raw`];
+			const runs: Record<'http' | 'raw', Figures[]> = { http: [], raw: [] };
+			for (let round = 0; round < rounds; round++) {
+				const order = round % 2 === 0 ? modes : [...modes].reverse();
+				for (const mode of order) {
+					const name = `${label[kind]}, ${mode === 'http' ? 'HTTP' : 'raw driver'} [${round + 1}/${rounds}]`;
+					runs[mode].push(await phase(name, () => runInWorker(jobFor(mode, kind))));
+				}
+			}
+			const h = runs.http.length ? combine(runs.http) : null;
+			const r = runs.raw.length ? combine(runs.raw) : null;
 			if (!h || !r) continue;
-			const ratio = (h.rps / r.rps) * 100;
+			const ratios = runs.http.map((x, i) => (x.rps / runs.raw[i].rps) * 100);
+			const ratio = median(ratios);
 			const targets =
 				kind === 'pk'
 					? `  [targets: ≥ 2,000 req/s ${h.rps >= 2000 ? 'met' : 'MISSED'}, p99 ≤ 20 ms ${h.p99 <= 20 ? 'met' : 'MISSED'}, ≥ 50% ${ratio >= 50 ? 'met' : 'MISSED'}]`
 					: '';
-			console.log(
-				`${label[kind].padEnd(17)} HTTP ${h.rps.toFixed(0).padStart(6)} req/s (p50 ${h.p50.toFixed(2)} ms, p99 ${h.p99.toFixed(2)} ms)  raw ${r.rps.toFixed(0).padStart(6)} req/s  ratio ${ratio.toFixed(0)}%${targets}`
+			summary.push(
+				`${label[kind].padEnd(17)} HTTP ${h.rps.toFixed(0).padStart(6)} req/s (p50 ${h.p50.toFixed(2)} ms, p99 ${h.p99.toFixed(2)} ms)  raw ${r.rps.toFixed(0).padStart(6)} req/s  ratio ${ratio.toFixed(0)}% (rounds: ${ratios.map((x) => `${x.toFixed(0)}%`).join(' ')})${targets}`
 			);
 		}
+		console.log('');
+		console.log(`medians over ${rounds} interleaved rounds:`);
+		for (const line of summary) console.log(line);
 		console.log(
 			`load average after: ${os
 				.loadavg()

@@ -89,6 +89,9 @@ describe('CORS and request ids', () => {
 		for (const r of responses) {
 			expect(r.headers.get('access-control-allow-origin')).toBe('*');
 			expect(r.headers.get('access-control-expose-headers')).toContain('x-request-id');
+			// Preflight-only headers stay on preflights.
+			expect(r.headers.get('access-control-allow-headers')).toBeNull();
+			expect(r.headers.get('access-control-max-age')).toBeNull();
 		}
 		const given = await fetch(`${apiUrl()}/auth/v1/health`, {
 			headers: { 'x-request-id': 'trace-123' }
