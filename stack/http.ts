@@ -45,8 +45,14 @@ export function sendJson(
 ): void {
 	if (res.headersSent) return;
 	const text = body === undefined ? '' : JSON.stringify(body);
+	// An explicit length spares the chunked encoding (and the client its chunk parsing).
 	res.writeHead(status, {
-		...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+		...(text
+			? {
+					'content-type': 'application/json; charset=utf-8',
+					'content-length': String(Buffer.byteLength(text))
+				}
+			: {}),
 		...headers
 	});
 	res.end(text);
