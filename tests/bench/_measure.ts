@@ -11,6 +11,14 @@ export const percentile = (xs: number[], p: number): number => {
 	return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
+/** The middle value; with an even count, the mean of the two middle ones. */
+export const median = (xs: number[]): number => {
+	if (xs.length === 0) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 export const fmt = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
 
 export async function token(sub: string): Promise<string> {

@@ -23,6 +23,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { SignJWT } from 'jose';
+import { median } from './_measure.ts';
 
 const CONCURRENCY = 16;
 const USERS = 10;
@@ -257,12 +258,6 @@ interface Figures {
 	rps: number;
 	p50: number;
 	p99: number;
-}
-
-function median(xs: number[]): number {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** The rounds of one phase: median throughput and median of each latency percentile. */
