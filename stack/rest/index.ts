@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import postgres from 'postgres';
 import type { ProjectConfig } from '../config.ts';
 import { readBody, type GatewayRequest, type Service, type ServiceFactory } from '../http.ts';
+import { installQueryThenable } from '../postgres-thenable.ts';
 import {
 	RestError,
 	badJson,
@@ -155,6 +156,9 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		connection: { application_name: 'coachline-rest' }
 	});
 	passStringsThrough(sql);
+	// Every query in the hot path, and in every other pool of this process (see the module).
+	if (!installQueryThenable(sql))
+		ctx.log('warn', 'postgres.js queries stay Promise subclasses (unexpected Query shape)');
 	const exposed = ctx.config.schemas;
 	let cache: SchemaCache = await loadSchemaCache(sql, exposed);
 	let reloadTimer: NodeJS.Timeout | null = null;
