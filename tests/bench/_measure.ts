@@ -1,5 +1,6 @@
 // Timing helpers the benchmarks share: percentiles, user JWTs, API-shaped SQL transactions (role +
 // request.jwt.claims, as the REST service runs a call) and supabase-js clients acting as a user.
+import { PerformanceObserver } from 'node:perf_hooks';
 import type postgres from 'postgres';
 import { SignJWT } from 'jose';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -18,6 +19,39 @@ export const median = (xs: number[]): number => {
 	const m = s.length >> 1;
 	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+export interface GcPauses {
+	count: number;
+	/** Milliseconds: the longest pause and all pauses together. */
+	max: number;
+	total: number;
+}
+
+/**
+ * Collects this thread's garbage-collection pauses until `stop()`. A pause stops the thread's
+ * event loop, so every request in flight on it waits that long: the longest pauses show up in
+ * the p99.
+ */
+export function watchGc(): { stop(): Promise<GcPauses> } {
+	const pauses: number[] = [];
+	const observer = new PerformanceObserver((list) => {
+		for (const e of list.getEntries()) pauses.push(e.duration);
+	});
+	observer.observe({ entryTypes: ['gc'] });
+	return {
+		async stop() {
+			// Entries are delivered asynchronously: let the last ones arrive.
+			await new Promise((r) => setTimeout(r, 0));
+			for (const e of observer.takeRecords()) pauses.push(e.duration);
+			observer.disconnect();
+			return {
+				count: pauses.length,
+				max: pauses.length ? Math.max(...pauses) : 0,
+				total: pauses.reduce((a, b) => a + b, 0)
+			};
+		}
+	};
+}
 
 export const fmt = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
 

@@ -23,7 +23,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { SignJWT } from 'jose';
-import { median } from './_measure.ts';
+import { median, watchGc, type GcPauses } from './_measure.ts';
 
 const CONCURRENCY = 16;
 const USERS = 10;
@@ -60,6 +60,8 @@ interface Result {
 	/** CPU seconds over the timed loop: this process (all threads), the Postgres server. */
 	nodeCpu: number;
 	pgCpu: number;
+	/** The load thread's own GC pauses: the raw driver's, or the HTTP load generator's. */
+	gc: GcPauses;
 }
 
 const userId = (i: number) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
@@ -79,6 +81,7 @@ async function loop(
 ): Promise<Result> {
 	const cpu0 = process.cpuUsage();
 	const pg0 = postgresCpu(postmaster);
+	const gc = watchGc();
 	const latencies: number[] = [];
 	let errors = 0;
 	const started = performance.now();
@@ -101,7 +104,8 @@ async function loop(
 		latencies: Float64Array.from(latencies),
 		seconds: seconds_,
 		nodeCpu: (cpu.user + cpu.system) / 1e6,
-		pgCpu: postgresCpu(postmaster) - pg0
+		pgCpu: postgresCpu(postmaster) - pg0,
+		gc: await gc.stop()
 	};
 }
 
@@ -190,7 +194,10 @@ async function httpPhase(job: HttpJob): Promise<Result> {
 async function rawPhase(job: RawJob): Promise<Result> {
 	// The service's own pool settings (see POOL_OPTIONS for why fetch_types is on).
 	const { POOL_OPTIONS, EXTENDED_PROTOCOL } = await import('../../stack/rest/index.ts');
+	const { installQueryThenable } = await import('../../stack/postgres-thenable.ts');
 	const raw = postgres(job.dbUrl, { ...POOL_OPTIONS, max: CONCURRENCY });
+	// Queries as plain thenables, as the service has them (see stack/postgres-thenable.ts).
+	installQueryThenable(raw);
 	// The same transaction the service sends for a read: BEGIN READ ONLY; setup; main; COMMIT,
 	// pipelined on one leased connection.
 	const once = async (w: number) => {
@@ -269,15 +276,26 @@ function combine(rounds: Figures[]): Figures {
 	};
 }
 
-async function phase(name: string, run: () => Promise<Result>): Promise<Figures> {
+async function phase(
+	name: string,
+	mode: 'http' | 'raw',
+	run: () => Promise<Result>
+): Promise<Figures> {
 	const load = os.loadavg()[0];
+	// The HTTP server runs on this thread: its pauses are the ones requests wait through.
+	const serverGc = watchGc();
+	const serverCpu0 = process.threadCpuUsage();
 	const r = await run();
+	const serverCpu = process.threadCpuUsage(serverCpu0);
+	const gc = mode === 'http' ? await serverGc.stop() : (await serverGc.stop(), r.gc);
 	const sorted = r.latencies.sort();
 	const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 	const rps = r.count / r.seconds;
 	const perReq = (s: number) => ((s / Math.max(1, r.count)) * 1e6).toFixed(0).padStart(5);
+	const server =
+		mode === 'http' ? ` (server ${perReq((serverCpu.user + serverCpu.system) / 1e6).trim()})` : '';
 	console.log(
-		`${name.padEnd(34)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${q(0.5).toFixed(2).padStart(6)} ms  p99 ${q(0.99).toFixed(2).padStart(6)} ms  errors ${r.errors}  cpu/req: node ${perReq(r.nodeCpu)} µs, postgres ${perReq(r.pgCpu)} µs  (load ${load.toFixed(2)})`
+		`${name.padEnd(34)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${q(0.5).toFixed(2).padStart(6)} ms  p99 ${q(0.99).toFixed(2).padStart(6)} ms  errors ${r.errors}  cpu/req: node ${perReq(r.nodeCpu)}${server} µs, postgres ${perReq(r.pgCpu)} µs  gc (${mode === 'http' ? 'server' : 'driver'}): ${gc.count} pauses, max ${gc.max.toFixed(1)} ms, ${((gc.total / (r.seconds * 1000)) * 100).toFixed(1)} % of the time  (load ${load.toFixed(2)})`
 	);
 	return { rps, p50: q(0.5), p99: q(0.99) };
 }
@@ -420,7 +438,7 @@ export default async function main(args: string[]): Promise<void> {
 				const order = round % 2 === 0 ? modes : [...modes].reverse();
 				for (const mode of order) {
 					const name = `${label[kind]}, ${mode === 'http' ? 'HTTP' : 'raw driver'} [${round + 1}/${rounds}]`;
-					runs[mode].push(await phase(name, () => runInWorker(jobFor(mode, kind))));
+					runs[mode].push(await phase(name, mode, () => runInWorker(jobFor(mode, kind))));
 				}
 			}
 			const h = runs.http.length ? combine(runs.http) : null;
