@@ -107,11 +107,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /**
  * The statement that opens every request's transaction: search_path, role, claims and the
  * request.* settings, then the role's own settings (ALTER ROLE … SET), all transaction-local.
+ * The outer `select from` returns one row of no columns: set_config returns the value it set,
+ * and the claims and headers (the bearer token twice) would otherwise travel back on every
+ * request only to be dropped. The planner keeps the subquery's outputs because set_config is
+ * volatile, so every setting is still applied, left to right.
  */
 export function setupStatement(roleSettings: number): string {
-	let s = `select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true), set_config('request.cookies', $7, true)`;
+	let s = `select from (select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true), set_config('request.cookies', $7, true)`;
 	for (let i = 0; i < roleSettings; i++) s += `, set_config($${8 + i * 2}, $${9 + i * 2}, true)`;
-	return s;
+	return `${s}) setup`;
 }
 
 export function searchPathFor(config: ProjectConfig, schema: string): string {
