@@ -231,23 +231,29 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			const setup = conn.unsafe(setupFor(o.role), o.setup as string[], { prepare: true });
 			const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
 			const pipelinedExplain = explainSql && o.explain === 'always' ? explainNow() : null;
-			// Extended protocol (prepare): postgres.js pipelines it behind the main statement in the
-			// same write; as a simple query it waited for the results and cost a second round trip.
+			// Extended protocol (prepare) for the end too, so postgres.js sends it in the same write.
 			const end = deferEnd
 				? null
 				: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], EXTENDED_PROTOCOL);
-			const settled = await Promise.allSettled(
-				pipelinedExplain ? [begin, setup, main, pipelinedExplain] : [begin, setup, main]
-			);
+			// postgres.js sends a query only once something asks for its result, so everything that
+			// belongs in this round trip is awaited together: the end too. Awaited after the others,
+			// it went out only when their results were back, a second round trip on every request.
+			// After a failed statement Postgres answers the pipelined COMMIT with ROLLBACK.
+			const statements: Array<PromiseLike<unknown>> = [begin, setup, main];
+			if (pipelinedExplain) statements.push(pipelinedExplain);
+			if (end) statements.push(end);
+			const settled = await Promise.allSettled(statements);
 			const failed = settled.find((r) => r.status === 'rejected');
 			if (failed) {
-				if (end) await end.catch(() => {});
-				else await conn.unsafe('ROLLBACK').catch(() => {});
+				if (!end) await conn.unsafe('ROLLBACK').catch(() => {});
 				throw (failed as PromiseRejectedResult).reason;
 			}
 			const rows = (settled[2] as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
 			let planRows: number | null = null;
-			if (pipelinedExplain) planRows = planRowsOf(await pipelinedExplain);
+			if (pipelinedExplain)
+				planRows = planRowsOf(
+					(settled[3] as PromiseFulfilledResult<Array<{ 'QUERY PLAN': unknown }>>).value
+				);
 			else if (explainSql && typeof o.explain === 'function' && o.explain(rows)) {
 				try {
 					planRows = planRowsOf(await explainNow());
@@ -256,8 +262,7 @@ export const createRestService: ServiceFactory = async (ctx) => {
 					throw e;
 				}
 			}
-			if (end) await end;
-			else {
+			if (!end) {
 				const commit = !o.rollback && (o.decide ? o.decide(rows) : true);
 				await conn.unsafe(commit ? 'COMMIT' : 'ROLLBACK');
 			}
