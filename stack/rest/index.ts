@@ -195,78 +195,10 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		return p;
 	};
 
-	interface TxOptions {
-		readOnly: boolean;
-		setup: Array<string | null>;
-		role: string;
-		plan: ReadPlan;
-		rollback: boolean;
-		/** Decides after seeing the result whether to commit (writes with a singular Accept). */
-		decide?: (rows: postgres.RowList<Row[]>) => boolean;
-		/**
-		 * Runs `plan.explain` in the same transaction: always (pipelined behind the main statement)
-		 * or only when the main result asks for it (count=estimated past max_rows).
-		 */
-		explain?: 'always' | ((rows: postgres.RowList<Row[]>) => boolean);
-	}
-
-	interface TxResult {
-		rows: postgres.RowList<Row[]>;
-		/** "Plan Rows" of the top node of `plan.explain`, when it ran. */
-		planRows: number | null;
-	}
-
 	async function run(o: TxOptions): Promise<TxResult> {
 		const conn = await sql.reserve();
 		try {
-			const explainSql = o.explain ? o.plan.explain : undefined;
-			const explainNow = () =>
-				conn.unsafe<Array<{ 'QUERY PLAN': unknown }>>(
-					explainSql!.sql,
-					explainSql!.params as string[],
-					{ prepare: true }
-				);
-			const deferEnd = !!o.decide || (!!explainSql && o.explain !== 'always');
-			const begin = conn.unsafe(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-			const setup = conn.unsafe(setupFor(o.role), o.setup as string[], { prepare: true });
-			const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
-			const pipelinedExplain = explainSql && o.explain === 'always' ? explainNow() : null;
-			// Extended protocol (prepare) for the end too, so postgres.js sends it in the same write.
-			const end = deferEnd
-				? null
-				: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], EXTENDED_PROTOCOL);
-			// postgres.js sends a query only once something asks for its result, so everything that
-			// belongs in this round trip is awaited together: the end too. Awaited after the others,
-			// it went out only when their results were back, a second round trip on every request.
-			// After a failed statement Postgres answers the pipelined COMMIT with ROLLBACK.
-			const statements: Array<PromiseLike<unknown>> = [begin, setup, main];
-			if (pipelinedExplain) statements.push(pipelinedExplain);
-			if (end) statements.push(end);
-			const settled = await Promise.allSettled(statements);
-			const failed = settled.find((r) => r.status === 'rejected');
-			if (failed) {
-				if (!end) await conn.unsafe('ROLLBACK').catch(() => {});
-				throw (failed as PromiseRejectedResult).reason;
-			}
-			const rows = (settled[2] as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
-			let planRows: number | null = null;
-			if (pipelinedExplain)
-				planRows = planRowsOf(
-					(settled[3] as PromiseFulfilledResult<Array<{ 'QUERY PLAN': unknown }>>).value
-				);
-			else if (explainSql && typeof o.explain === 'function' && o.explain(rows)) {
-				try {
-					planRows = planRowsOf(await explainNow());
-				} catch (e) {
-					await conn.unsafe('ROLLBACK').catch(() => {});
-					throw e;
-				}
-			}
-			if (!end) {
-				const commit = !o.rollback && (o.decide ? o.decide(rows) : true);
-				await conn.unsafe(commit ? 'COMMIT' : 'ROLLBACK');
-			}
-			return { rows, planRows };
+			return await runTransaction(conn, setupFor(o.role), o);
 		} finally {
 			conn.release();
 		}
@@ -709,6 +641,90 @@ export function locationOf(table: string, pairs: ReadonlyArray<[string, string |
 	const enc = (s: string) => percentEncode(s, /[A-Za-z0-9\-_.~]/);
 	const query = pairs.map(([k, v]) => `${enc(k)}=${enc(v === null ? 'is.null' : `eq.${v}`)}`);
 	return `/${percentEncode(table, /[\x21-\x24\x26-\x7e]/)}?${query.join('&')}`;
+}
+
+/** How a request's transaction runs: see `runTransaction`. */
+export interface TxOptions {
+	readOnly: boolean;
+	setup: Array<string | null>;
+	role: string;
+	plan: ReadPlan;
+	rollback: boolean;
+	/** Decides after seeing the result whether to commit (writes with a singular Accept). */
+	decide?: (rows: postgres.RowList<Row[]>) => boolean;
+	/**
+	 * Runs `plan.explain` in the same transaction: always (pipelined behind the main statement)
+	 * or only when the main result asks for it (count=estimated past max_rows).
+	 */
+	explain?: 'always' | ((rows: postgres.RowList<Row[]>) => boolean);
+}
+
+export interface TxResult {
+	rows: postgres.RowList<Row[]>;
+	/** "Plan Rows" of the top node of `plan.explain`, when it ran. */
+	planRows: number | null;
+}
+
+/** The part of a leased postgres.js connection a transaction uses. */
+export type TxConnection = Pick<postgres.ReservedSql, 'unsafe'>;
+
+/**
+ * One request's transaction on a leased connection: BEGIN, the setup statement (`setupSql` with
+ * `o.setup`), the statement, and COMMIT (or ROLLBACK) in one round trip whenever the outcome is
+ * known up front; writes that decide after seeing their rows, and estimated counts that need a
+ * plan only past max_rows, end it in a second one.
+ */
+export async function runTransaction(
+	conn: TxConnection,
+	setupSql: string,
+	o: TxOptions
+): Promise<TxResult> {
+	const explainSql = o.explain ? o.plan.explain : undefined;
+	const explainNow = () =>
+		conn.unsafe<Array<{ 'QUERY PLAN': unknown }>>(explainSql!.sql, explainSql!.params as string[], {
+			prepare: true
+		});
+	const deferEnd = !!o.decide || (!!explainSql && o.explain !== 'always');
+	const begin = conn.unsafe(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+	const setup = conn.unsafe(setupSql, o.setup as string[], { prepare: true });
+	const main = conn.unsafe<Row[]>(o.plan.sql, o.plan.params as string[], { prepare: true });
+	const pipelinedExplain = explainSql && o.explain === 'always' ? explainNow() : null;
+	// Extended protocol (prepare) for the end too, so postgres.js sends it in the same write.
+	const end = deferEnd
+		? null
+		: conn.unsafe(o.rollback ? 'ROLLBACK' : 'COMMIT', [], EXTENDED_PROTOCOL);
+	// postgres.js sends a query only once something asks for its result, so everything that
+	// belongs in this round trip is awaited together: the end too. Awaited after the others,
+	// it went out only when their results were back, a second round trip on every request.
+	// After a failed statement Postgres answers the pipelined COMMIT with ROLLBACK.
+	const statements: Array<PromiseLike<unknown>> = [begin, setup, main];
+	if (pipelinedExplain) statements.push(pipelinedExplain);
+	if (end) statements.push(end);
+	const settled = await Promise.allSettled(statements);
+	const failed = settled.find((r) => r.status === 'rejected');
+	if (failed) {
+		if (!end) await conn.unsafe('ROLLBACK').catch(() => {});
+		throw (failed as PromiseRejectedResult).reason;
+	}
+	const rows = (settled[2] as PromiseFulfilledResult<postgres.RowList<Row[]>>).value;
+	let planRows: number | null = null;
+	if (pipelinedExplain)
+		planRows = planRowsOf(
+			(settled[3] as PromiseFulfilledResult<Array<{ 'QUERY PLAN': unknown }>>).value
+		);
+	else if (explainSql && typeof o.explain === 'function' && o.explain(rows)) {
+		try {
+			planRows = planRowsOf(await explainNow());
+		} catch (e) {
+			await conn.unsafe('ROLLBACK').catch(() => {});
+			throw e;
+		}
+	}
+	if (!end) {
+		const commit = !o.rollback && (o.decide ? o.decide(rows) : true);
+		await conn.unsafe(commit ? 'COMMIT' : 'ROLLBACK');
+	}
+	return { rows, planRows };
 }
 
 /** "Plan Rows" of the top node of an `EXPLAIN (FORMAT JSON)` result. */
