@@ -13,6 +13,7 @@ import {
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY, JWT_SECRET } from './keys.ts';
 import type { ProjectConfig } from './config.ts';
 import { serviceFactories } from './services.ts';
+import { installQueryThenable } from './postgres-thenable.ts';
 
 export interface GatewayOptions {
 	port: number;
@@ -82,6 +83,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 		dataDir: opts.dataDir,
 		log
 	};
+	// postgres.js queries as plain thenables, for every service's pool (see the module).
+	if (!installQueryThenable())
+		log('warn', 'postgres.js queries stay Promise subclasses (unexpected Query shape)');
 	const services = new Map<string, Service>();
 	try {
 		for (const factory of serviceFactories) {

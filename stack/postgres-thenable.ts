@@ -15,10 +15,10 @@
 // Promise.all/allSettled and `.catch(...)` see a thenable, which the language resolves exactly
 // as it resolved the subclass (its constructor was never %Promise%, so it was never on the
 // native fast path either). Nothing in postgres.js tests `instanceof Promise`; `instanceof Query`
-// still holds. The class is shared by every postgres.js pool in this isolate, so installing it
-// once covers all of them. If a future postgres.js changes the shape this relies on, nothing is
-// touched and `installed` stays false (a unit test checks it against the pinned version).
-import type postgres from 'postgres';
+// still holds. The class is shared by every postgres.js pool in this isolate, so the gateway
+// installs it once at start, for every service's pool. If a future postgres.js changes the shape this relies on, nothing is
+// touched and `installed` stays false (an integration test checks it against the pinned version).
+import postgres from 'postgres';
 
 const kPromise = Symbol('query promise');
 
@@ -50,10 +50,10 @@ export function queryThenableInstalled(): boolean {
 }
 
 /**
- * Rebases postgres.js's Query class on QueryThenable. Takes any pool to reach the class: an
- * unexecuted query is created and dropped (nothing is sent). Idempotent.
+ * Rebases postgres.js's Query class on QueryThenable. The class is reached through an unexecuted
+ * query of `sql` (any pool; by default one that never connects): nothing is sent. Idempotent.
  */
-export function installQueryThenable(sql: postgres.Sql): boolean {
+export function installQueryThenable(sql: postgres.Sql = postgres({ max: 1 })): boolean {
 	if (installed) return true;
 	const probe: object = sql.unsafe('select 1');
 	const Query = Object.getPrototypeOf(probe)?.constructor as

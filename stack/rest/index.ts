@@ -5,7 +5,6 @@ import type { ServerResponse } from 'node:http';
 import postgres from 'postgres';
 import type { ProjectConfig } from '../config.ts';
 import { readBody, type GatewayRequest, type Service, type ServiceFactory } from '../http.ts';
-import { installQueryThenable } from '../postgres-thenable.ts';
 import {
 	RestError,
 	badJson,
@@ -139,19 +138,19 @@ export function setupParams(
 }
 
 /**
- * The pool every request leases a connection from. `fetch_types` must stay on: with it off,
- * postgres 3.4's `reserve()` never hands out a connection that it had to open itself (the
- * connection stays "connecting" and the lease waits for another), which silently shrinks the pool
- * to the connections plain queries happened to open, and wedges it for good once those have all
- * been recycled (max_lifetime).
- */
-/**
  * postgres.js sends a statement without parameters as a simple query, which it does not pipeline
  * behind others; `simple: false` (honoured at run time, absent from its types) keeps it in the
  * extended protocol so it rides in the same write.
  */
 export const EXTENDED_PROTOCOL = { prepare: true, simple: false };
 
+/**
+ * The pool every request leases a connection from. `fetch_types` must stay on: with it off,
+ * postgres 3.4's `reserve()` never hands out a connection that it had to open itself (the
+ * connection stays "connecting" and the lease waits for another), which silently shrinks the pool
+ * to the connections plain queries happened to open, and wedges it for good once those have all
+ * been recycled (max_lifetime).
+ */
 export const POOL_OPTIONS = { max: 16, fetch_types: true, onnotice: () => {} } as const;
 
 export const createRestService: ServiceFactory = async (ctx) => {
@@ -160,9 +159,6 @@ export const createRestService: ServiceFactory = async (ctx) => {
 		connection: { application_name: 'coachline-rest' }
 	});
 	passStringsThrough(sql);
-	// Every query in the hot path, and in every other pool of this process (see the module).
-	if (!installQueryThenable(sql))
-		ctx.log('warn', 'postgres.js queries stay Promise subclasses (unexpected Query shape)');
 	const exposed = ctx.config.schemas;
 	let cache: SchemaCache = await loadSchemaCache(sql, exposed);
 	let reloadTimer: NodeJS.Timeout | null = null;

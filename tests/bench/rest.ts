@@ -289,7 +289,8 @@ async function phase(
 	const serverCpu0 = process.threadCpuUsage();
 	const r = await run();
 	const serverCpu = process.threadCpuUsage(serverCpu0);
-	const gc = mode === 'http' ? await serverGc.stop() : (await serverGc.stop(), r.gc);
+	const serverPauses = await serverGc.stop();
+	const gc = mode === 'http' ? serverPauses : r.gc;
 	const sorted = r.latencies.sort();
 	const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 	const rps = r.count / r.seconds;
