@@ -1,7 +1,7 @@
 -- 122-assignments-publish-delete-status: set_assignments_published (publish / unpublish a list,
 -- one audit row per batch, pushes and the realtime broadcast on user:<athlete>),
 -- delete_assignment (soft delete, audited with the actor, idempotent) and the status guard of
--- migration 20261122010700 (status, completed_at and skip_reason change only through
+-- migration 20261201000800_assignments (status, completed_at and skip_reason change only through
 -- complete/skip/reopen and auto-completion, never by a plain REST write); every actor.
 begin;
 select plan(54);

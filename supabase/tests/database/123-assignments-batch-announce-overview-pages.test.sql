@@ -1,4 +1,4 @@
--- 123-assignments-batch-announce-overview-pages: migration 20261122110200 and 20261122110000.
+-- 123-assignments-batch-announce-overview-pages: migration 20261201000800_assignments.
 -- private.enqueue_notifications applies exactly the rules of private.enqueue_notification to a
 -- batch (the same cases through both give the same outbox rows); bulk publish sends each athlete
 -- one push for everything they got; coach_overview pages, sorts, filters and searches its roster

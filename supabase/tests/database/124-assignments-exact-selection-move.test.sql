@@ -1,4 +1,4 @@
--- 124-assignments-exact-selection-move: migration 20261122110300. The bulk filter's cells and
+-- 124-assignments-exact-selection-move: migration 20261201000800_assignments. The bulk filter's cells and
 -- ids keys touch exactly what was selected (a scattered selection is not widened to the
 -- rectangle around it), with readable errors for malformed lists; move_assignment moves a cell
 -- to another day for staff of its organization only, keeps completed cells where they were

@@ -1,7 +1,24 @@
 -- private schema: the home of helpers, trigger functions and every security definer function.
 -- It is not in the API's exposed schemas, so PostgREST never serves it. Nothing here is granted
 -- by default: each helper that RLS policies or invoker functions must call is granted by name.
--- Touches: schema private; functions private.trigger_set_updated_at, private.is_valid_time_zone.
+-- Touches: extensions pg_cron and pgcrypto; schema private; functions
+-- private.trigger_set_updated_at, private.is_valid_time_zone, private.uuid_v7.
+
+-- =============================================================================================
+-- extensions
+-- =============================================================================================
+
+-- Every extension the migrations use is created here, so they apply to a new Supabase project
+-- as they are. pg_cron runs the scheduled jobs (the morning-of drip publisher); a new project
+-- does not have it enabled, and Supabase requires it in pg_catalog (its functions and tables
+-- live in schema cron). These statements are the ones Supabase's pg_cron guide gives.
+create extension if not exists pg_cron with schema pg_catalog;
+grant usage on schema cron to postgres;
+grant all privileges on all tables in schema cron to postgres;
+
+-- pgcrypto: gen_random_bytes for invitation tokens. A new project already has it in schema
+-- extensions; `if not exists` keeps that one.
+create extension if not exists pgcrypto with schema extensions;
 
 -- =============================================================================================
 -- types
@@ -16,16 +33,12 @@
 create schema if not exists private;
 
 revoke all on schema private from public;
+
 revoke all on schema private from anon, authenticated;
 
 -- Policies run as the querying role, so `authenticated` needs to reach the helpers they call;
 -- `usage` alone lets it call only functions that are granted to it by name below and later.
 grant usage on schema private to authenticated, service_role;
-
--- Functions are executable by PUBLIC by default, and a per-schema default privilege can only
--- add grants, never take PUBLIC's away. So every migration that creates private functions ends
--- its helpers section with `revoke execute on all functions in schema private from public, anon`
--- and grants what clients need by name.
 
 -- =============================================================================================
 -- triggers
@@ -42,7 +55,6 @@ begin
   return new;
 end;
 $$;
-
 comment on function private.trigger_set_updated_at() is
   'Keeps updated_at honest on every update, whatever the client sends.';
 
@@ -50,7 +62,7 @@ comment on function private.trigger_set_updated_at() is
 -- RLS enable
 -- =============================================================================================
 
--- (no tables)
+-- (none)
 
 -- =============================================================================================
 -- private helpers
@@ -66,14 +78,40 @@ as $$
   select p_time_zone is null
       or exists (select 1 from pg_catalog.pg_timezone_names z where z.name = is_valid_time_zone.p_time_zone);
 $$;
-
 comment on function private.is_valid_time_zone(text) is
   'True for IANA zone names Postgres knows (Europe/London), false for abbreviations or typos; used by check constraints on every time_zone column.';
-
 grant execute on function private.is_valid_time_zone(text) to authenticated, service_role;
 
--- Revoke by default: nothing in private is callable unless granted by name above.
-revoke execute on all functions in schema private from public, anon;
+-- Time-ordered ids for append-heavy tables (messages.id): a random id lands on a random leaf of
+-- the primary key, so once a table is large every insert reads and dirties a leaf page that is
+-- rarely in shared buffers; a time-ordered id always lands on the rightmost leaf. Version 7
+-- (RFC 9562): 48 bits of Unix milliseconds, then the version, then random bits, so ids stay
+-- unguessable and unique across sessions. plpgsql, not sql: a `language sql` function with a
+-- pinned search_path is never inlined and is planned again in every transaction.
+create or replace function private.uuid_v7()
+returns uuid
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+begin
+  -- a random (version 4) uuid whose first 48 bits become the Unix time in milliseconds and whose
+  -- version nibble becomes 7 (0100 -> 0111: bits 52 and 53 set)
+  return pg_catalog.encode(
+           pg_catalog.set_bit(pg_catalog.set_bit(
+             pg_catalog.overlay(pg_catalog.uuid_send(pg_catalog.gen_random_uuid()),
+               pg_catalog.substr(pg_catalog.int8send(
+                 pg_catalog.floor(extract(epoch from pg_catalog.clock_timestamp()) * 1000)::bigint), 3),
+               1, 6),
+             52, 1), 53, 1),
+           'hex')::uuid;
+end;
+$$;
+comment on function private.uuid_v7() is
+  'A time-ordered UUID (RFC 9562 version 7: Unix milliseconds, then random bits) for ids of append-heavy tables, so inserts land on the rightmost leaf of the primary key.';
+revoke all on function private.uuid_v7() from public, anon;
+grant execute on function private.uuid_v7() to authenticated, service_role;
 
 -- =============================================================================================
 -- policies
@@ -86,3 +124,13 @@ revoke execute on all functions in schema private from public, anon;
 -- =============================================================================================
 
 -- (none)
+
+-- =============================================================================================
+-- grants
+-- =============================================================================================
+
+-- Revoke by default: nothing in private is callable unless granted by name.
+revoke execute on all functions in schema private from public, anon;
+
+-- (none)
+

@@ -29,8 +29,11 @@ create table public.audit_logs (
 );
 
 create index audit_logs_organization_created_idx on public.audit_logs (organization_id, created_at desc);
+
 create index audit_logs_actor_id_idx on public.audit_logs (actor_id);
+
 create index audit_logs_entity_idx on public.audit_logs (entity_type, entity_id);
+
 create index audit_logs_batch_id_idx on public.audit_logs (batch_id) where batch_id is not null;
 
 comment on table public.audit_logs is
@@ -51,7 +54,6 @@ begin
     using errcode = 'PT403', hint = 'audit_log_append_only';
 end;
 $$;
-
 comment on function private.trigger_refuse_audit_change() is
   'Keeps audit_logs append-only for every role, including the table owner and service_role.';
 
@@ -106,14 +108,9 @@ begin
   return v_id;
 end;
 $$;
-
 comment on function private.write_audit(uuid, text, text, uuid, jsonb, uuid) is
   'Appends one audit entry for the current user; called by the functions that make privileged changes.';
-
 grant execute on function private.write_audit(uuid, text, text, uuid, jsonb, uuid) to service_role;
-
--- Revoke by default: nothing in private is callable unless granted by name above.
-revoke execute on all functions in schema private from public, anon;
 
 -- =============================================================================================
 -- policies
@@ -130,3 +127,13 @@ create policy "Audit logs are visible to the organization's staff"
 -- =============================================================================================
 
 -- (none)
+
+-- =============================================================================================
+-- grants
+-- =============================================================================================
+
+-- Revoke by default: nothing in private is callable unless granted by name.
+revoke execute on all functions in schema private from public, anon;
+
+-- (none)
+

@@ -4,12 +4,24 @@
 -- read: the ones they have results for, and those their visible classes run.
 -- workout_assignment_id has no foreign key yet: the assignments migration adds it.
 -- Touches: public.workout_results, public.personal_records; private.readable_workout_ids.
+--
+-- How the parts below work, one paragraph per concern (later refinements included):
+--
+-- Two results logged at the same moment against one assignment could deadlock (found by the
+-- two-connection test in CI). The foreign key check on workout_results.workout_assignment_id
+-- (an AFTER trigger, which runs before ours: RI triggers sort first) takes FOR KEY SHARE on the
+-- assignment in both transactions; then each auto-completion asks for FOR UPDATE on that row
+-- (private.fork_snapshot) and waits for the other's share lock. Now a BEFORE trigger takes the
+-- row lock first, so the second result waits for the first to commit, then finds the snapshot
+-- made and the assignment completed (what the test asserts). It locks only an assignment of the
+-- same athlete and organization, so nobody can hold someone else's row by naming its id; a
+-- mismatch is still refused by the auto-completion trigger with its readable error.
 
 -- =============================================================================================
 -- types
 -- =============================================================================================
 
--- (load_unit is reused)
+-- (none)
 
 -- =============================================================================================
 -- tables
@@ -64,10 +76,8 @@ begin
   return true;
 end;
 $$;
-
 comment on function private.is_valid_movement_results(jsonb) is
   'Shape of workout_results.movement_results: an array of {movement_id, load?, load_unit?, reps?, sets?, notes?}.';
-
 grant execute on function private.is_valid_movement_results(jsonb) to authenticated, service_role;
 
 create table public.workout_results (
@@ -90,12 +100,16 @@ create table public.workout_results (
 );
 
 create index workout_results_user_performed_idx on public.workout_results (user_id, performed_at desc);
+
 create index workout_results_organization_performed_idx on public.workout_results (organization_id, performed_at desc);
+
 create index workout_results_workout_id_idx on public.workout_results (workout_id);
+
 create index workout_results_workout_assignment_id_idx on public.workout_results (workout_assignment_id)
   where workout_assignment_id is not null;
 
 comment on table public.workout_results is 'What a person did: score, notes, RPE and per-movement loads.';
+
 comment on column public.workout_results.workout_assignment_id is
   'The assignment this result completes, when there is one (foreign key added with workout_assignments).';
 
@@ -116,6 +130,7 @@ create table public.personal_records (
 );
 
 create index personal_records_user_id_idx on public.personal_records (user_id, organization_id);
+
 create index personal_records_workout_result_id_idx on public.personal_records (workout_result_id);
 
 comment on table public.personal_records is
@@ -166,7 +181,6 @@ begin
   return new;
 end;
 $$;
-
 comment on function private.trigger_result_consistency() is
   'Results stay inside one organization, belong to its active members and name movements of their workout.';
 
@@ -183,7 +197,6 @@ set search_path = ''
 as $$
   select lower(regexp_replace(btrim(normalize_movement_name.p_name), '\s+', ' ', 'g'));
 $$;
-
 comment on function private.normalize_movement_name(text) is
   'One spelling per movement for personal records: trimmed, single-spaced, lowercase.';
 
@@ -213,7 +226,6 @@ as $$
      and e ? 'load'
      and coalesce((e ->> 'load_unit')::public.load_unit, m.load_unit) in ('kg', 'lb');
 $$;
-
 comment on function private.result_load_entries(uuid[]) is
   'The kg/lb loads recorded in the given results, with normalized movement names.';
 
@@ -242,7 +254,6 @@ begin
    order by x.movement_name, x.load_unit, x.load desc, x.performed_at asc;
 end;
 $$;
-
 comment on function private.recompute_personal_records(uuid, uuid, text[]) is
   'Rebuilds a person''s records for some movements from all their results (after an edit or delete).';
 
@@ -292,7 +303,6 @@ begin
   return coalesce(new, old);
 end;
 $$;
-
 comment on function private.trigger_update_personal_records() is
   'Keeps personal_records in step with workout_results: raise on insert, rebuild on edit or delete.';
 
@@ -300,14 +310,42 @@ create trigger workout_results_update_personal_records
   after insert or update or delete on public.workout_results
   for each row execute function private.trigger_update_personal_records();
 
+create or replace function private.trigger_lock_result_assignment()
+returns trigger
+language plpgsql
+-- definer: the athlete logging a result may not lock (update) the assignment row under RLS.
+security definer
+set search_path = ''
+as $$
+begin
+  if new.workout_assignment_id is not null
+     and (tg_op = 'INSERT' or new.workout_assignment_id is distinct from old.workout_assignment_id) then
+    perform 1 from public.workout_assignments a
+     where a.id = new.workout_assignment_id
+       and a.user_id = new.user_id and a.organization_id = new.organization_id
+       for update;
+  end if;
+  return new;
+end;
+$$;
+comment on function private.trigger_lock_result_assignment() is
+  'Locks the assignment a result completes before the foreign key check shares it, so concurrent results queue instead of deadlocking.';
+revoke all on function private.trigger_lock_result_assignment() from public, anon, authenticated;
+
+create trigger workout_results_lock_assignment
+  before insert or update of workout_assignment_id on public.workout_results
+  for each row execute function private.trigger_lock_result_assignment();
+
 -- =============================================================================================
 -- RLS enable
 -- =============================================================================================
 
 alter table public.workout_results enable row level security;
+
 alter table public.personal_records enable row level security;
 
 revoke truncate on public.workout_results from anon, authenticated;
+
 -- Records come only from the trigger.
 revoke insert, update, delete, truncate on public.personal_records from anon, authenticated;
 
@@ -315,33 +353,7 @@ revoke insert, update, delete, truncate on public.personal_records from anon, au
 -- private helpers
 -- =============================================================================================
 
-create or replace function private.readable_workout_ids()
-returns setof uuid
-language sql
-stable
--- definer: reads workouts, results and classes across the caller's organizations without RLS recursion.
-security definer
-set search_path = ''
-as $$
-  -- staff: every workout of the organizations they staff
-  select w.id from public.workouts w
-   where w.organization_id in (select private.staff_organization_ids())
-  union
-  -- anyone: workouts they have logged results for, in organizations they belong to
-  select r.workout_id from public.workout_results r
-   where r.user_id = (select auth.uid())
-     and r.organization_id in (select private.member_organization_ids())
-  union
-  -- anyone: workouts run by the classes they can see
-  select csw.workout_id from public.class_session_workouts csw
-   where csw.class_session_id in (select private.readable_class_session_ids());
-$$;
-
-comment on function private.readable_workout_ids() is
-  'Workouts the current user may read: staff see their organizations'' library; others see workouts they logged or their classes run. The assignments migration adds assigned workouts.';
-
--- Revoke by default: nothing in private is callable unless granted by name above.
-revoke execute on all functions in schema private from public, anon;
+-- (none)
 
 -- =============================================================================================
 -- policies
@@ -351,6 +363,7 @@ create policy "Results are visible to their athlete and to staff"
   on public.workout_results for select to authenticated
   using (user_id = (select auth.uid())
          or organization_id in (select private.staff_organization_ids()));
+
 create policy "Results can be logged by the athlete or by staff"
   on public.workout_results for insert to authenticated
   with check (
@@ -359,6 +372,7 @@ create policy "Results can be logged by the athlete or by staff"
         and organization_id in (select private.member_organization_ids())
         and workout_id in (select private.readable_workout_ids()))
   );
+
 create policy "Results can be edited by the athlete or by staff"
   on public.workout_results for update to authenticated
   using (organization_id in (select private.staff_organization_ids())
@@ -367,6 +381,7 @@ create policy "Results can be edited by the athlete or by staff"
               or (user_id = (select auth.uid())
                   and organization_id in (select private.member_organization_ids())
                   and workout_id in (select private.readable_workout_ids())));
+
 create policy "Results can be deleted by the athlete or by staff"
   on public.workout_results for delete to authenticated
   using (organization_id in (select private.staff_organization_ids())
@@ -381,4 +396,14 @@ create policy "Personal records are visible to their athlete and to staff"
 -- public functions
 -- =============================================================================================
 
--- (none: results are plain table access under RLS; records follow by trigger)
+-- (none)
+
+-- =============================================================================================
+-- grants
+-- =============================================================================================
+
+-- Revoke by default: nothing in private is callable unless granted by name.
+revoke execute on all functions in schema private from public, anon;
+
+-- (none)
+

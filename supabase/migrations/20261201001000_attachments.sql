@@ -22,6 +22,29 @@
 -- Touches: type attachment_type; public.message_attachments, public.storage_deletions;
 -- storage.buckets (row `attachments`), policies on storage.objects; triggers on
 -- public.message_attachments and public.messages.
+--
+-- profiles: avatars. A public-read storage bucket `avatars` (images ≤ 2 MB: JPEG, PNG, WebP) where
+-- each person writes only into their own folder `<user id>/<file>`; profiles.avatar_path names the
+-- current picture and may only point into its owner's folder. A replaced or cleared avatar is
+-- queued in storage_deletions (SQL cannot delete bytes; the media worker does it through the
+-- Storage API), with the reason `erasure` when the profile is being tombstoned.
+-- Public read: profile pictures are shown to everyone who sees the person's name, through
+-- /storage/v1/object/public/avatars/<path> (no RLS on that route). The storage.objects SELECT policy
+-- is still limited to the owner, so nobody can list the bucket and harvest user ids.
+-- Flow: the profile form action uploads as the signed-in user (storage INSERT policy), then sets
+-- profiles.avatar_path; the trigger queues the previous object.
+-- Touches: storage.buckets (row `avatars`), policies on storage.objects; public.profiles
+-- (constraint profiles_avatar_path_own_folder_chk, trigger profiles_queue_replaced_avatar);
+-- public.storage_deletions (reason avatar_replaced).
+--
+-- How the parts below work, one paragraph per concern (later refinements included):
+--
+-- attachments: thumbnail work is claimed, not just read, so several media workers (or one worker
+-- with several images in flight) never make the same thumbnail twice, and an image that cannot be
+-- read stops being retried after a few attempts instead of being remembered in one process's
+-- memory. Mirrors the storage deletion queue: a lease (thumbnail_locked_at) taken with
+-- FOR UPDATE SKIP LOCKED, an attempt count, and the error of the last failure.
+-- service_role_pending_thumbnails stays (read-only view of the backlog, for status and tests).
 
 -- =============================================================================================
 -- types
@@ -44,6 +67,9 @@ create table public.message_attachments (
   mime_type text not null,
   thumbnail_r2_key text,
   created_at timestamptz not null default now(),
+  thumbnail_locked_at timestamptz,
+  thumbnail_attempts integer not null default 0,
+  thumbnail_error text,
   constraint message_attachments_r2_key_key unique (r2_key),
   constraint message_attachments_r2_key_length_chk check (char_length(r2_key) between 1 and 512),
   constraint message_attachments_thumbnail_length_chk
@@ -52,23 +78,32 @@ create table public.message_attachments (
     size > 0 and ((type = 'image' and size <= 10485760) or (type = 'video' and size <= 104857600))),
   constraint message_attachments_mime_type_chk check (
     (type = 'image' and mime_type in ('image/jpeg', 'image/png', 'image/webp', 'image/heic'))
-    or (type = 'video' and mime_type in ('video/mp4', 'video/quicktime', 'video/webm')))
+    or (type = 'video' and mime_type in ('video/mp4', 'video/quicktime', 'video/webm'))),
+  constraint message_attachments_thumbnail_attempts_chk check (thumbnail_attempts >= 0),
+  constraint message_attachments_thumbnail_error_length_chk
+    check (thumbnail_error is null or char_length(thumbnail_error) <= 1000)
 );
 
 -- seed 001's index, by its name
 create index message_attachments_message_idx on public.message_attachments (message_id);
+
 create index message_attachments_organization_id_idx on public.message_attachments (organization_id);
+
 create index message_attachments_uploader_id_idx on public.message_attachments (uploader_id);
+
 create index message_attachments_thumbnail_r2_key_idx on public.message_attachments (thumbnail_r2_key)
   where thumbnail_r2_key is not null;
+
 -- the thumbnail worker's queue
 create index message_attachments_pending_thumbnail_idx on public.message_attachments (created_at)
   where type = 'image' and thumbnail_r2_key is null;
 
 comment on table public.message_attachments is
   'Seed 001: images and videos of a message (DM or workout comment). r2_key is the object''s name in the private storage bucket `attachments`.';
+
 comment on column public.message_attachments.r2_key is
   'storage.objects.name in bucket attachments: <organization_id>/<uploader_id>/<uuid>.<ext>.';
+
 comment on column public.message_attachments.thumbnail_r2_key is
   'Written later by the thumbnail worker (images only), in the same folder.';
 
@@ -85,12 +120,15 @@ create table public.storage_deletions (
   created_at timestamptz not null default now(),
   constraint storage_deletions_object_key unique (bucket_id, object_name),
   constraint storage_deletions_reason_chk
-    check (reason in ('message_deleted', 'moderation', 'erasure', 'orphan_upload', 'assignment_deleted')),
+    check (reason in ('message_deleted', 'moderation', 'erasure', 'orphan_upload', 'assignment_deleted',
+                      'avatar_replaced')),
   constraint storage_deletions_attempts_chk check (attempts >= 0)
 );
 
 create index storage_deletions_created_at_idx on public.storage_deletions (created_at);
+
 create index storage_deletions_organization_id_idx on public.storage_deletions (organization_id);
+
 create index storage_deletions_requested_by_idx on public.storage_deletions (requested_by);
 
 comment on table public.storage_deletions is
@@ -102,6 +140,19 @@ insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_typ
 values ('attachments', 'attachments', false, 104857600,
         array['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'video/mp4', 'video/quicktime', 'video/webm'])
 on conflict (id) do nothing;
+
+comment on column public.message_attachments.thumbnail_locked_at is
+  'When a media worker claimed this image for its thumbnail (a lease: an expired one may be claimed again).';
+
+comment on column public.message_attachments.thumbnail_attempts is
+  'How many times a worker claimed this image; after service_role_claim_thumbnails'' p_max_attempts it is left alone.';
+
+-- The bucket, declared in config.toml for the storage service and the CLI; inserted here too so
+-- databases without the storage service (pgTAP, a plain `migration up`) have it.
+insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+values ('avatars', 'avatars', true, 2097152, array['image/jpeg', 'image/png', 'image/webp'])
+on conflict (id) do nothing;
+
 
 -- =============================================================================================
 -- triggers
@@ -123,7 +174,6 @@ begin
   return null;
 end;
 $$;
-
 comment on function private.trigger_attachment_count() is
   'messages.attachment_count follows the attachment rows (the content check lets attachment-only messages exist).';
 
@@ -149,7 +199,6 @@ begin
   return null;
 end;
 $$;
-
 comment on function private.trigger_queue_attachment_deletion() is
   'Every removed attachment (message deleted, moderated, erased, assignment deleted) queues its object and thumbnail for the storage worker: no orphaned files.';
 
@@ -169,7 +218,6 @@ begin
   return null;
 end;
 $$;
-
 comment on function private.trigger_drop_attachments_of_deleted_message() is
   'A deleted message (by its sender or a moderator) loses its files too, like its text.';
 
@@ -179,15 +227,49 @@ create trigger messages_drop_attachments_on_delete
   when (old.deleted_at is null and new.deleted_at is not null and new.attachment_count > 0)
   execute function private.trigger_drop_attachments_of_deleted_message();
 
+create or replace function private.trigger_queue_replaced_avatar()
+returns trigger
+language plpgsql
+-- definer: writes the deletion queue, which no client may write.
+security definer
+set search_path = ''
+as $$
+begin
+  if old.avatar_path is not null then
+    insert into public.storage_deletions (bucket_id, object_name, reason, requested_by)
+    values ('avatars', old.avatar_path,
+            case when new.deleted_at is not null then 'erasure' else 'avatar_replaced' end,
+            (select auth.uid()))
+    on conflict (bucket_id, object_name) do nothing;
+  end if;
+  -- Setting a picture that was queued (say, put back) keeps its bytes.
+  if new.avatar_path is not null then
+    delete from public.storage_deletions d
+     where d.bucket_id = 'avatars' and d.object_name = new.avatar_path;
+  end if;
+  return null;
+end;
+$$;
+comment on function private.trigger_queue_replaced_avatar() is
+  'A replaced or cleared profile picture (also on erasure) queues its object for the media worker: no orphaned avatars.';
+
+create trigger profiles_queue_replaced_avatar
+  after update of avatar_path on public.profiles
+  for each row
+  when (old.avatar_path is distinct from new.avatar_path)
+  execute function private.trigger_queue_replaced_avatar();
+
 -- =============================================================================================
 -- RLS enable
 -- =============================================================================================
 
 alter table public.message_attachments enable row level security;
+
 alter table public.storage_deletions enable row level security;
 
 -- Read-only to clients: attachments are written by the attach functions, the queue by triggers.
 revoke all on public.message_attachments, public.storage_deletions from anon, authenticated;
+
 grant select on public.message_attachments, public.storage_deletions to authenticated;
 
 -- =============================================================================================
@@ -279,9 +361,10 @@ begin
   return v_row;
 end;
 $$;
-
 comment on function private.check_attachment_object(uuid, uuid, text) is
   'Validates one uploaded object for attaching: the sender''s folder of the organization, present in bucket attachments, not attached yet, an allowed type whose extension matches, within 10 MB (images) or 100 MB (videos). Returns the attachment row to insert (message_id unset).';
+revoke all on function private.check_attachment_object(uuid, uuid, text) from public, anon, authenticated;
+grant execute on function private.check_attachment_object(uuid, uuid, text) to service_role;
 
 create or replace function private.check_attachment_objects(
   p_organization_id uuid,
@@ -313,9 +396,10 @@ begin
   return v_rows;
 end;
 $$;
-
 comment on function private.check_attachment_objects(uuid, uuid, text[]) is
   'Validates a message''s uploads (at most 10, no duplicates) before anything is written.';
+revoke all on function private.check_attachment_objects(uuid, uuid, text[]) from public, anon, authenticated;
+grant execute on function private.check_attachment_objects(uuid, uuid, text[]) to service_role;
 
 create or replace function private.insert_attachments(p_message_id uuid, p_rows public.message_attachments[])
 returns integer
@@ -334,9 +418,10 @@ begin
   return v_count;
 end;
 $$;
-
 comment on function private.insert_attachments(uuid, public.message_attachments[]) is
   'Inserts validated attachment rows for a message (after private.check_attachment_objects).';
+revoke all on function private.insert_attachments(uuid, public.message_attachments[]) from public, anon, authenticated;
+grant execute on function private.insert_attachments(uuid, public.message_attachments[]) to service_role;
 
 create or replace function private.attachments_json(p_message_id uuid)
 returns jsonb
@@ -351,8 +436,9 @@ as $$
            'thumbnail_r2_key', a.thumbnail_r2_key) order by a.created_at, a.id), '[]'::jsonb)
     from public.message_attachments a where a.message_id = attachments_json.p_message_id;
 $$;
-
 comment on function private.attachments_json(uuid) is 'A message''s attachments as a JSON array, for read functions and realtime payloads.';
+revoke all on function private.attachments_json(uuid) from public, anon, authenticated;
+grant execute on function private.attachments_json(uuid) to service_role;
 
 create or replace function private.send_message_with_attachments(
   p_organization_id uuid,
@@ -420,9 +506,10 @@ begin
   return v_message;
 end;
 $$;
-
 comment on function private.send_message_with_attachments(uuid, uuid, text, uuid, text[]) is
   'Body of public.send_message_with_attachments: send_message''s rules, the uploads validated, then the message and its attachments in one transaction.';
+revoke all on function private.send_message_with_attachments(uuid, uuid, text, uuid, text[]) from public, anon, authenticated;
+grant execute on function private.send_message_with_attachments(uuid, uuid, text, uuid, text[]) to authenticated, service_role;
 
 create or replace function private.register_attachment(p_message_id uuid, p_object_path text)
 returns public.message_attachments
@@ -467,9 +554,10 @@ begin
   return v_row;
 end;
 $$;
-
 comment on function private.register_attachment(uuid, text) is
   'Body of public.register_attachment: the sender adds one validated upload to a message they sent.';
+revoke all on function private.register_attachment(uuid, text) from public, anon, authenticated;
+grant execute on function private.register_attachment(uuid, text) to authenticated, service_role;
 
 create or replace function private.can_upload_attachment_object(p_name text)
 returns boolean
@@ -483,9 +571,10 @@ as $$
      and (storage.foldername(can_upload_attachment_object.p_name))[1]
          in (select o::text from private.member_organization_ids() o);
 $$;
-
 comment on function private.can_upload_attachment_object(text) is
   'Storage INSERT rule of bucket attachments: only into <organization I actively belong to>/<me>/<file>.';
+revoke all on function private.can_upload_attachment_object(text) from public, anon, authenticated;
+grant execute on function private.can_upload_attachment_object(text) to authenticated, service_role;
 
 create or replace function private.is_registered_attachment_object(p_name text)
 returns boolean
@@ -499,9 +588,10 @@ as $$
                   where a.r2_key = is_registered_attachment_object.p_name
                      or a.thumbnail_r2_key = is_registered_attachment_object.p_name);
 $$;
-
 comment on function private.is_registered_attachment_object(text) is
   'Whether an object is attached to a message (then its uploader may no longer delete it).';
+revoke all on function private.is_registered_attachment_object(text) from public, anon, authenticated;
+grant execute on function private.is_registered_attachment_object(text) to authenticated, service_role;
 
 create or replace function private.can_read_attachment_object(p_name text)
 returns boolean
@@ -522,9 +612,10 @@ as $$
                 or (m.workout_assignment_id is not null and private.is_staff(m.organization_id))
                 or private.is_admin(m.organization_id)));
 $$;
-
 comment on function private.can_read_attachment_object(text) is
   'Storage SELECT rule of bucket attachments: the uploader; the participants of the message it is attached to (and the organization''s staff for workout threads); owners and admins (moderation).';
+revoke all on function private.can_read_attachment_object(text) from public, anon, authenticated;
+grant execute on function private.can_read_attachment_object(text) to authenticated, service_role;
 
 create or replace function private.service_role_pending_thumbnails(p_limit integer default 20)
 returns table (id uuid, organization_id uuid, uploader_id uuid, r2_key text, mime_type text, created_at timestamptz)
@@ -539,9 +630,10 @@ as $$
    order by a.created_at
    limit greatest(1, least(coalesce(service_role_pending_thumbnails.p_limit, 20), 500));
 $$;
-
 comment on function private.service_role_pending_thumbnails(integer) is
   'Thumbnail worker: image attachments still without a thumbnail, oldest first.';
+revoke all on function private.service_role_pending_thumbnails(integer) from public, anon, authenticated;
+grant execute on function private.service_role_pending_thumbnails(integer) to service_role;
 
 create or replace function private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text)
 returns public.message_attachments
@@ -570,9 +662,10 @@ begin
   return v_row;
 end;
 $$;
-
 comment on function private.service_role_set_thumbnail(uuid, text) is
   'Thumbnail worker: records the generated thumbnail''s object name (same folder as the original).';
+revoke all on function private.service_role_set_thumbnail(uuid, text) from public, anon, authenticated;
+grant execute on function private.service_role_set_thumbnail(uuid, text) to service_role;
 
 create or replace function private.service_role_claim_storage_deletions(
   p_limit integer default 100,
@@ -596,9 +689,10 @@ as $$
     from due where d.id = due.id
   returning d.*;
 $$;
-
 comment on function private.service_role_claim_storage_deletions(integer, interval) is
   'Storage worker: claims queued objects (lease, skip locked) to delete through the Storage API.';
+revoke all on function private.service_role_claim_storage_deletions(integer, interval) from public, anon, authenticated;
+grant execute on function private.service_role_claim_storage_deletions(integer, interval) to service_role;
 
 create or replace function private.service_role_finish_storage_deletions(
   p_done uuid[],
@@ -621,9 +715,10 @@ begin
   return v_count;
 end;
 $$;
-
 comment on function private.service_role_finish_storage_deletions(uuid[], uuid[], text) is
   'Storage worker: forgets the deleted objects, releases the failed ones with their error for a retry.';
+revoke all on function private.service_role_finish_storage_deletions(uuid[], uuid[], text) from public, anon, authenticated;
+grant execute on function private.service_role_finish_storage_deletions(uuid[], uuid[], text) to service_role;
 
 create or replace function private.service_role_queue_orphan_uploads(p_older_than interval default interval '1 day')
 returns integer
@@ -645,47 +740,73 @@ begin
   return v_count;
 end;
 $$;
-
 comment on function private.service_role_queue_orphan_uploads(interval) is
   'Uploads never attached (a refused or abandoned send) are queued for deletion after a day.';
+revoke all on function private.service_role_queue_orphan_uploads(interval) from public, anon, authenticated;
+grant execute on function private.service_role_queue_orphan_uploads(interval) to service_role;
 
-revoke all on function
-  private.check_attachment_object(uuid, uuid, text),
-  private.check_attachment_objects(uuid, uuid, text[]),
-  private.insert_attachments(uuid, public.message_attachments[]),
-  private.attachments_json(uuid),
-  private.send_message_with_attachments(uuid, uuid, text, uuid, text[]),
-  private.register_attachment(uuid, text),
-  private.can_upload_attachment_object(text),
-  private.is_registered_attachment_object(text),
-  private.can_read_attachment_object(text),
-  private.service_role_pending_thumbnails(integer),
-  private.service_role_set_thumbnail(uuid, text),
-  private.service_role_claim_storage_deletions(integer, interval),
-  private.service_role_finish_storage_deletions(uuid[], uuid[], text),
-  private.service_role_queue_orphan_uploads(interval)
-  from public, anon, authenticated;
-grant execute on function
-  private.send_message_with_attachments(uuid, uuid, text, uuid, text[]),
-  private.register_attachment(uuid, text),
-  private.can_upload_attachment_object(text),
-  private.is_registered_attachment_object(text),
-  private.can_read_attachment_object(text)
-  to authenticated, service_role;
-grant execute on function
-  private.check_attachment_object(uuid, uuid, text),
-  private.check_attachment_objects(uuid, uuid, text[]),
-  private.insert_attachments(uuid, public.message_attachments[]),
-  private.attachments_json(uuid),
-  private.service_role_pending_thumbnails(integer),
-  private.service_role_set_thumbnail(uuid, text),
-  private.service_role_claim_storage_deletions(integer, interval),
-  private.service_role_finish_storage_deletions(uuid[], uuid[], text),
-  private.service_role_queue_orphan_uploads(interval)
-  to service_role;
+create or replace function private.service_role_claim_thumbnails(
+  p_limit integer default 8,
+  p_lease interval default interval '5 minutes',
+  p_max_attempts integer default 3
+)
+returns table (id uuid, organization_id uuid, uploader_id uuid, r2_key text, mime_type text, created_at timestamptz)
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  with due as (
+    select a.id from public.message_attachments a
+     where a.type = 'image' and a.thumbnail_r2_key is null
+       and a.thumbnail_attempts < greatest(1, coalesce(service_role_claim_thumbnails.p_max_attempts, 3))
+       and (a.thumbnail_locked_at is null
+            or a.thumbnail_locked_at < pg_catalog.now() - service_role_claim_thumbnails.p_lease)
+     order by a.created_at
+     limit greatest(1, least(coalesce(service_role_claim_thumbnails.p_limit, 8), 500))
+       for update skip locked
+  )
+  update public.message_attachments a
+     set thumbnail_locked_at = pg_catalog.now(), thumbnail_attempts = a.thumbnail_attempts + 1
+    from due where a.id = due.id
+  returning a.id, a.organization_id, a.uploader_id, a.r2_key, a.mime_type, a.created_at;
+$$;
+comment on function private.service_role_claim_thumbnails(integer, interval, integer) is
+  'Media worker: claims image attachments still without a thumbnail (lease, skip locked, oldest first; at most p_max_attempts tries each).';
+revoke all on function private.service_role_claim_thumbnails(integer, interval, integer) from public, anon, authenticated;
+grant execute on function private.service_role_claim_thumbnails(integer, interval, integer) to service_role;
 
--- Revoke by default: nothing in private is callable unless granted by name above.
-revoke execute on all functions in schema private from public, anon;
+create or replace function private.service_role_fail_thumbnail(p_attachment_id uuid, p_error text)
+returns void
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  -- The lease is kept: the image is tried again once it expires (a back-off), until the attempts run out.
+  update public.message_attachments a
+     set thumbnail_error = pg_catalog.left(service_role_fail_thumbnail.p_error, 1000)
+   where a.id = service_role_fail_thumbnail.p_attachment_id;
+$$;
+comment on function private.service_role_fail_thumbnail(uuid, text) is
+  'Media worker: records why a thumbnail could not be made (corrupt image, storage error).';
+revoke all on function private.service_role_fail_thumbnail(uuid, text) from public, anon, authenticated;
+grant execute on function private.service_role_fail_thumbnail(uuid, text) to service_role;
+
+create or replace function private.is_own_avatar_object(p_name text)
+returns boolean
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select pg_catalog.array_length(storage.foldername(is_own_avatar_object.p_name), 1) = 1
+     and (storage.foldername(is_own_avatar_object.p_name))[1] = (select auth.uid())::text;
+$$;
+comment on function private.is_own_avatar_object(text) is
+  'Storage rule of bucket avatars: an object directly in the caller''s own folder <my user id>/<file>.';
+revoke all on function private.is_own_avatar_object(text) from public, anon, authenticated;
+grant execute on function private.is_own_avatar_object(text) to authenticated, service_role;
 
 -- =============================================================================================
 -- policies
@@ -727,6 +848,33 @@ create policy "Unattached uploads can be deleted by their uploader"
     and not private.is_registered_attachment_object(name)
   );
 
+-- storage.objects, bucket `avatars` (other buckets keep their own policies). Reading the pictures
+-- goes through the public route; SELECT here only serves the owner's own listing and upserts.
+create policy "Avatars can be uploaded into one's own folder"
+  on storage.objects
+  for insert
+  to authenticated
+  with check (bucket_id = 'avatars' and private.is_own_avatar_object(name));
+
+create policy "Avatars are listed only by their owner"
+  on storage.objects
+  for select
+  to authenticated
+  using (bucket_id = 'avatars' and private.is_own_avatar_object(name));
+
+create policy "Avatars can be replaced by their owner"
+  on storage.objects
+  for update
+  to authenticated
+  using (bucket_id = 'avatars' and private.is_own_avatar_object(name))
+  with check (bucket_id = 'avatars' and private.is_own_avatar_object(name));
+
+create policy "Avatars can be deleted by their owner"
+  on storage.objects
+  for delete
+  to authenticated
+  using (bucket_id = 'avatars' and private.is_own_avatar_object(name));
+
 -- =============================================================================================
 -- public functions
 -- =============================================================================================
@@ -749,10 +897,8 @@ as $$
     send_message_with_attachments.p_content, send_message_with_attachments.p_client_id,
     send_message_with_attachments.p_object_paths);
 $$;
-
 comment on function public.send_message_with_attachments(uuid, uuid, text, uuid, text[]) is
   'Sends a DM with uploaded files (bucket attachments, <org>/<me>/<uuid>.<ext>), text optional when files are attached; all or nothing. Errors: send_message''s, plus attachment_path_invalid, attachment_type_not_allowed, attachment_type_mismatch, attachment_size_unknown, attachment_too_large, too_many_attachments (PT422), attachment_not_yours (PT403), attachment_not_found (PT404), attachment_already_registered (PT409).';
-
 revoke all on function public.send_message_with_attachments(uuid, uuid, text, uuid, text[]) from public, anon;
 grant execute on function public.send_message_with_attachments(uuid, uuid, text, uuid, text[]) to authenticated;
 
@@ -765,9 +911,17 @@ set search_path = ''
 as $$
   select * from private.register_attachment(register_attachment.p_message_id, register_attachment.p_object_path);
 $$;
-
 comment on function public.register_attachment(uuid, text) is
   'Attaches one more upload to a message I sent. Errors: message_not_found (PT404), not_sender (PT403), message_deleted (PT409), and the upload checks of send_message_with_attachments.';
-
 revoke all on function public.register_attachment(uuid, text) from public, anon;
 grant execute on function public.register_attachment(uuid, text) to authenticated;
+
+-- =============================================================================================
+-- grants
+-- =============================================================================================
+
+-- Revoke by default: nothing in private is callable unless granted by name.
+revoke execute on all functions in schema private from public, anon;
+
+-- (none)
+
