@@ -30,7 +30,7 @@ interface DumpEntry {
 }
 
 /** Splits pg_dump's plain output at its `-- Name: …; Type: …; Schema: …` headers. */
-function parseDump(text: string): DumpEntry[] {
+export function parseDump(text: string): DumpEntry[] {
 	const entries: DumpEntry[] = [];
 	const header = /^-- Name: (.*); Type: (.*); Schema: (.*); Owner: .*$/;
 	let cur: DumpEntry | null = null;
@@ -60,7 +60,7 @@ function parseDump(text: string): DumpEntry[] {
 	return entries.filter((e) => e.sql);
 }
 
-interface Homes {
+export interface Homes {
 	domains: string[];
 	table: Map<string, string>;
 	type: Map<string, string>;
@@ -73,8 +73,12 @@ interface Homes {
 }
 
 /** Reads the migrations for the first file that creates each object. */
-function readHomes(): Homes {
-	const files = listMigrations();
+export function readHomes(
+	files: { name: string; sql: string }[] = listMigrations().map((name) => ({
+		name,
+		sql: readFileSync(path.join(migrationsDir, name), 'utf8')
+	}))
+): Homes {
 	const homes: Homes = {
 		domains: [],
 		table: new Map(),
@@ -89,17 +93,15 @@ function readHomes(): Homes {
 	const set = (m: Map<string, string>, k: string, d: string) => {
 		if (!m.has(k)) m.set(k, d);
 	};
-	for (const f of files) {
-		const name = f.replace(/^\d{14}_/, '').replace(/\.sql$/, '');
+	for (const file of files) {
+		const name = file.name.replace(/^\d{14}_/, '').replace(/\.sql$/, '');
 		// a forward migration joins the longest existing domain its name starts with
 		const known = homes.domains
 			.filter((d) => name === d || name.startsWith(d + '_'))
 			.sort((a, b) => b.length - a.length)[0];
 		const domain = known ?? name.split('_')[0];
 		if (!homes.domains.includes(domain)) homes.domains.push(domain);
-		const sql = readFileSync(path.join(migrationsDir, f), 'utf8')
-			.replace(/--.*$/gm, '')
-			.toLowerCase();
+		const sql = file.sql.replace(/--.*$/gm, '').toLowerCase();
 		for (const m of sql.matchAll(/create table (?:if not exists )?([\w.]+)/g))
 			set(homes.table, m[1], domain);
 		for (const m of sql.matchAll(/create schema (?:if not exists )?(\w+)/g))
@@ -293,10 +295,10 @@ export function renderSchemaSnapshot(url: string): Map<string, string> {
 				`-- storage bucket\n-- id ${id}, name ${name}, public ${pub}, file_size_limit ${limit}, allowed_mime_types ${mimes}`
 			);
 	}
-	for (const [jobname, schedule, command] of query(
-		url,
-		`select jobname, schedule, command from cron.job order by jobname`
-	)) {
+	const hasCron = query(url, `select to_regclass('cron.job') is not null`)[0]?.[0] === 't';
+	for (const [jobname, schedule, command] of hasCron
+		? query(url, `select jobname, schedule, command from cron.job order by jobname`)
+		: []) {
 		const d = homes.cron.get(jobname);
 		if (d) bucket(d).extra.push(`-- pg_cron job ${jobname}: '${schedule}' runs ${command}`);
 	}
