@@ -8,6 +8,7 @@ import { bootTestStack, type TestStack } from '../stack/test-stack.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { runCatalogLint } from '../stack/catalog-lint.ts';
 import { generateTypes } from '../stack/types.ts';
+import { generateSchemaSnapshot } from '../stack/schema-snapshot.ts';
 import { runPgTap } from '../stack/pgtap.ts';
 import { supabaseCli } from '../stack/migrate.ts';
 
@@ -123,6 +124,9 @@ try {
 	});
 	await step('types drift (src/lib/database.types.ts)', async () =>
 		generateTypes(needStack().dbUrl, true)
+	);
+	await step('schema snapshot drift (supabase/schema)', async () =>
+		generateSchemaSnapshot(needStack().dbUrl, true)
 	);
 	await step('pgTAP (supabase/tests)', async () => {
 		const r = runPgTap(needStack().dbUrl);

@@ -1,4 +1,4 @@
-// `npm run stack -- start|stop|status|reset|up|types|test-db|lint`
+// `npm run stack -- start|stop|status|reset|up|types|schema|test-db|lint`
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { loadProjectConfig } from './config.ts';
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from './keys.ts';
 import { instanceDir, repoRoot } from './paths.ts';
 import { generateTypes } from './types.ts';
+import { generateSchemaSnapshot } from './schema-snapshot.ts';
 import { runCatalogLint } from './catalog-lint.ts';
 import { runPgTap } from './pgtap.ts';
 
@@ -186,6 +187,11 @@ async function main(): Promise<void> {
 			process.exitCode = (await generateTypes(cluster.url, rest[0] === '--check')) ? 0 : 1;
 			return;
 		}
+		case 'schema': {
+			const cluster = await start();
+			process.exitCode = generateSchemaSnapshot(cluster.url, rest[0] === '--check') ? 0 : 1;
+			return;
+		}
 		case 'test-db': {
 			const cluster = await start();
 			process.exitCode = runPgTap(cluster.url, rest).ok ? 0 : 1;
@@ -198,7 +204,7 @@ async function main(): Promise<void> {
 		}
 		default:
 			console.log(
-				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|test-db|lint'
+				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|schema [--check]|test-db|lint'
 			);
 			process.exitCode = cmd ? 1 : 0;
 	}

@@ -1,5 +1,7 @@
--- The extensions schema, the extensions Supabase installs there, pg_cron, and the DDL watchers
--- that tell the REST service to reload its schema cache.
+-- The extensions schema, the extensions a new Supabase project has there, and the DDL watchers
+-- that tell the REST service to reload its schema cache. Only what a new project already has:
+-- pg_cron and anything else the app needs are created by the migrations (the first one), so they
+-- apply unchanged to a new project; tests/integration/new-project-migrations.test.ts keeps it so.
 
 create schema if not exists extensions;
 grant usage on schema extensions to postgres, anon, authenticated, service_role;
@@ -11,10 +13,6 @@ alter default privileges in schema extensions grant all on sequences to postgres
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgcrypto with schema extensions;
 
--- Supabase forces pg_cron into pg_catalog (supautils); the functions and tables live in `cron`.
-create extension if not exists pg_cron with schema pg_catalog;
-grant usage on schema cron to postgres;
-grant all privileges on all tables in schema cron to postgres;
 
 create or replace function extensions.pgrst_ddl_watch() returns event_trigger
 language plpgsql as $$

@@ -30,7 +30,9 @@ language sql stable as $$
 $$;
 
 -- Daily partitions from yesterday to three days ahead; partitions older than three days are
--- dropped. The real server runs this from its janitor; here a pg_cron job calls it.
+-- dropped. The real server runs this from its janitor; so does our realtime service, hourly
+-- (stack/realtime/index.ts). Not a pg_cron job: a new Supabase project has no pg_cron, and the
+-- platform must not give the migrations anything such a project lacks.
 create or replace function realtime.maintain_partitions() returns void
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -57,7 +59,6 @@ end $$;
 alter function realtime.maintain_partitions() owner to supabase_realtime_admin;
 revoke all on function realtime.maintain_partitions() from public;
 select realtime.maintain_partitions();
-select cron.schedule('realtime-maintain-partitions', '7 * * * *', 'select realtime.maintain_partitions()');
 
 create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
 returns void

@@ -211,6 +211,20 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 	);
 	recheck.unref();
 
+	// The real server's janitor keeps realtime.messages' daily partitions (yesterday to three days
+	// ahead) and drops old ones; so do we, at start and hourly. A failure is logged and retried at
+	// the next tick: sends keep working on the partitions made earlier.
+	const maintain = () => {
+		sql`select realtime.maintain_partitions()`.catch((e: unknown) => {
+			log('warn', 'realtime: maintaining message partitions failed', {
+				error: (e as Error).message
+			});
+		});
+	};
+	maintain();
+	const janitor = setInterval(maintain, envMs('COACHLINE_REALTIME_JANITOR_MS', 3_600_000));
+	janitor.unref();
+
 	// Defined apart from `upgrade` so that what a connection's listeners capture does not keep the
 	// upgrade request (its headers, URL and parser state) alive for the socket's lifetime.
 	const accept = (ws: WebSocket, opts: ConstructorParameters<typeof Connection>[2]) => {
@@ -248,6 +262,7 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 		async close() {
 			clearInterval(sweep);
 			clearInterval(recheck);
+			clearInterval(janitor);
 			for (const c of connections) c.terminate();
 			await stream.close();
 			await new Promise<void>((r) => wss.close(() => r()));

@@ -12,6 +12,11 @@
 --     `set search_path = ''` (all of ours) ignore it and call pg_catalog.now(): business
 --     functions that need time therefore take an explicit `p_now timestamptz default now()`.
 -- tests.rls_enabled(schema)               a pgTAP assertion: every table in the schema has RLS
+-- tests.use_ids() / tests.id(name)        a file's named ids: use_ids() creates the session's
+--                                         temp table `ids` (name -> id, readable by every role a
+--                                         test plays; rolled back with the file), id() reads it
+-- tests.hint_of(sql)                      runs a statement as the current role and returns the
+--                                         HINT (our stable error code) it raised, or null
 
 create extension if not exists pgtap with schema extensions;
 
@@ -244,10 +249,58 @@ begin
 end;
 $$;
 
+-- A file's named ids. The table is temporary (each pg_prove file is its own session) and made
+-- inside the file's transaction, so its rows go with the rollback; every role a test plays may
+-- read and add to it. plpgsql: the table does not exist when these are created.
+create or replace function tests.use_ids()
+returns void
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  create temp table if not exists ids (name text primary key, id uuid);
+  grant all on pg_temp.ids to public;
+end;
+$$;
+
+create or replace function tests.id(name text)
+returns uuid
+language plpgsql
+-- volatile: a name added earlier in the same statement's caller is seen at once
+security invoker
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  select i.id into v_id from pg_temp.ids i where i.name = id.name;
+  return v_id;
+end;
+$$;
+
+-- No pinned search_path on purpose: the statement runs as the test wrote it, with the session's
+-- search_path (pgTAP, pg_temp tables), as the role the test currently plays.
+create or replace function tests.hint_of(sql text)
+returns text
+language plpgsql
+security invoker
+as $$
+declare
+  v_hint text;
+begin
+  execute hint_of.sql;
+  return null;
+exception when others then
+  get stacked diagnostics v_hint = pg_exception_hint;
+  return v_hint;
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 grant execute on all functions in schema tests_overrides to anon, authenticated, service_role;
 
-select plan(13);
+select plan(16);
 
 select has_function('tests', 'create_user', array['text', 'text'], 'tests.create_user(identifier, email) exists');
 select has_function('tests', 'get_user_id', array['text'], 'tests.get_user_id(identifier) exists');
@@ -263,5 +316,8 @@ select has_function('tests', 'get_organization_id', array['text'], 'tests.get_or
 select has_function('tests', 'add_member', array['uuid', 'text', 'text'], 'tests.add_member(organization, identifier, role) exists');
 select has_function('tests', 'get_membership_id', array['text', 'text'], 'tests.get_membership_id(slug, identifier) exists');
 select has_function('tests', 'create_standard_actors', 'tests.create_standard_actors() exists');
+select has_function('tests', 'use_ids', 'tests.use_ids() exists');
+select has_function('tests', 'id', array['text'], 'tests.id(name) exists');
+select has_function('tests', 'hint_of', array['text'], 'tests.hint_of(sql) exists');
 
 select * from finish();

@@ -4,8 +4,7 @@ begin;
 select plan(30);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 -- staff build a workout
 select tests.authenticate_as('coach');

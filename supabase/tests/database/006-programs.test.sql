@@ -4,8 +4,7 @@ begin;
 select plan(33);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 select tests.authenticate_as('coach');
 with x as (insert into public.programs (organization_id, name, mode) values (tests.get_organization_id('test-gym'), 'Strength Cycle', 'coaching') returning id)

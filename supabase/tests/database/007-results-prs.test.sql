@@ -4,8 +4,7 @@ begin;
 select plan(27);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 -- a class workout the member can reach, and a library workout they cannot
 select tests.authenticate_as('coach');

@@ -1,6 +1,6 @@
 -- 010-test-helpers: the helpers from 000-setup behave as the other files rely on.
 begin;
-select plan(12);
+select plan(17);
 
 select tests.create_user('helper_user', 'helper@example.com');
 select ok(tests.get_user_id('helper_user') is not null, 'create_user remembers the identifier');
@@ -27,6 +27,17 @@ select tests.freeze_time('2026-01-15 09:00+00');
 select is(now(), '2026-01-15 09:00+00'::timestamptz, 'freeze_time makes now() return the frozen instant');
 select tests.unfreeze_time();
 select isnt(now(), '2026-01-15 09:00+00'::timestamptz, 'unfreeze_time gives now() back');
+
+select tests.use_ids();
+insert into ids values ('helper', tests.get_user_id('helper_user'));
+select tests.authenticate_as('helper_user');
+select is(tests.id('helper'), tests.get_user_id('helper_user'), 'tests.id reads a named id, also as an authenticated user');
+select lives_ok($$ insert into ids values ('added_as_user', gen_random_uuid()) $$, 'the role a test plays may add named ids');
+select is(tests.id('nobody'), null, 'an unknown name reads as null');
+select is(tests.hint_of($$ select public.create_organization('', 'x') $$), 'invalid_name',
+          'hint_of returns the HINT of the error the statement raised, as the current role');
+select is(tests.hint_of($$ select 1 $$), null, 'hint_of returns null when the statement succeeds');
+select tests.clear_authentication();
 
 select * from finish();
 rollback;

@@ -5,18 +5,8 @@ begin;
 select plan(44);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $f$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $f$;
 
 -- fixtures (as postgres)
 with x as (insert into public.workouts (organization_id, title, created_by) values (tests.get_organization_id('test-gym'), 'Fran', tests.get_user_id('coach')) returning id)
@@ -61,13 +51,13 @@ select throws_ok($$ insert into public.workout_assignments (organization_id, use
                  'PT422', 'The workout is not in this organization''s library.', 'a workout of another organization is refused');
 select throws_ok($$ insert into public.workout_assignments (organization_id, user_id, workout_id, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('outsider'), (select id from ids where name = 'fran'), current_date) $$,
                  'PT422', 'Workouts can only be assigned to active members of the organization.', 'an athlete outside the organization is refused');
-select is(pg_temp.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'note', current_date) $$),
+select is(tests.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'note', current_date) $$),
           'note_required', 'a note cell without a note is refused (note_required)');
-select is(pg_temp.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'rest', (select id from ids where name = 'fran'), current_date) $$),
+select is(tests.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'rest', (select id from ids where name = 'fran'), current_date) $$),
           'workout_not_allowed', 'a rest cell with a workout is refused (workout_not_allowed)');
-select is(pg_temp.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', current_date) $$),
+select is(tests.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', current_date) $$),
           'workout_required', 'a workout cell without a workout is refused (workout_required)');
-select is(pg_temp.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'rest', current_date + 800) $$),
+select is(tests.hint_of($$ insert into public.workout_assignments (organization_id, user_id, kind, date) values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'rest', current_date + 800) $$),
           'date_out_of_range', 'a date more than two years away is refused (date_out_of_range)');
 select throws_ok($$ update public.workout_assignments set user_id = tests.get_user_id('member2') where id = (select id from ids where name = 'draft') $$,
                  'PT422', 'An assignment cannot move to another athlete or organization: delete it and assign again.', 'an assignment cannot change athlete');

@@ -6,9 +6,7 @@ begin;
 select plan(42);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
-create function pg_temp.id(p_name text) returns uuid language sql as $f$ select id from ids where name = p_name $f$;
+select tests.use_ids();
 create temp table got (name text primary key, val jsonb);
 grant all on got to public;
 
@@ -16,16 +14,16 @@ with x as (insert into public.workouts (organization_id, title, created_by) valu
 insert into ids select 'fran', id from x;
 with x as (insert into public.programs (organization_id, name, mode) values (tests.get_organization_id('test-gym'), 'Coaching', 'coaching') returning id)
 insert into ids select 'coaching', id from x;
-with x as (insert into public.program_templates (organization_id, program_id, name, length_days) values (tests.get_organization_id('test-gym'), pg_temp.id('coaching'), 'Base week', 3) returning id)
+with x as (insert into public.program_templates (organization_id, program_id, name, length_days) values (tests.get_organization_id('test-gym'), tests.id('coaching'), 'Base week', 3) returning id)
 insert into ids select 'template', id from x;
 insert into public.program_template_cells (template_id, organization_id, day_offset, sort_order, kind, workout_id, note) values
-  (pg_temp.id('template'), tests.get_organization_id('test-gym'), 0, 0, 'workout', pg_temp.id('fran'), null),
-  (pg_temp.id('template'), tests.get_organization_id('test-gym'), 1, 0, 'rest', null, null),
-  (pg_temp.id('template'), tests.get_organization_id('test-gym'), 2, 0, 'note', null, 'Mobility 20 min');
+  (tests.id('template'), tests.get_organization_id('test-gym'), 0, 0, 'workout', tests.id('fran'), null),
+  (tests.id('template'), tests.get_organization_id('test-gym'), 1, 0, 'rest', null, null),
+  (tests.id('template'), tests.get_organization_id('test-gym'), 2, 0, 'note', null, 'Mobility 20 min');
 
 -- ============================ apply_program_template: drafts ==============================
 select tests.authenticate_as('coach');
-select is((select count(*)::int from public.apply_program_template(pg_temp.id('template'),
+select is((select count(*)::int from public.apply_program_template(tests.id('template'),
              array[tests.get_user_id('member'), tests.get_user_id('member2')], current_date + 7)),
           6, 'a coach applies a three-cell template to two athletes: six cells');
 select is((select count(*)::int from public.workout_assignments
@@ -35,8 +33,8 @@ select is((select bool_and(workout_id = snapshot_workout_id) from public.workout
           true, 'workout cells are in pointer state: snapshot_workout_id = workout_id');
 select results_eq($$ select kind::text, date - current_date, program_id, coalesce(note, '') from public.workout_assignments
                       where user_id = tests.get_user_id('member') order by date $$,
-                  $$ values ('workout', 7, pg_temp.id('coaching'), ''), ('rest', 8, pg_temp.id('coaching'), ''),
-                            ('note', 9, pg_temp.id('coaching'), 'Mobility 20 min') $$,
+                  $$ values ('workout', 7, tests.id('coaching'), ''), ('rest', 8, tests.id('coaching'), ''),
+                            ('note', 9, tests.id('coaching'), 'Mobility 20 min') $$,
                   'cells land at start + day offset, with the template''s program and note');
 select is((select count(*)::int from public.workout_assignments where assigned_by = tests.get_user_id('coach')), 6,
           'assigned_by is the coach who applied the template');
@@ -50,7 +48,7 @@ select is_empty($$ select id from public.my_week(current_date + 7) $$, 'the athl
 
 -- ============================ apply_program_template: publish at once =====================
 select tests.authenticate_as('owner');
-select is((select count(*)::int from public.apply_program_template(pg_temp.id('template'),
+select is((select count(*)::int from public.apply_program_template(tests.id('template'),
              array[tests.get_user_id('member')], current_date + 14, true)),
           3, 'the owner applies and publishes at once');
 select is((select count(*)::int from public.workout_assignments where date >= current_date + 14 and published and publish_at is not null),
@@ -72,32 +70,32 @@ select is((select count(*)::int from public.my_week(current_date + 14)), 3, 'the
 
 -- ============================ apply_program_template: denied ===============================
 select tests.authenticate_as('coach');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('outsider')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('outsider')], current_date) $$,
                  'PT422', '1 of the chosen athletes are not active members of the organization.', 'an athlete outside the organization is refused');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[]::uuid[], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[]::uuid[], current_date) $$,
                  'PT422', 'Choose at least one athlete.', 'applying needs athletes');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date + 729) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date + 729) $$,
                  'PT422', format('The date %s is out of range: assign within two years of today.', current_date + 731),
                  'a template whose last day falls beyond two years is refused');
 select throws_ok($$ select public.apply_program_template(gen_random_uuid(), array[tests.get_user_id('member')], current_date) $$,
                  'PT404', 'Template not found.', 'an unknown template reads as not found');
 select tests.authenticate_as('member');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  'PT404', 'Template not found.', 'a member cannot see or apply templates');
 select tests.authenticate_as('member2');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  'PT404', 'Template not found.', 'another member cannot apply it to a peer');
 select tests.authenticate_as('outsider');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  'PT404', 'Template not found.', 'an outsider cannot apply it');
 select tests.authenticate_as('other_coach');
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  'PT404', 'Template not found.', 'another organization''s coach cannot apply it');
 select tests.authenticate_as_anon();
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  '42501', 'permission denied for function apply_program_template', 'anon cannot call it');
 select tests.authenticate_as_service_role();
-select throws_ok($$ select public.apply_program_template(pg_temp.id('template'), array[tests.get_user_id('member')], current_date) $$,
+select throws_ok($$ select public.apply_program_template(tests.id('template'), array[tests.get_user_id('member')], current_date) $$,
                  'PT403', 'Sign in first.', 'the service role is no person: it is asked to sign in');
 select tests.clear_authentication();
 select is((select count(*)::int from public.workout_assignments where organization_id = tests.get_organization_id('test-gym')), 9, 'no refused call wrote a cell');
@@ -124,7 +122,7 @@ create function pg_temp.cell(p_who text, p_day int, p_status public.assignment_s
 returns void language sql as $f$
   insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, status, skip_reason, assigned_by)
   values (tests.get_organization_id('test-gym'), tests.get_user_id(p_who), p_kind,
-          case when p_kind = 'workout' then pg_temp.id('fran') end, current_date - 20 + p_day, p_published, p_status,
+          case when p_kind = 'workout' then tests.id('fran') end, current_date - 20 + p_day, p_published, p_status,
           case when p_status = 'skipped' then 'Sick' end, tests.get_user_id('coach'))
 $f$;
 select pg_temp.cell('member', d, 'completed') from generate_series(-3, 0) d;

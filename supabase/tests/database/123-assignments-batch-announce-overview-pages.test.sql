@@ -1,4 +1,4 @@
--- 123-assignments-batch-announce-overview-pages: migration 20261122110200 and 20261122110000.
+-- 123-assignments-batch-announce-overview-pages: migration 20261201000800_assignments.
 -- private.enqueue_notifications applies exactly the rules of private.enqueue_notification to a
 -- batch (the same cases through both give the same outbox rows); bulk publish sends each athlete
 -- one push for everything they got; coach_overview pages, sorts, filters and searches its roster
@@ -7,9 +7,7 @@ begin;
 select plan(33);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
-create function pg_temp.id(p_name text) returns uuid language sql as $f$ select id from ids where name = p_name $f$;
+select tests.use_ids();
 
 -- ============================ enqueue_notifications = enqueue_notification =================
 -- member: quiet hours 22:00-07:00 in Auckland and a mute on member2; member2: workout pushes
@@ -99,7 +97,7 @@ delete from public.notification_mutes;
 with x as (insert into public.workouts (organization_id, title, created_by) values (tests.get_organization_id('test-gym'), 'Fran', tests.get_user_id('coach')) returning id)
 insert into ids select 'fran', id from x;
 select tests.authenticate_as('coach');
-select ok((select count(*) from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member')], d::date, 'workout', pg_temp.id('fran'), null, 0, null, 'draft')) = 1,
+select ok((select count(*) from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member')], d::date, 'workout', tests.id('fran'), null, 0, null, 'draft')) = 1,
           'a draft for ' || d::date) from generate_series(date '2027-03-01', date '2027-03-03', interval '1 day') g (d);
 select is((select count(*)::int from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member2')], date '2027-03-02', 'rest', null, null, 0, null, 'draft')),
           1, 'and a rest day for member2');

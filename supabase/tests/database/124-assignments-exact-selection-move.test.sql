@@ -1,4 +1,4 @@
--- 124-assignments-exact-selection-move: migration 20261122110300. The bulk filter's cells and
+-- 124-assignments-exact-selection-move: migration 20261201000800_assignments. The bulk filter's cells and
 -- ids keys touch exactly what was selected (a scattered selection is not widened to the
 -- rectangle around it), with readable errors for malformed lists; move_assignment moves a cell
 -- to another day for staff of its organization only, keeps completed cells where they were
@@ -7,18 +7,7 @@ begin;
 select plan(28);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
-create function pg_temp.id(p_name text) returns uuid language sql as $f$ select id from ids where name = p_name $f$;
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $f$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $f$;
+select tests.use_ids();
 update public.profiles set time_zone = 'Pacific/Auckland' where id = tests.get_user_id('member2');
 
 with x as (insert into public.workouts (organization_id, title, created_by) values (tests.get_organization_id('test-gym'), 'Fran', tests.get_user_id('coach')) returning id)
@@ -27,10 +16,10 @@ insert into ids select 'fran', id from x;
 -- member: drafts on d+1, d+2, d+3, d+4; member2: drafts on d+1 and d+4
 select tests.authenticate_as('coach');
 insert into ids select 'm_' || g, (select id from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member')],
-                                    current_date + g, 'workout', pg_temp.id('fran'), null, 0, null, 'draft'))
+                                    current_date + g, 'workout', tests.id('fran'), null, 0, null, 'draft'))
   from generate_series(1, 4) g;
 insert into ids select 'm2_' || g, (select id from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member2')],
-                                     current_date + g, 'workout', pg_temp.id('fran'), null, 0, null, 'draft'))
+                                     current_date + g, 'workout', tests.id('fran'), null, 0, null, 'draft'))
   from unnest(array[1, 4]) g;
 
 -- ============================ exact cells ==================================================
@@ -42,7 +31,7 @@ select is((public.bulk_publish_assignments(jsonb_build_object('organization_id',
              'cells', jsonb_build_array(jsonb_build_object('athlete_id', tests.get_user_id('member'), 'date', current_date + 1),
                                         jsonb_build_object('athlete_id', tests.get_user_id('member2'), 'date', current_date + 4)))) ->> 'count')::int,
           2, 'publishing that selection publishes those two');
-select results_eq($$ select published from public.workout_assignments where id in (pg_temp.id('m_1'), pg_temp.id('m2_4'), pg_temp.id('m_2'), pg_temp.id('m_4'), pg_temp.id('m2_1'))
+select results_eq($$ select published from public.workout_assignments where id in (tests.id('m_1'), tests.id('m2_4'), tests.id('m_2'), tests.id('m_4'), tests.id('m2_1'))
                      order by published desc, id $$,
                   $$ values (true), (true), (false), (false), (false) $$,
                   'the cells between them stay drafts');
@@ -52,40 +41,40 @@ select is((public.bulk_delete_assignments(jsonb_build_object('organization_id', 
 select is((select count(*)::int from public.workout_assignments where organization_id = tests.get_organization_id('test-gym') and deleted_at is null),
           5, 'five live cells remain');
 select is((public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
-             'ids', jsonb_build_array(pg_temp.id('m_3'), pg_temp.id('m2_1')), 'athlete_ids', jsonb_build_array(tests.get_user_id('member')))) ->> 'count')::int,
+             'ids', jsonb_build_array(tests.id('m_3'), tests.id('m2_1')), 'athlete_ids', jsonb_build_array(tests.get_user_id('member')))) ->> 'count')::int,
           1, 'ids combine with the other keys: two ids AND one athlete is one cell');
-select is(pg_temp.hint_of($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '[{"athlete_id": "x"}]'::jsonb)) $$),
+select is(tests.hint_of($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '[{"athlete_id": "x"}]'::jsonb)) $$),
           'invalid_filter', 'a cell without a date is refused');
 select throws_ok($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '"yes"'::jsonb)) $$,
                  'PT422', 'cells must be a list of at most 5,000 {athlete_id, date} pairs.', 'cells that are not a list are refused with a readable message');
 select throws_ok($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', (select jsonb_agg(gen_random_uuid()) from generate_series(1, 5001)))) $$,
                  'PT422', 'ids must be a list of at most 5,000 assignment ids.', 'more than 5,000 ids are refused');
-select is(pg_temp.hint_of($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', '["not-a-uuid"]'::jsonb)) $$),
+select is(tests.hint_of($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', '["not-a-uuid"]'::jsonb)) $$),
           'invalid_filter', 'a malformed id is refused');
 select is((public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '[]'::jsonb)) ->> 'count')::int,
           0, 'an empty selection is a clean no-op');
 select tests.authenticate_as('other_coach');
-select is(pg_temp.hint_of($$ select public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', jsonb_build_array(pg_temp.id('m_3')))) $$),
+select is(tests.hint_of($$ select public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', jsonb_build_array(tests.id('m_3')))) $$),
           'not_staff', 'another organization''s coach cannot delete by id here');
 select tests.authenticate_as('member');
-select is(pg_temp.hint_of($$ select public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', jsonb_build_array(pg_temp.id('m_3')))) $$),
+select is(tests.hint_of($$ select public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', jsonb_build_array(tests.id('m_3')))) $$),
           'not_staff', 'a member cannot delete by id');
 
 -- ============================ move_assignment =============================================
 select tests.authenticate_as('coach');
-select is((public.move_assignment(pg_temp.id('m_3'), current_date + 6)).date, current_date + 6, 'the coach moves a draft to another day');
-select is((public.move_assignment(pg_temp.id('m_3'), current_date + 6, 3)).sort_order, 3, 'and to another slot of that day');
-select is((public.move_assignment(pg_temp.id('m_3'), current_date + 6)).sort_order, 3, 'moving to where it is changes nothing');
+select is((public.move_assignment(tests.id('m_3'), current_date + 6)).date, current_date + 6, 'the coach moves a draft to another day');
+select is((public.move_assignment(tests.id('m_3'), current_date + 6, 3)).sort_order, 3, 'and to another slot of that day');
+select is((public.move_assignment(tests.id('m_3'), current_date + 6)).sort_order, 3, 'moving to where it is changes nothing');
 -- a morning-of draft for member2 (Auckland)
 insert into ids select 'drip', id from public.assign_personal(tests.get_organization_id('test-gym'), array[tests.get_user_id('member2')],
-  current_date + 5, 'workout', pg_temp.id('fran'), null, 0, null, 'morning_of');
-select is((public.move_assignment(pg_temp.id('drip'), current_date + 8)).publish_at,
+  current_date + 5, 'workout', tests.id('fran'), null, 0, null, 'morning_of');
+select is((public.move_assignment(tests.id('drip'), current_date + 8)).publish_at,
           ((current_date + 8) + time '05:00') at time zone 'Pacific/Auckland',
           'a morning-of draft drips at 05:00 of its new day in the athlete''s zone');
 select tests.clear_authentication();
 delete from realtime.messages;
 select tests.authenticate_as('coach');
-select is((public.move_assignment(pg_temp.id('m_1'), current_date + 7)).date, current_date + 7, 'the coach moves a published cell');
+select is((public.move_assignment(tests.id('m_1'), current_date + 7)).date, current_date + 7, 'the coach moves a published cell');
 select tests.clear_authentication();
 select results_eq($$ select topic, event, (payload ->> 'from')::date, (payload ->> 'date')::date from realtime.messages where event = 'assignment_moved' $$,
                   $$ values ('user:' || tests.get_user_id('member'), 'assignment_moved', current_date + 1, current_date + 7) $$,
@@ -95,23 +84,23 @@ select tests.authenticate_as('member');
 select is((select count(*)::int from public.my_week(current_date + 7)), 1, 'the athlete finds it on its new day');
 
 select tests.authenticate_as('coach');
-select throws_ok($$ select public.move_assignment(pg_temp.id('m_3'), current_date + 900) $$, 'PT422', null,
+select throws_ok($$ select public.move_assignment(tests.id('m_3'), current_date + 900) $$, 'PT422', null,
                  'a day beyond the range is refused');
-select is(pg_temp.hint_of($$ select public.move_assignment(pg_temp.id('m_3'), null) $$), 'invalid_date', 'a move needs a day');
-select is(pg_temp.hint_of($$ select public.move_assignment(pg_temp.id('m_3'), current_date, 100) $$), 'invalid_sort_order', 'slots are 0 to 99');
+select is(tests.hint_of($$ select public.move_assignment(tests.id('m_3'), null) $$), 'invalid_date', 'a move needs a day');
+select is(tests.hint_of($$ select public.move_assignment(tests.id('m_3'), current_date, 100) $$), 'invalid_sort_order', 'slots are 0 to 99');
 select tests.authenticate_as('member');
-select public.complete_assignment(pg_temp.id('m_1'));
+select public.complete_assignment(tests.id('m_1'));
 select tests.authenticate_as('coach');
-select throws_ok($$ select public.move_assignment(pg_temp.id('m_1'), current_date + 2) $$, 'PT409',
+select throws_ok($$ select public.move_assignment(tests.id('m_1'), current_date + 2) $$, 'PT409',
                  'A completed workout stays on the day it was done; reopen it first.', 'a completed workout is not moved');
 select tests.authenticate_as('member');
-select is(pg_temp.hint_of($$ select public.move_assignment(pg_temp.id('m_4'), current_date + 2) $$), 'assignment_not_found',
+select is(tests.hint_of($$ select public.move_assignment(tests.id('m_4'), current_date + 2) $$), 'assignment_not_found',
           'the athlete cannot move their own cell: it reads as not found');
 select tests.authenticate_as('other_coach');
-select is(pg_temp.hint_of($$ select public.move_assignment(pg_temp.id('m_4'), current_date + 2) $$), 'assignment_not_found',
+select is(tests.hint_of($$ select public.move_assignment(tests.id('m_4'), current_date + 2) $$), 'assignment_not_found',
           'another organization''s coach cannot move it either');
 select tests.authenticate_as_anon();
-select throws_ok($$ select public.move_assignment(pg_temp.id('m_4'), current_date + 2) $$, '42501',
+select throws_ok($$ select public.move_assignment(tests.id('m_4'), current_date + 2) $$, '42501',
                  'permission denied for function move_assignment', 'anon cannot call it');
 
 select * from finish();

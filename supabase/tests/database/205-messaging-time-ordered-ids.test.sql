@@ -1,4 +1,5 @@
--- 205-messaging-time-ordered-ids: migration 20261122110600. New messages get time-ordered
+-- 205-messaging-time-ordered-ids: migrations 20261201000100_private_schema
+-- (private.uuid_v7) and 20261201000900_messaging. New messages get time-ordered
 -- (version 7) ids, so the primary key grows at its right edge; the generator is private.
 begin;
 select plan(5);

@@ -1,4 +1,4 @@
--- 206-messaging-send-helpers: migration 20261122120000. The helpers every send calls are PL/pgSQL
+-- 206-messaging-send-helpers: migration 20261201000900_messaging. The helpers every send calls are PL/pgSQL
 -- (a `language sql` function with a SET clause is re-planned in every transaction), and they give
 -- the same answers as before; the send trigger's merged block/name probe still tells a block apart.
 begin;

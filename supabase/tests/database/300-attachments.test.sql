@@ -6,15 +6,6 @@ begin;
 select plan(41);
 
 select tests.create_standard_actors();
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $f$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $f$;
 create function pg_temp.path(p_who text, p_file text, p_org text default 'test-gym') returns text language sql as $f$
   select tests.get_organization_id(p_org)::text || '/' || tests.get_user_id(p_who)::text || '/' || p_file $f$;
 -- what the storage service writes after an upload (service side, bypassing RLS)
@@ -61,21 +52,21 @@ select tests.authenticate_as('member');
 select is((select attachment_count from public.send_message_with_attachments(tests.get_organization_id('test-gym'), tests.get_user_id('coach'), null, null,
             array[pg_temp.path('member', '11111111-1111-1111-1111-111111111111.jpg')])), 1, 'an attachment-only message is sent');
 select is((select type::text || ' ' || mime_type || ' ' || size from public.message_attachments), 'image image/jpeg 200000', 'type, mime type and size come from storage');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'again', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'again', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', '11111111-1111-1111-1111-111111111111.jpg'))), 'attachment_already_registered', 'an object is attached once');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('coach', '77777777-7777-7777-7777-777777777777.png'))), 'attachment_not_yours', 'someone else''s object is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', '33333333-3333-3333-3333-333333333333.png'))), 'attachment_type_not_allowed', 'a spoofed type (svg) is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', '66666666-6666-6666-6666-666666666666.png'))), 'attachment_type_mismatch', 'an extension that does not match the type is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', '44444444-4444-4444-4444-444444444444.jpg'))), 'attachment_too_large', 'an image over 10 MB is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', '55555555-5555-5555-5555-555555555555.webm'))), 'attachment_too_large', 'a video over 100 MB is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
             pg_temp.path('member', 'bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb.jpg'))), 'attachment_not_found', 'a missing object is refused');
-select is(pg_temp.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('member2'),
+select is(tests.hint_of(format($$ select public.send_message_with_attachments(%L, %L, 'look', null, array[%L]) $$, tests.get_organization_id('test-gym'), tests.get_user_id('member2'),
             pg_temp.path('member', '22222222-2222-2222-2222-222222222222.mp4'))), 'member_messaging_disabled', 'the messaging rules still apply');
 select is((select count(*)::int from public.messages where sender_id = tests.get_user_id('member')), 1, 'nothing was written by the refused sends');
 
@@ -85,7 +76,7 @@ select is((select type::text from public.register_attachment((select id from pub
             pg_temp.path('member', '22222222-2222-2222-2222-222222222222.mp4'))), 'video', 'the sender registers a video on their message');
 select is((select attachment_count from public.messages where content = 'video of my set'), 1, 'attachment_count follows');
 select tests.authenticate_as('coach');
-select is(pg_temp.hint_of(format($$ select public.register_attachment(%L, %L) $$, (select id from public.messages where content = 'video of my set'),
+select is(tests.hint_of(format($$ select public.register_attachment(%L, %L) $$, (select id from public.messages where content = 'video of my set'),
             pg_temp.path('coach', '77777777-7777-7777-7777-777777777777.png'))), 'not_sender', 'the recipient cannot attach to the sender''s message');
 
 -- storage SELECT policy
@@ -125,7 +116,7 @@ select throws_ok($$ select private.service_role_pending_thumbnails(10) $$, '4250
 -- workers
 select tests.authenticate_as_service_role();
 select is((select count(*)::int from private.service_role_pending_thumbnails(10)), 1, 'one image waits for a thumbnail');
-select is(pg_temp.hint_of(format($$ select private.service_role_set_thumbnail(%L, 'elsewhere/thumb.webp') $$, (select id from public.message_attachments where type = 'image'))),
+select is(tests.hint_of(format($$ select private.service_role_set_thumbnail(%L, 'elsewhere/thumb.webp') $$, (select id from public.message_attachments where type = 'image'))),
           'thumbnail_key_invalid', 'a thumbnail outside the uploader''s folder is refused');
 select is((select thumbnail_r2_key from private.service_role_set_thumbnail((select id from public.message_attachments where type = 'image'), pg_temp.path('member', 'thumbs/1.webp'))),
           pg_temp.path('member', 'thumbs/1.webp'), 'the worker records the thumbnail');
