@@ -3,7 +3,7 @@
 // place inside that transaction, and removed again if the row does not commit.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { HttpError, type GatewayRequest } from '../http.ts';
+import { HttpError, JsonTooDeepError, parseClientJson, type GatewayRequest } from '../http.ts';
 import { findBucket, type StorageContext } from './context.ts';
 import { invalidRequest, storageError, tooLarge } from './errors.ts';
 import type { Received } from './files.ts';
@@ -32,8 +32,9 @@ export interface UploadOptions {
 function parseJsonMetadata(text: string | null | undefined): unknown {
 	if (!text) return null;
 	try {
-		return JSON.parse(text);
-	} catch {
+		return parseClientJson(text);
+	} catch (e) {
+		if (e instanceof JsonTooDeepError) throw invalidRequest(`metadata ${e.message.slice(5)}`);
 		throw invalidRequest('metadata must be a JSON object');
 	}
 }
