@@ -106,7 +106,7 @@ begin
       using errcode = 'PT422', hint = 'push_endpoint_not_allowed',
             detail = 'Endpoints must be https URLs on FCM, Mozilla autopush, Apple Web Push or Windows push services.';
   end if;
-  return new;
+  return null;
 end;
 $$;
 
@@ -115,8 +115,9 @@ comment on function private.trigger_check_push_endpoint() is
 
 revoke all on function private.trigger_check_push_endpoint() from public, anon, authenticated;
 
+-- AFTER, so RLS and the table's own checks (https) answer first for what they cover.
 create trigger push_subscriptions_check_endpoint
-  before insert or update of endpoint on public.push_subscriptions
+  after insert or update of endpoint on public.push_subscriptions
   for each row execute function private.trigger_check_push_endpoint();
 
 -- =============================================================================================
