@@ -115,6 +115,7 @@ export async function route(
 			bucketId,
 			name,
 			upsert: claims.upsert,
+			uploadTokenId: claims.jti ?? `legacy:${req.query.get('token')}`,
 			caller: serviceCaller(claims.owner),
 			operation: 'storage.object.upload_signed'
 		});

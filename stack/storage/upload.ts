@@ -27,6 +27,11 @@ export interface UploadOptions {
 	upsert: boolean;
 	caller: Caller;
 	operation: string;
+	/**
+	 * A signed upload URL's token id: the object keeps it (metadata.uploadTokenId), and a second
+	 * upload with the same token is refused, whatever upsert says.
+	 */
+	uploadTokenId?: string;
 }
 
 function parseJsonMetadata(text: string | null | undefined): unknown {
@@ -145,12 +150,27 @@ export async function uploadObject(
 			cacheControl: incoming.cacheControl,
 			lastModified: now,
 			contentLength: size,
-			httpStatusCode: 200
+			httpStatusCode: 200,
+			...(opts.uploadTokenId ? { uploadTokenId: opts.uploadTokenId } : {})
 		};
 		const sub = opts.caller.sub;
 		const owner = sub && UUID.test(sub) ? sub : null;
 		const { id, old } = await asCaller(st.sql, opts.caller, req, opts.operation, async (tx) => {
 			let old: string | null = null;
+			if (opts.uploadTokenId) {
+				const [used] = await tx`
+					select 1 from storage.objects
+					 where bucket_id = ${opts.bucketId} and name = ${opts.name}
+					   and metadata ->> 'uploadTokenId' = ${opts.uploadTokenId}`;
+				if (used) {
+					throw storageError(
+						'409',
+						'Duplicate',
+						'Duplicate',
+						'This signed upload URL was already used: ask for a new one'
+					);
+				}
+			}
 			if (opts.upsert) {
 				const [prev] = await tx<{ version: string | null }[]>`
 					select version from storage.objects
