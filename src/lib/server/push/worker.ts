@@ -224,8 +224,16 @@ export class PushWorker {
 		try {
 			await checkEndpoint(sub.endpoint, this.testHosts);
 		} catch (e) {
-			// Not a place a push may go (private address, not https): no retry will change that.
 			const detail = e instanceof Error ? e.message : String(e);
+			if (!(e instanceof EndpointRefused)) {
+				// The name did not resolve just now (DNS down, EAI_AGAIN): worth another try.
+				return {
+					kind: 'retry',
+					error: `endpoint lookup failed: ${detail}`,
+					category: 'unreachable'
+				};
+			}
+			// Not a place a push may go (private address, not https): no retry will change that.
 			this.opts.log?.('push endpoint refused', { endpoint: sub.endpoint, detail });
 			return { kind: 'fail', error: `endpoint refused: ${detail}`, category: 'unreachable' };
 		}
