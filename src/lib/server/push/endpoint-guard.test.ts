@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	checkEndpoint,
 	EndpointRefused,
+	guardedLookup,
 	isPublicAddress,
 	testHostsFromEnv
 } from './endpoint-guard.ts';
@@ -79,5 +80,26 @@ describe('testHostsFromEnv', () => {
 			testHostsFromEnv({ PUSH_TEST_ENDPOINT_HOSTS: '127.0.0.1', NODE_ENV: 'production' })
 		).toThrow(/must not be set in production/);
 		expect(testHostsFromEnv({ NODE_ENV: 'production' })).toEqual([]);
+	});
+});
+
+describe('guardedLookup', () => {
+	it('fails the connection-time lookup of a name that resolves to loopback', async () => {
+		const err = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+			guardedLookup('localhost', { all: true }, (e) => resolve(e))
+		);
+		expect(err?.code).toBe('EADDRNOTPUBLIC');
+		expect(err?.message).toMatch(/localhost resolves to/);
+	});
+
+	it('hands a public literal address through in both callback shapes', async () => {
+		const one = await new Promise<unknown[]>((resolve) =>
+			guardedLookup('8.8.8.8', {}, (e, address, family) => resolve([e, address, family]))
+		);
+		expect(one).toEqual([null, '8.8.8.8', 4]);
+		const all = await new Promise<unknown[]>((resolve) =>
+			guardedLookup('8.8.8.8', { all: true }, (e, address) => resolve([e, address]))
+		);
+		expect(all).toEqual([null, [{ address: '8.8.8.8', family: 4 }]]);
 	});
 });
