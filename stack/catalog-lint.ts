@@ -82,6 +82,26 @@ const checks = (exposed: string, ours: string[]): Array<{ rule: string; sql: str
 		         )`
 		},
 		{
+			// Not a splinter rule: ours. created_at, updated_at and created_by are the database's to
+			// set; a table that has one needs the trigger that overrides what a client sends.
+			rule: 'managed_columns_not_stamped',
+			sql: `select c.relname || '.' || a.attname as object,
+		             'needs a BEFORE INSERT OR UPDATE row trigger executing private.trigger_stamp_managed_columns(''' || a.attname || ''')' as detail
+		        from pg_class c
+		        join pg_namespace n on n.oid = c.relnamespace
+		        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+		       where n.nspname = ${EXPOSED} and c.relkind in ('r', 'p')
+		         and a.attname in ('created_at', 'updated_at', 'created_by')
+		         and not exists (
+		           select 1 from pg_trigger t
+		             join pg_proc p on p.oid = t.tgfoid
+		             join pg_namespace pn on pn.oid = p.pronamespace
+		            where t.tgrelid = c.oid and not t.tgisinternal and t.tgenabled <> 'D'
+		              and pn.nspname = 'private' and p.proname = 'trigger_stamp_managed_columns'
+		              and (t.tgtype & 1) = 1 and (t.tgtype & 2) = 2 and (t.tgtype & 4) = 4 and (t.tgtype & 16) = 16
+		              and a.attname = any (string_to_array(encode(t.tgargs, 'escape'), '\\000')))`
+		},
+		{
 			rule: 'multiple_permissive_policies',
 			sql: `with expanded as (
 		        select p.schemaname, p.tablename, p.policyname, r.role_name, c.cmd

@@ -26,6 +26,18 @@ export interface ProjectConfig {
 		minimumPasswordLength: number;
 		refreshTokenReuseInterval: number;
 		signInRateLimit: number;
+		/** [auth.rate_limit]: requests per 5 minutes per IP, emails per hour. */
+		rateLimits: {
+			signInSignUps: number;
+			tokenRefresh: number;
+			tokenVerifications: number;
+			emailSent: number;
+		};
+		/**
+		 * Client addresses whose requests skip the per-IP buckets (never the per-IP+email one).
+		 * Empty unless a test stack sets it: every test process talks from 127.0.0.1.
+		 */
+		rateLimitExemptIps: string[];
 	};
 	buckets: BucketConfig[];
 	storageFileSizeLimit: number;
@@ -89,7 +101,14 @@ export function loadProjectConfig(
 			enableSignup: auth.enable_signup !== false && email.enabled !== false,
 			minimumPasswordLength: Number(auth.minimum_password_length ?? 6),
 			refreshTokenReuseInterval: Number(auth.refresh_token_reuse_interval ?? 10),
-			signInRateLimit: Number(rate.sign_in_sign_ups ?? 30)
+			signInRateLimit: Number(rate.sign_in_sign_ups ?? 30),
+			rateLimits: {
+				signInSignUps: Number(rate.sign_in_sign_ups ?? 30),
+				tokenRefresh: Number(rate.token_refresh ?? 150),
+				tokenVerifications: Number(rate.token_verifications ?? 30),
+				emailSent: Number(rate.email_sent ?? 2)
+			},
+			rateLimitExemptIps: []
 		},
 		buckets,
 		storageFileSizeLimit: parseSize(storage.file_size_limit) ?? 50 * 1024 ** 2

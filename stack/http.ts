@@ -91,3 +91,46 @@ export interface Service {
 }
 
 export type ServiceFactory = (ctx: ServiceContext) => Promise<Service>;
+
+/**
+ * How deeply a request's JSON may nest. V8 parses far deeper than this, but everything that
+ * walks the value afterwards (stringify, validation, the database's own parser) recurses and
+ * runs out of stack around a few thousand levels: a body nested 100,000 deep would turn into a
+ * 500. No API of ours takes anything near 512 levels.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+export class JsonTooDeepError extends SyntaxError {
+	constructor(limit: number) {
+		super(`JSON is nested more than ${limit} levels deep`);
+	}
+}
+
+/** Whether `text` opens more than `limit` arrays/objects at once (strings skipped), in one pass. */
+export function jsonNestsDeeper(text: string, limit: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i += 1) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i += 1;
+			else if (c === 0x22) inString = false;
+			continue;
+		}
+		if (c === 0x22) inString = true;
+		else if (c === 0x5b || c === 0x7b) {
+			depth += 1;
+			if (depth > limit) return true;
+		} else if (c === 0x5d || c === 0x7d) depth -= 1;
+	}
+	return false;
+}
+
+/**
+ * JSON.parse for anything a client sends: refuses nesting beyond MAX_JSON_DEPTH with a
+ * JsonTooDeepError (a SyntaxError, so callers answering bad JSON with 400 keep doing so).
+ */
+export function parseClientJson(text: string, limit = MAX_JSON_DEPTH): unknown {
+	if (jsonNestsDeeper(text, limit)) throw new JsonTooDeepError(limit);
+	return JSON.parse(text);
+}

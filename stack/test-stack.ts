@@ -26,12 +26,17 @@ export async function bootTestStack(opts: { log?: (s: string) => void } = {}): P
 	await prepareDatabase(cluster, opts.log ?? (() => {}));
 	const apiPort = await findFreePort(dbPort + 1);
 	const dataDir = path.join(cluster.dir, 'services');
+	const config = loadProjectConfig();
+	// Every test process signs its many users in from 127.0.0.1: that address skips the per-IP
+	// auth buckets here (the per-IP+email bucket still counts). Tests of the per-IP limits talk
+	// from other loopback addresses (127.0.0.2 and up), which are counted as any client is.
+	config.auth.rateLimitExemptIps = ['127.0.0.1', '::ffff:127.0.0.1', '::1'];
 	let gateway: Gateway;
 	try {
 		gateway = await startGateway({
 			port: apiPort,
 			dbPort,
-			config: loadProjectConfig(),
+			config,
 			dataDir,
 			quiet: process.env.COACHLINE_LOG !== '1'
 		});

@@ -383,7 +383,7 @@ export type Database = {
 					accepted_at: string | null;
 					accepted_by: string | null;
 					created_at: string;
-					email: string;
+					email: string | null;
 					expires_at: string;
 					id: string;
 					invited_by: string;
@@ -397,7 +397,7 @@ export type Database = {
 					accepted_at?: string | null;
 					accepted_by?: string | null;
 					created_at?: string;
-					email: string;
+					email?: string | null;
 					expires_at?: string;
 					id?: string;
 					invited_by: string;
@@ -410,7 +410,7 @@ export type Database = {
 					accepted_at?: string | null;
 					accepted_by?: string | null;
 					created_at?: string;
-					email?: string;
+					email?: string | null;
 					expires_at?: string;
 					id?: string;
 					invited_by?: string;
@@ -2289,6 +2289,32 @@ export type Database = {
 					workout_assignment_id: string;
 				}[];
 			};
+			create_invitation_link: {
+				Args: {
+					p_organization_id: string;
+					p_role?: Database['public']['Enums']['membership_role'];
+					p_valid_for?: string;
+				};
+				Returns: {
+					accepted_at: string | null;
+					accepted_by: string | null;
+					created_at: string;
+					email: string | null;
+					expires_at: string;
+					id: string;
+					invited_by: string;
+					organization_id: string;
+					revoked_at: string | null;
+					role: Database['public']['Enums']['membership_role'];
+					token: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'invitations';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			create_organization: {
 				Args: { p_name: string; p_slug: string; p_time_zone?: string };
 				Returns: {
@@ -2452,9 +2478,11 @@ export type Database = {
 				Returns: {
 					email: string;
 					expires_at: string;
+					for_you: boolean;
 					organization_id: string;
 					organization_name: string;
 					role: Database['public']['Enums']['membership_role'];
+					signed_in_as: string;
 					status: string;
 				}[];
 			};
@@ -2487,7 +2515,7 @@ export type Database = {
 					accepted_at: string | null;
 					accepted_by: string | null;
 					created_at: string;
-					email: string;
+					email: string | null;
 					expires_at: string;
 					id: string;
 					invited_by: string;
@@ -2896,7 +2924,7 @@ export type Database = {
 					accepted_at: string | null;
 					accepted_by: string | null;
 					created_at: string;
-					email: string;
+					email: string | null;
 					expires_at: string;
 					id: string;
 					invited_by: string;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import bcrypt from 'bcryptjs';
-import { createRateLimiter } from './rate-limit.ts';
+import { createBucketLimits, createRateLimiter } from './rate-limit.ts';
 import { newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 import { verifyPassword, isBcryptHash } from './passwords.ts';
 import { AuthError } from './errors.ts';
@@ -28,6 +28,22 @@ describe('rate limiter', () => {
 		const rl = createRateLimiter(0, 1000);
 		for (let i = 0; i < 100; i += 1) expect(rl.hit('a', i)).toBe(true);
 		rl.close();
+	});
+});
+
+describe('bucket limits', () => {
+	it('counts a request on every key, and refuses it when any key is full', () => {
+		const b = createBucketLimits({ sign_in_sign_ups: { limit: 2, windowMs: 1000 } });
+		expect(b.take('sign_in_sign_ups', ['ip', 'ip|a'], 0)).toBe(0);
+		expect(b.take('sign_in_sign_ups', ['ip', 'ip|b'], 1)).toBe(0);
+		// The address is full though this email is new: password spraying stops here.
+		expect(b.take('sign_in_sign_ups', ['ip', 'ip|c'], 2)).toBe(1);
+		// A refused request was not counted on its fresh key.
+		expect(b.take('sign_in_sign_ups', ['other', 'other|c'], 3)).toBe(0);
+		expect(b.take('sign_in_sign_ups', ['other', 'other|c'], 4)).toBe(0);
+		expect(b.take('sign_in_sign_ups', ['ip'], 1000)).toBe(0);
+		expect(() => b.take('nope', ['ip'])).toThrow(/unknown rate-limit bucket/);
+		b.close();
 	});
 });
 

@@ -1,7 +1,7 @@
 // What every auth handler needs: the pool, settings from config.toml, the signing key.
 import type postgres from 'postgres';
 import type { ServiceContext } from '../http.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { BucketLimits } from './rate-limit.ts';
 
 export interface AuthSettings {
 	issuer: string;
@@ -17,6 +17,9 @@ export interface AuthContext {
 	sql: postgres.Sql;
 	settings: AuthSettings;
 	secret: Uint8Array;
-	signInLimiter: RateLimiter;
+	/** GoTrue's rate-limit buckets by name; see enforceRateLimit in public-routes.ts. */
+	limits: BucketLimits;
+	/** Addresses that skip per-IP buckets (test stacks only). */
+	rateLimitExemptIps: Set<string>;
 	log: ServiceContext['log'];
 }

@@ -24,17 +24,32 @@ import {
 } from './validate.ts';
 import { databaseWriteError } from './db-errors.ts';
 
-function enforceSignInLimit(ctx: AuthContext, req: GatewayRequest, email: string): void {
-	const key = `${req.socket.remoteAddress ?? '?'}|${email}`;
-	if (!ctx.signInLimiter.hit(key)) {
-		// Retry-After (RFC 9110 §10.2.3): whole seconds until the oldest hit leaves the window.
-		const retryAfter = String(ctx.signInLimiter.retryAfter(key));
+/**
+ * Counts one request against a rate-limit bucket, per client address and (when given) per
+ * address + email, as GoTrue does; over the limit it answers 429 over_request_rate_limit with
+ * Retry-After (RFC 9110 §10.2.3: whole seconds until the oldest hit leaves the window).
+ * Exported so every route that spends a bucket (sign-ins, refreshes, verifications, emails
+ * sent) goes through this one place.
+ */
+export function enforceRateLimit(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	bucket: string,
+	email: string | null = null
+): void {
+	const ip = req.socket.remoteAddress ?? '?';
+	const keys: string[] = [];
+	if (!ctx.rateLimitExemptIps.has(ip)) keys.push(ip);
+	if (email !== null) keys.push(`${ip}|${email}`);
+	if (keys.length === 0) return;
+	const wait = ctx.limits.take(bucket, keys);
+	if (wait > 0) {
 		throw new AuthError(
 			429,
 			'over_request_rate_limit',
 			'Request rate limit reached',
 			{},
-			{ 'retry-after': retryAfter }
+			{ 'retry-after': String(wait) }
 		);
 	}
 }
@@ -57,7 +72,7 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	const email = validEmail(p.email);
 	if (!p.password) throw validationFailed('Signup requires a valid password');
 	checkPassword(p.password, ctx.settings.minimumPasswordLength);
-	enforceSignInLimit(ctx, req, email);
+	enforceRateLimit(ctx, req, 'sign_in_sign_ups', email);
 	if (await findUserByEmail(ctx.sql, email)) {
 		throw unprocessable('user_already_exists', 'User already registered');
 	}
@@ -85,7 +100,10 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 export async function token(ctx: AuthContext, req: GatewayRequest, body: unknown) {
 	const grant = req.query.get('grant_type');
 	if (grant === 'password') return passwordGrant(ctx, req, body);
-	if (grant === 'refresh_token') return refreshGrant(ctx, body);
+	if (grant === 'refresh_token') {
+		enforceRateLimit(ctx, req, 'token_refresh');
+		return refreshGrant(ctx, body);
+	}
 	throw validationFailed('unsupported_grant_type');
 }
 
@@ -94,7 +112,7 @@ async function passwordGrant(ctx: AuthContext, req: GatewayRequest, body: unknow
 	if (!p.email && !p.phone) throw validationFailed('missing email or phone');
 	if (!p.email) throw invalidCredentials();
 	const email = p.email.trim().toLowerCase();
-	enforceSignInLimit(ctx, req, email);
+	enforceRateLimit(ctx, req, 'sign_in_sign_ups', email);
 	// A string that is no email address cannot name a user: no lookup, no bcrypt to spend.
 	if (!isEmailShaped(email)) throw invalidCredentials();
 	const found = await findUserByEmail(ctx.sql, email);

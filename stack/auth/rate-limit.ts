@@ -44,3 +44,42 @@ export function createRateLimiter(limit: number, windowMs: number): RateLimiter 
 		}
 	};
 }
+
+/** One named bucket's rule: at most `limit` hits per `windowMs` per key (0 turns it off). */
+export interface BucketRule {
+	limit: number;
+	windowMs: number;
+}
+
+/**
+ * Named buckets, each its own sliding-window limiter, as GoTrue keeps them: `sign_in_sign_ups`,
+ * `token_refresh`, `token_verifications`, `email_sent` (any other name works the same way). A
+ * request names the bucket and the keys it counts against (the client's address, and for a
+ * password grant also address + email); it passes only if every key is under the limit, and only
+ * then is it counted on all of them, so a refused attempt never extends a block.
+ */
+export interface BucketLimits {
+	/** 0 when allowed (and counted), else the seconds until the fullest key frees up. */
+	take(bucket: string, keys: readonly string[], now?: number): number;
+	close(): void;
+}
+
+export function createBucketLimits(rules: Record<string, BucketRule>): BucketLimits {
+	const limiters = new Map<string, RateLimiter>();
+	for (const [name, rule] of Object.entries(rules)) {
+		limiters.set(name, createRateLimiter(rule.limit, rule.windowMs));
+	}
+	return {
+		take(bucket, keys, now = Date.now()) {
+			const limiter = limiters.get(bucket);
+			if (!limiter) throw new Error(`unknown rate-limit bucket ${bucket}`);
+			const wait = Math.max(0, ...keys.map((k) => limiter.retryAfter(k, now)));
+			if (wait > 0) return wait;
+			for (const k of keys) limiter.hit(k, now);
+			return 0;
+		},
+		close() {
+			for (const l of limiters.values()) l.close();
+		}
+	};
+}

@@ -1,5 +1,5 @@
 // Reading what a request carries: a bounded JSON body, the client's address and user agent.
-import { HttpError, readBody, type GatewayRequest } from '../http.ts';
+import { HttpError, parseClientJson, readBody, type GatewayRequest } from '../http.ts';
 import { AuthError } from './errors.ts';
 import type { ClientInfo } from './sessions.ts';
 
@@ -24,7 +24,7 @@ export async function readJsonObject(req: GatewayRequest): Promise<Record<string
 	if (!text) return {};
 	let value: unknown;
 	try {
-		value = JSON.parse(text);
+		value = parseClientJson(text);
 	} catch (e) {
 		throw new AuthError(
 			400,

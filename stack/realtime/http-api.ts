@@ -3,7 +3,14 @@
 // client's send (INSERT policy on realtime.messages); the service role bypasses RLS as it does there.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { HttpError, readBody, sendJson, type GatewayRequest } from '../http.ts';
+import {
+	HttpError,
+	JsonTooDeepError,
+	parseClientJson,
+	readBody,
+	sendJson,
+	type GatewayRequest
+} from '../http.ts';
 import { writePolicy } from './authorization.ts';
 import { namespaceOf, type Hub } from './broadcast.ts';
 import { byteSize, type Limits } from './limits.ts';
@@ -72,9 +79,10 @@ export async function handleHttp(
 		let payload: unknown;
 		if (!binary) {
 			try {
-				payload = JSON.parse(body.toString('utf8') || 'null');
-			} catch {
-				throw new HttpError(400, { message: 'Body is not valid JSON', error: 'Invalid JSON' });
+				payload = parseClientJson(body.toString('utf8') || 'null');
+			} catch (e) {
+				const why = e instanceof JsonTooDeepError ? e.message : 'Body is not valid JSON';
+				throw new HttpError(400, { message: why, error: 'Invalid JSON' });
 			}
 		}
 		if (body.length > deps.limits.maxPayloadBytes)
@@ -96,10 +104,13 @@ export async function handleHttp(
 
 	let parsed: z.infer<typeof batch>;
 	try {
-		parsed = batch.parse(JSON.parse(body.toString('utf8')));
-	} catch {
+		parsed = batch.parse(parseClientJson(body.toString('utf8')));
+	} catch (e) {
 		throw new HttpError(400, {
-			message: 'Expected {"messages":[{"topic","event","payload","private"}]}',
+			message:
+				e instanceof JsonTooDeepError
+					? e.message
+					: 'Expected {"messages":[{"topic","event","payload","private"}]}',
 			error: 'Invalid request body'
 		});
 	}

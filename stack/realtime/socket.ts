@@ -1,6 +1,8 @@
 // Phoenix frames as realtime-js speaks them: vsn 1.0.0 JSON objects, vsn 2.0.0 JSON arrays plus
 // the binary user-broadcast frames (kind 3 from the client, kind 4 to it).
 
+import { parseClientJson } from '../http.ts';
+
 export type Vsn = '1.0.0' | '2.0.0';
 
 export interface Message {
@@ -38,7 +40,7 @@ export function decodeFrame(data: Buffer, isBinary: boolean, vsn: Vsn): Message 
 	}
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(data.toString('utf8'));
+		parsed = parseClientJson(data.toString('utf8'));
 	} catch {
 		throw new FrameError('frame is not JSON');
 	}
@@ -80,8 +82,8 @@ function decodeUserBroadcastPush(buf: Buffer): Message {
 	let meta: Record<string, unknown> | undefined;
 	let payload: unknown;
 	try {
-		if (metaText) meta = JSON.parse(metaText) as Record<string, unknown>;
-		payload = encoding === JSON_ENCODING ? JSON.parse(body.toString('utf8')) : undefined;
+		if (metaText) meta = parseClientJson(metaText) as Record<string, unknown>;
+		payload = encoding === JSON_ENCODING ? parseClientJson(body.toString('utf8')) : undefined;
 	} catch {
 		throw new FrameError('binary frame carries invalid JSON');
 	}

@@ -4,7 +4,13 @@
 import type { ServerResponse } from 'node:http';
 import postgres from 'postgres';
 import type { ProjectConfig } from '../config.ts';
-import { readBody, type GatewayRequest, type Service, type ServiceFactory } from '../http.ts';
+import {
+	parseClientJson,
+	readBody,
+	type GatewayRequest,
+	type Service,
+	type ServiceFactory
+} from '../http.ts';
 import {
 	RestError,
 	badJson,
@@ -94,7 +100,7 @@ function parseJsonBody(buf: Buffer): unknown {
 	const text = buf.toString('utf8');
 	if (text.trim() === '') throw badJson();
 	try {
-		return JSON.parse(text);
+		return parseClientJson(text);
 	} catch (e) {
 		throw badJson(e instanceof Error ? e.message : null);
 	}

@@ -43,5 +43,14 @@ export function fromDatabase(e: unknown): unknown {
 	if (code === '23503') return noSuchBucket();
 	if (code === '22P02' || code === '22023' || code === '23514')
 		return invalidRequest((e as Error).message);
+	// The database's own refusals (PostgREST's PTnnn convention): status nnn, its message.
+	if (code && /^PT[45]\d\d$/.test(code)) {
+		return storageError(
+			code.slice(2),
+			code === 'PT403' ? 'AccessDenied' : 'InvalidRequest',
+			'Invalid Input',
+			(e as Error).message
+		);
+	}
 	return e;
 }

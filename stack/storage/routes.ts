@@ -1,7 +1,13 @@
 // The storage-js routes under /storage/v1, matched on the raw path so traversal is seen before
 // anything normalises it away.
 import type { ServerResponse } from 'node:http';
-import { readBody, sendJson, type GatewayRequest } from '../http.ts';
+import {
+	JsonTooDeepError,
+	parseClientJson,
+	readBody,
+	sendJson,
+	type GatewayRequest
+} from '../http.ts';
 import type { StorageContext } from './context.ts';
 import {
 	createBucket,
@@ -37,10 +43,10 @@ async function jsonBody(req: GatewayRequest): Promise<Record<string, unknown>> {
 	const raw = await readBody(req, JSON_LIMIT);
 	if (raw.length === 0) return {};
 	try {
-		const v: unknown = JSON.parse(raw.toString('utf8'));
+		const v: unknown = parseClientJson(raw.toString('utf8'));
 		if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-	} catch {
-		// falls through
+	} catch (e) {
+		if (e instanceof JsonTooDeepError) throw invalidRequest(`The body ${e.message.slice(5)}`);
 	}
 	throw invalidRequest('The body must be a JSON object');
 }
@@ -109,6 +115,7 @@ export async function route(
 			bucketId,
 			name,
 			upsert: claims.upsert,
+			uploadTokenId: claims.jti ?? `legacy:${req.query.get('token')}`,
 			caller: serviceCaller(claims.owner),
 			operation: 'storage.object.upload_signed'
 		});

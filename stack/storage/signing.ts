@@ -1,5 +1,7 @@
 // Signed URL tokens, HS256 with the project's JWT secret as supabase/storage signs them:
-// downloads carry {url, scope?}, uploads {owner, url, upsert, scope:'upload'}.
+// downloads carry {url, scope?}, uploads {owner, url, upsert, scope:'upload', jti}. The jti lets a
+// signed upload URL be used once: the object it wrote remembers it (see uploadObject).
+import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { invalidJwt, storageError } from './errors.ts';
 
@@ -23,7 +25,7 @@ export async function signUpload(
 	owner: string | null,
 	upsert: boolean
 ): Promise<string> {
-	return new SignJWT({ owner: owner ?? undefined, url, upsert, scope: 'upload' })
+	return new SignJWT({ owner: owner ?? undefined, url, upsert, scope: 'upload', jti: randomUUID() })
 		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
 		.setIssuedAt()
 		.setExpirationTime(Math.floor(Date.now() / 1000) + UPLOAD_URL_SECONDS)
@@ -35,6 +37,8 @@ export interface SignedClaims {
 	owner: string | null;
 	upsert: boolean;
 	scope: string | null;
+	/** The upload token's id (absent from tokens signed before ids existed). */
+	jti: string | null;
 }
 
 /** Verifies a signed-URL token and that it was issued for exactly `url`. */
@@ -62,6 +66,7 @@ export async function verifySigned(
 		url,
 		owner: typeof payload.owner === 'string' ? payload.owner : null,
 		upsert: payload.upsert === true,
-		scope: typeof payload.scope === 'string' ? payload.scope : null
+		scope: typeof payload.scope === 'string' ? payload.scope : null,
+		jti: typeof payload.jti === 'string' ? payload.jti : null
 	};
 }

@@ -3,7 +3,7 @@
 // place inside that transaction, and removed again if the row does not commit.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { HttpError, type GatewayRequest } from '../http.ts';
+import { HttpError, JsonTooDeepError, parseClientJson, type GatewayRequest } from '../http.ts';
 import { findBucket, type StorageContext } from './context.ts';
 import { invalidRequest, storageError, tooLarge } from './errors.ts';
 import type { Received } from './files.ts';
@@ -27,13 +27,19 @@ export interface UploadOptions {
 	upsert: boolean;
 	caller: Caller;
 	operation: string;
+	/**
+	 * A signed upload URL's token id: the object keeps it (metadata.uploadTokenId), and a second
+	 * upload with the same token is refused, whatever upsert says.
+	 */
+	uploadTokenId?: string;
 }
 
 function parseJsonMetadata(text: string | null | undefined): unknown {
 	if (!text) return null;
 	try {
-		return JSON.parse(text);
-	} catch {
+		return parseClientJson(text);
+	} catch (e) {
+		if (e instanceof JsonTooDeepError) throw invalidRequest(`metadata ${e.message.slice(5)}`);
 		throw invalidRequest('metadata must be a JSON object');
 	}
 }
@@ -144,12 +150,27 @@ export async function uploadObject(
 			cacheControl: incoming.cacheControl,
 			lastModified: now,
 			contentLength: size,
-			httpStatusCode: 200
+			httpStatusCode: 200,
+			...(opts.uploadTokenId ? { uploadTokenId: opts.uploadTokenId } : {})
 		};
 		const sub = opts.caller.sub;
 		const owner = sub && UUID.test(sub) ? sub : null;
 		const { id, old } = await asCaller(st.sql, opts.caller, req, opts.operation, async (tx) => {
 			let old: string | null = null;
+			if (opts.uploadTokenId) {
+				const [used] = await tx`
+					select 1 from storage.objects
+					 where bucket_id = ${opts.bucketId} and name = ${opts.name}
+					   and metadata ->> 'uploadTokenId' = ${opts.uploadTokenId}`;
+				if (used) {
+					throw storageError(
+						'409',
+						'Duplicate',
+						'Duplicate',
+						'This signed upload URL was already used: ask for a new one'
+					);
+				}
+			}
 			if (opts.upsert) {
 				const [prev] = await tx<{ version: string | null }[]>`
 					select version from storage.objects

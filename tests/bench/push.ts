@@ -50,6 +50,8 @@ export default async function bench(args: string[]): Promise<void> {
 	const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:bench@coachline.local' };
 	try {
 		const people: string[] = [];
+		// The local push service is a test host: listed explicitly, as push.test.ts does.
+		await sql`insert into private.push_test_endpoint_hosts (host) values ('127.0.0.1') on conflict do nothing`;
 		for (const [i, sub] of subscriptions.entries()) {
 			const id = randomUUID();
 			await sql`insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -72,6 +74,7 @@ export default async function bench(args: string[]): Promise<void> {
 			databaseUrl: cluster.url,
 			vapid,
 			agent,
+			testEndpointHosts: ['127.0.0.1'],
 			batchSize: 200,
 			concurrency: 64
 		});

@@ -65,4 +65,32 @@ describe('the seeded demo organization', () => {
 		await shoot(page, '23-seeded-workout');
 		await ctx.close();
 	});
+	it('tells a signed-in account that an invitation for another email is not theirs', async () => {
+		// The seeded invitation is addressed to new.athlete@coachline.dev.
+		const { ctx, page } = await signIn('athlete01@coachline.dev');
+		await open(page, '/invite/demo-invitation-northside-0001');
+		await page
+			.getByText(
+				'This invitation is for n…@coachline.dev; you are signed in as athlete01@coachline.dev.'
+			)
+			.waitFor();
+		expect(await page.getByRole('button', { name: /Accept and join/ }).count()).toBe(0);
+		await shoot(page, '24-invite-for-someone-else');
+		const phone = await phoneLike(browser, ctx);
+		const phonePage = await phone.newPage();
+		await open(phonePage, '/invite/demo-invitation-northside-0001');
+		await phonePage.getByText(/This invitation is for n…@coachline\.dev/).waitFor();
+		expect(
+			await phonePage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+		).toBe(true);
+		await shoot(phonePage, '24-invite-for-someone-else');
+		await phone.close();
+		// Switching account keeps the way back to the invitation.
+		await page.getByRole('button', { name: 'Sign out and switch account' }).click();
+		await page.waitForURL('**/login?next=*');
+		expect(new URL(page.url()).searchParams.get('next')).toBe(
+			'/invite/demo-invitation-northside-0001'
+		);
+		await ctx.close();
+	});
 });

@@ -282,3 +282,44 @@ describe('fuzzing /auth/v1', () => {
 		expect(owner.deleted_at).toBeNull();
 	});
 });
+
+describe('depth bombs', () => {
+	// Nested as deep as fits under auth's 64 KB body limit, far past anything parsed recursively.
+	const bombs = [
+		'['.repeat(30_000) + ']'.repeat(30_000),
+		'{"":'.repeat(10_000) + '1' + '}'.repeat(10_000)
+	];
+
+	it('answers deeply nested JSON on every body-taking route with 400 bad_json', async () => {
+		for (const path of ['/signup', '/token?grant_type=password', '/admin/users']) {
+			for (const body of bombs) {
+				const res = await fetch(`${apiUrl()}/auth/v1${path}`, {
+					method: 'POST',
+					headers: {
+						apikey: ANON_KEY,
+						'content-type': 'application/json',
+						'x-supabase-api-version': '2024-01-01'
+					},
+					body
+				});
+				expect(res.status, path).toBe(400);
+				expect(await res.json()).toEqual({
+					code: 'bad_json',
+					message: 'Could not parse request body as JSON: JSON is nested more than 512 levels deep'
+				});
+			}
+		}
+	});
+
+	it('still reads ordinarily nested user metadata', async () => {
+		let data: unknown = 'leaf';
+		for (let i = 0; i < 50; i += 1) data = { d: data };
+		const res = await fetch(`${apiUrl()}/auth/v1/signup`, {
+			method: 'POST',
+			headers: { apikey: ANON_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ email: uniqueEmail('nested'), password: 'long-enough-password', data })
+		});
+		expect(res.status).toBe(200);
+		expect((await res.json()).user.user_metadata).toEqual(data);
+	});
+});

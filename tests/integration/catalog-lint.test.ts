@@ -20,6 +20,9 @@ beforeAll(async () => {
 		create function ${schema}.unpinned() returns int language sql as 'select 1';
 		create function ${schema}.exposed_definer() returns int language sql security definer set search_path = '' as 'select 1';
 		grant execute on function ${schema}.exposed_definer() to authenticated;
+		create table ${schema}.stamped (id int primary key, created_at timestamptz not null default now());
+		alter table ${schema}.stamped enable row level security;
+		create policy "Stamped rows are visible to signed-in people" on ${schema}.stamped for select to authenticated using (true);
 	`);
 });
 
@@ -40,7 +43,8 @@ describe('catalog lint', () => {
 			security_definer_function_executable: 'exposed_definer()',
 			unindexed_foreign_keys: 'child.child_parent_id_fkey',
 			auth_rls_initplan: 'child: Signed-in people see children',
-			multiple_permissive_policies: 'child authenticated SELECT'
+			multiple_permissive_policies: 'child authenticated SELECT',
+			managed_columns_not_stamped: 'stamped.created_at'
 		});
 	});
 
@@ -53,6 +57,8 @@ describe('catalog lint', () => {
 			alter function ${schema}.unpinned() set search_path = '';
 			revoke execute on function ${schema}.exposed_definer() from public, anon, authenticated;
 			create index on ${schema}.child (parent_id);
+			create trigger stamped_stamp_managed_columns before insert or update on ${schema}.stamped
+			  for each row execute function private.trigger_stamp_managed_columns('created_at');
 		`);
 		const r = await runCatalogLint(dbUrl(), { exposed: schema, schemas: [schema], quiet: true });
 		expect(r.findings).toEqual([]);

@@ -17,6 +17,8 @@ function worker(extra: Partial<ConstructorParameters<typeof PushWorker>[0]> = {}
 		databaseUrl: dbUrl(),
 		vapid,
 		agent: service.agent,
+		// The local push service lives on 127.0.0.1: allowed only because it is listed here.
+		testEndpointHosts: ['127.0.0.1'],
 		sweepMs: 200,
 		...extra
 	});
@@ -55,8 +57,17 @@ async function outbox(id: string) {
 	return r;
 }
 
+/** The raw error the worker kept for operators (never readable by the recipient). */
+async function rawError(id: string): Promise<string | null> {
+	const [r] =
+		await sql`select detail from private.notification_delivery_errors where notification_id = ${id}`;
+	return r ? String(r.detail) : null;
+}
+
 beforeAll(async () => {
 	await service.start();
+	// The explicit non-production configuration that lets the database accept the local service.
+	await sql`insert into private.push_test_endpoint_hosts (host) values ('127.0.0.1') on conflict do nothing`;
 });
 afterEach(async () => {
 	for (const w of workers.splice(0)) await w.stop();
@@ -117,7 +128,9 @@ describe('push delivery', () => {
 		const rows =
 			await sql`select 1 from public.push_subscriptions where endpoint = ${gone.endpoint}`;
 		expect(rows.length, 'the dead subscription is deleted').toBe(0);
-		expect((await outbox(id)).status).toBe('skipped');
+		const r = await outbox(id);
+		expect(r.status).toBe('skipped');
+		expect(r.last_error).toBe('gone');
 	});
 
 	it('retries after 429 (honouring Retry-After) and after 500, then delivers', async () => {
@@ -136,9 +149,11 @@ describe('push delivery', () => {
 		await w.drain();
 		const ra = await outbox(a);
 		expect(ra.status).toBe('pending');
-		expect(ra.last_error).toMatch(/429/);
+		expect(ra.last_error).toBe('retrying');
+		expect(await rawError(a)).toMatch(/429/);
 		expect(new Date(ra.not_before).getTime()).toBeGreaterThan(Date.now() + 200);
-		expect((await outbox(b)).last_error).toMatch(/500/);
+		expect((await outbox(b)).last_error).toBe('retrying');
+		expect(await rawError(b)).toMatch(/500/);
 		// Let the backoff pass instead of waiting for it.
 		await sql`update public.notification_outbox set not_before = now() where id in (${a}, ${b})`;
 		await w.drain();
@@ -161,6 +176,19 @@ describe('push delivery', () => {
 		const r = await outbox(id);
 		expect(r.status).toBe('failed');
 		expect(r.attempts).toBe(3);
+		expect(r.last_error).toBe('unreachable');
+	});
+
+	it("tells a refused message apart as rejected, keeping the push service's words private", async () => {
+		const user = await person();
+		const picky = service.subscribe([{ status: 400 }]);
+		await addSubscription(user, picky);
+		const id = await enqueue(user, { preview: 'bad' });
+		await worker().drain();
+		const r = await outbox(id);
+		expect(r.status).toBe('failed');
+		expect(r.last_error).toBe('rejected');
+		expect(await rawError(id)).toMatch(/answered 400/);
 	});
 
 	it('never sends one row twice when two workers drain together', async () => {
@@ -224,5 +252,101 @@ describe('push delivery', () => {
 		await enqueue(user, { preview: 'live' });
 		await service.waitFor(before + 1, 5000);
 		expect(Date.now() - t0).toBeLessThan(5000);
+	});
+});
+
+describe('push endpoint rules', () => {
+	async function subscribeAs(userId: string, endpoint: string) {
+		return sql.begin(async (tx) => {
+			await tx`select set_config('role', 'authenticated', true),
+			                set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+			await tx`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+			         values (${userId}, ${endpoint}, 'key', 'secret')`;
+		});
+	}
+
+	it('accepts browser push services and refuses every other endpoint with a clear error', async () => {
+		const user = await person();
+		for (const endpoint of [
+			'https://fcm.googleapis.com/fcm/send/abc:def',
+			'https://updates.push.services.mozilla.com/wpush/v2/gAAA',
+			'https://web.push.apple.com/QGt1',
+			'https://wns2-par02p.notify.windows.com/w/?token=BQYAAA'
+		]) {
+			await expect(subscribeAs(user, `${endpoint}${user}`), endpoint).resolves.toBeUndefined();
+		}
+		for (const endpoint of [
+			'https://10.0.0.5/push/x',
+			'https://169.254.169.254/latest/meta-data/',
+			'https://localhost:8443/push/x',
+			'https://[::1]/push/x',
+			'https://fcm.googleapis.com.attacker.example/fcm/send/abc',
+			'https://user:pw@fcm.googleapis.com/fcm/send/abc',
+			'https://internal.example.com/push/x'
+		]) {
+			await expect(subscribeAs(user, endpoint), endpoint).rejects.toMatchObject({
+				code: 'PT422',
+				hint: 'push_endpoint_not_allowed',
+				message:
+					'That push endpoint is not a browser push service: subscribe again from the browser.'
+			});
+		}
+		// Plain http is the table's own check (23514), before the push-service rule.
+		await expect(subscribeAs(user, 'http://fcm.googleapis.com/fcm/send/abc')).rejects.toMatchObject(
+			{
+				code: '23514'
+			}
+		);
+		// Nothing is ever sent to them: never leave real push services' addresses behind.
+		await sql`delete from public.push_subscriptions where user_id = ${user}`;
+	});
+
+	it('refuses at send time to connect to a private address, and says only "unreachable"', async () => {
+		const user = await person();
+		// Listed for the database (as the other tests need), but this worker has no test hosts:
+		// it must resolve 127.0.0.1 as loopback and never open a connection.
+		const sub = service.subscribe();
+		await addSubscription(user, sub);
+		const id = await enqueue(user, { preview: 'scan' });
+		await worker({ testEndpointHosts: [] }).drain();
+		expect(service.hitsFor(sub.id)).toBe(0);
+		const r = await outbox(id);
+		expect(r.status).toBe('failed');
+		expect(r.last_error).toBe('unreachable');
+		expect(await rawError(id)).toMatch(/127\.0\.0\.1 is not a public address/);
+
+		// A name is resolved first: localhost is loopback too.
+		await sql`insert into private.push_test_endpoint_hosts (host) values ('localhost') on conflict do nothing`;
+		const named = { ...service.subscribe(), endpoint: '' };
+		named.endpoint = `https://localhost:${new URL(sub.endpoint).port}/push/${named.id}`;
+		const other = await person();
+		await addSubscription(other, named);
+		const id2 = await enqueue(other, { preview: 'scan by name' });
+		await worker({ testEndpointHosts: [] }).drain();
+		expect(service.hitsFor(named.id)).toBe(0);
+		expect((await outbox(id2)).last_error).toBe('unreachable');
+		expect(await rawError(id2)).toMatch(/localhost resolves to (127\.0\.0\.1|::1)/);
+		await sql`delete from private.push_test_endpoint_hosts where host = 'localhost'`;
+	});
+
+	it('lets the recipient read the category but never the raw error', async () => {
+		const user = await person();
+		const picky = service.subscribe([{ status: 403 }]);
+		await addSubscription(user, picky);
+		const id = await enqueue(user, { preview: 'x' });
+		await worker().drain();
+		const asUser = <T>(query: string) =>
+			sql.begin(async (tx) => {
+				await tx`select set_config('role', 'authenticated', true),
+				                set_config('request.jwt.claims', ${JSON.stringify({ sub: user, role: 'authenticated' })}, true)`;
+				return (await tx.unsafe(query, [id])) as unknown as T;
+			});
+		expect(await asUser('select last_error from public.notification_outbox where id = $1')).toEqual(
+			[{ last_error: 'rejected' }]
+		);
+		expect(await rawError(id)).toMatch(/answered 403/);
+		await expect(
+			asUser('select detail from private.notification_delivery_errors where notification_id = $1')
+		).rejects.toMatchObject({ code: '42501' });
 	});
 });

@@ -3,7 +3,7 @@
 // rest.test.ts's under rest_f_ names, so the two files can run in parallel.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type postgres from 'postgres';
-import { ANON_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import { ANON_KEY, SERVICE_ROLE_KEY, adminSql, apiUrl } from '../support/stack.ts';
 import { REST_FIXTURE_DROP, REST_FIXTURE_SQL } from './rest-fixture.ts';
 
 let db: postgres.Sql;
@@ -209,4 +209,77 @@ it('survives 500 random requests unchanged', { timeout: 120_000 }, async () => {
 	}
 	expect(failures).toEqual([]);
 	expect(await counts()).toEqual(before);
+});
+
+// Depth bombs: JSON nested far deeper than anything walks recursively. Every service refuses it
+// with 400 and says why, instead of a 500 from a blown stack; ordinary nesting still works.
+const arrayBomb = '['.repeat(100_000) + ']'.repeat(100_000);
+const objectBomb = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
+
+it('answers depth bombs on REST with 400 PGRST102, and takes sane nesting', async () => {
+	for (const [path, bomb] of [
+		['/rpc/rest_f_echo', arrayBomb],
+		['/rpc/rest_f_add', objectBomb],
+		['/rest_f_posts', arrayBomb],
+		['/rest_f_posts', objectBomb]
+	] as const) {
+		const res = await fetch(`${apiUrl()}/rest/v1${path}`, {
+			method: 'POST',
+			headers: { apikey: ANON_KEY, 'content-type': 'application/json' },
+			body: bomb
+		});
+		expect(res.status, path).toBe(400);
+		expect(await res.json()).toEqual({
+			code: 'PGRST102',
+			message: 'Empty or invalid json',
+			details: 'JSON is nested more than 512 levels deep',
+			hint: null
+		});
+	}
+	const deep = { a: nested(200) };
+	const ok = await fetch(`${apiUrl()}/rest/v1/rpc/rest_f_echo`, {
+		method: 'POST',
+		headers: { apikey: ANON_KEY, 'content-type': 'application/json' },
+		body: JSON.stringify(deep)
+	});
+	expect(ok.status).toBe(200);
+	expect(await ok.json()).toEqual(deep);
+});
+
+it('answers depth bombs on realtime broadcast and storage with 400', async () => {
+	const headers = {
+		apikey: SERVICE_ROLE_KEY,
+		authorization: `Bearer ${SERVICE_ROLE_KEY}`,
+		'content-type': 'application/json'
+	};
+	for (const bomb of [arrayBomb, objectBomb]) {
+		const batch = await fetch(`${apiUrl()}/realtime/v1/api/broadcast`, {
+			method: 'POST',
+			headers,
+			body: `{"messages":[{"topic":"t","event":"e","payload":${bomb}}]}`
+		});
+		expect(batch.status).toBe(400);
+		expect((await batch.json()).message).toBe('JSON is nested more than 512 levels deep');
+		const single = await fetch(`${apiUrl()}/realtime/v1/api/broadcast/t/events/e`, {
+			method: 'POST',
+			headers,
+			body: bomb
+		});
+		expect(single.status).toBe(400);
+		expect((await single.json()).message).toBe('JSON is nested more than 512 levels deep');
+		const bucket = await fetch(`${apiUrl()}/storage/v1/bucket`, {
+			method: 'POST',
+			headers,
+			body: bomb
+		});
+		expect(bucket.status).toBe(400);
+		expect((await bucket.json()).message).toMatch(/nested more than 512 levels deep/);
+	}
+	const fine = await fetch(`${apiUrl()}/realtime/v1/api/broadcast`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ messages: [{ topic: 't', event: 'e', payload: nested(100) }] })
+	});
+	expect(fine.status).toBe(202);
 });

@@ -341,6 +341,130 @@ describe('signed URLs', () => {
 			});
 		expect(wrong.error).toBeTruthy();
 	});
+
+	it('uploads once per signed upload URL, even one signed with upsert and sent with x-upsert', async () => {
+		const name = `${alice}/once.txt`;
+		const signed = await aliceClient.storage
+			.from(DOCS)
+			.createSignedUploadUrl(name, { upsert: true });
+		expect(signed.error).toBeNull();
+		const first = await anonClientFor()
+			.storage.from(DOCS)
+			.uploadToSignedUrl(name, signed.data!.token, Buffer.from('first'), {
+				contentType: 'text/plain',
+				upsert: true
+			});
+		expect(first.error).toBeNull();
+		const again = await anonClientFor()
+			.storage.from(DOCS)
+			.uploadToSignedUrl(name, signed.data!.token, Buffer.from('swapped'), {
+				contentType: 'text/plain',
+				upsert: true
+			});
+		expect(again.error).toMatchObject({
+			statusCode: '409',
+			message: 'This signed upload URL was already used: ask for a new one'
+		});
+		const raw = await fetch(`${apiUrl()}${signedPath(signed.data!.signedUrl)}`, {
+			method: 'PUT',
+			headers: { 'x-upsert': 'true', 'content-type': 'text/plain' },
+			body: 'swapped by hand'
+		});
+		expect(raw.status).toBe(400);
+		expect((await raw.json()).statusCode).toBe('409');
+		const got = await aliceClient.storage.from(DOCS).download(name);
+		expect(await got.data!.text()).toBe('first');
+		// A fresh signed URL (the owner may still replace an unattached file) still works.
+		const fresh = await aliceClient.storage
+			.from(DOCS)
+			.createSignedUploadUrl(name, { upsert: true });
+		const replaced = await anonClientFor()
+			.storage.from(DOCS)
+			.uploadToSignedUrl(name, fresh.data!.token, Buffer.from('second'), {
+				contentType: 'text/plain',
+				upsert: true
+			});
+		expect(replaced.error).toBeNull();
+		expect(await (await aliceClient.storage.from(DOCS).download(name)).data!.text()).toBe('second');
+	});
+});
+
+/** The /storage/v1/... path of a signed URL as storage-js returns it. */
+function signedPath(url: string): string {
+	const u = new URL(url);
+	return `${u.pathname}${u.search}`;
+}
+
+describe('attachments sent in a message', () => {
+	const NORTHSIDE = 'a0000000-0000-4000-8000-000000000001';
+
+	async function signedIn(email: string): Promise<{ client: SupabaseClient; id: string }> {
+		const client = createClient(apiUrl(), ANON_KEY, {
+			auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+		});
+		const { data, error } = await client.auth.signInWithPassword({
+			email,
+			password: 'password123'
+		});
+		expect(error).toBeNull();
+		return { client, id: data.user!.id };
+	}
+
+	it('cannot be swapped after sending: not by a signed upsert URL, not by the service role', async () => {
+		const athlete = await signedIn('athlete01@coachline.dev');
+		const coach = await signedIn('coach.alex@coachline.dev');
+		const name = `${NORTHSIDE}/${athlete.id}/${randomUUID()}.png`;
+		// Signed with upsert before sending: the way the hole was found.
+		const signed = await athlete.client.storage
+			.from('attachments')
+			.createSignedUploadUrl(name, { upsert: true });
+		expect(signed.error).toBeNull();
+		const up = await athlete.client.storage
+			.from('attachments')
+			.uploadToSignedUrl(name, signed.data!.token, PNG, { contentType: 'image/png', upsert: true });
+		expect(up.error).toBeNull();
+		const sent = await athlete.client.rpc('send_message_with_attachments', {
+			p_organization_id: NORTHSIDE,
+			p_recipient_id: coach.id,
+			p_content: 'my form',
+			p_client_id: randomUUID(),
+			p_object_paths: [name]
+		});
+		expect(sent.error).toBeNull();
+
+		const bigger = Buffer.concat([PNG, Buffer.alloc(4096)]);
+		const swap = await athlete.client.storage
+			.from('attachments')
+			.uploadToSignedUrl(name, signed.data!.token, bigger, {
+				contentType: 'image/png',
+				upsert: true
+			});
+		expect(swap.error).toBeTruthy();
+		const resign = await athlete.client.storage
+			.from('attachments')
+			.createSignedUploadUrl(name, { upsert: true });
+		expect(resign.error, 'no new upsert URL for an attached file').toBeTruthy();
+		const direct = await athlete.client.storage
+			.from('attachments')
+			.upload(name, bigger, { contentType: 'image/png', upsert: true });
+		expect(direct.error).toBeTruthy();
+		const byService = await serviceClient()
+			.storage.from('attachments')
+			.upload(name, bigger, { contentType: 'image/png', upsert: true });
+		expect(byService.error).toMatchObject({
+			statusCode: '409',
+			message: 'That file is attached to a message and cannot be replaced or changed.'
+		});
+		const removed = await athlete.client.storage.from('attachments').remove([name]);
+		expect(removed.data ?? []).toEqual([]);
+
+		// The coach downloads exactly what was sent, and its recorded size still matches.
+		const got = await coach.client.storage.from('attachments').download(name);
+		expect(got.error).toBeNull();
+		expect(Buffer.from(await got.data!.arrayBuffer()).equals(PNG)).toBe(true);
+		const [row] = await sql`select size from public.message_attachments where r2_key = ${name}`;
+		expect(Number(row.size)).toBe(PNG.length);
+	});
 });
 
 function anonClientFor(): SupabaseClient {

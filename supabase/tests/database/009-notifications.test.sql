@@ -10,16 +10,16 @@ grant all on queued to public;
 
 -- push subscriptions
 select tests.authenticate_as('member');
-select lives_ok($$ insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member'), 'https://push.example/abc', 'p256', 'authkey') $$,
+select lives_ok($$ insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member'), 'https://fcm.googleapis.com/fcm/send/abc', 'p256', 'authkey') $$,
                 'a person saves their own push subscription');
-select throws_ok($$ insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member2'), 'https://push.example/def', 'p256', 'authkey') $$,
+select throws_ok($$ insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member2'), 'https://fcm.googleapis.com/fcm/send/def', 'p256', 'authkey') $$,
                  '42501', 'new row violates row-level security policy for table "push_subscriptions"', 'nobody saves a subscription for someone else');
 select throws_ok($$ insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member'), 'http://insecure', 'p256', 'authkey') $$,
                  '23514', null, 'push endpoints must be https');
 select tests.authenticate_as('member2');
 select is_empty($$ select * from public.push_subscriptions $$, 'another member does not see the subscription');
 delete from public.push_subscriptions;
-select is((select endpoint from public.register_push_subscription('https://push.example/abc', 'p2', 'a2', 'Firefox')), 'https://push.example/abc',
+select is((select endpoint from public.register_push_subscription('https://fcm.googleapis.com/fcm/send/abc', 'p2', 'a2', 'Firefox')), 'https://fcm.googleapis.com/fcm/send/abc',
           'signing in on the same browser takes the endpoint over');
 select is((select count(*)::int from public.push_subscriptions), 1, 'member2 now owns that endpoint');
 select tests.authenticate_as('coach');

@@ -23,7 +23,7 @@ insert into ids select 'thruster', id from x;
 with x as (insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, assigned_by)
            values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', tests.id('fran'), current_date, true, tests.get_user_id('coach')) returning id)
 insert into ids select 'assignment', id from x;
-insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member'), 'https://push.example/member', 'k', 'a');
+insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values (tests.get_user_id('member'), 'https://fcm.googleapis.com/fcm/send/member', 'k', 'a');
 
 select tests.authenticate_as('member');
 with x as (select * from public.send_message_with_attachments(tests.get_organization_id('test-gym'), tests.get_user_id('coach'), 'rude words', null, array[pg_temp.path('member', 'a.jpg')]))

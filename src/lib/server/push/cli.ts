@@ -2,6 +2,7 @@
 // and has left, or creates the VAPID keys.
 import { PushWorker, deliveryStats } from './worker.ts';
 import { loadVapidKeys } from './vapid.ts';
+import { testHostsFromEnv } from './endpoint-guard.ts';
 
 const databaseUrl =
 	process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
@@ -27,6 +28,8 @@ if (command === 'keys') {
 	const worker = new PushWorker({
 		databaseUrl,
 		vapid: loadVapidKeys('.env', true),
+		// A local push service for manual testing only; refused under NODE_ENV=production.
+		testEndpointHosts: testHostsFromEnv(),
 		log: (msg, fields) =>
 			console.error(JSON.stringify({ t: new Date().toISOString(), msg, ...fields }))
 	});

@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import webpush, { WebPushError } from 'web-push';
 import { buildMessage, deliveryOptions, encodeMessage, type OutboxRow } from './payload.ts';
 import type { VapidKeys } from './vapid.ts';
+import { checkEndpoint, EndpointRefused, guardedAgent } from './endpoint-guard.ts';
 
 export interface PushWorkerOptions {
 	databaseUrl: string;
@@ -23,6 +24,11 @@ export interface PushWorkerOptions {
 	maxAttempts?: number;
 	/** For tests: an agent trusting a local push service's certificate. */
 	agent?: https.Agent;
+	/**
+	 * Hosts of local test push services, which resolve to loopback or private addresses and are
+	 * refused otherwise. Tests only: the CLI refuses to set any under NODE_ENV=production.
+	 */
+	testEndpointHosts?: string[];
 	timeoutMs?: number;
 	log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -35,23 +41,30 @@ export interface WorkerCounters {
 	batches: number;
 }
 
+/** What the recipient may read of a failure (notification_outbox.last_error); never the raw error. */
+export type FailureCategory = 'gone' | 'rejected' | 'unreachable';
+
 interface RowOutcome {
 	outcome: 'sent' | 'no_subscription' | 'retry' | 'failed';
+	/** Raw detail, kept where only operators read it. */
 	error?: string;
+	category?: FailureCategory;
 	retryAt?: Date | null;
 }
 
 type SendOutcome =
 	| { kind: 'ok' }
 	| { kind: 'gone' }
-	| { kind: 'retry'; error: string; retryAt?: Date }
-	| { kind: 'fail'; error: string };
+	| { kind: 'retry'; error: string; category: FailureCategory; retryAt?: Date }
+	| { kind: 'fail'; error: string; category: FailureCategory };
 
 export class PushWorker {
 	readonly counters: WorkerCounters = { sent: 0, retried: 0, failed: 0, gone: 0, batches: 0 };
 	private readonly sql: postgres.Sql;
-	private readonly opts: Required<Omit<PushWorkerOptions, 'agent' | 'log'>> &
+	private readonly opts: Required<Omit<PushWorkerOptions, 'agent' | 'log' | 'testEndpointHosts'>> &
 		Pick<PushWorkerOptions, 'agent' | 'log'>;
+	private readonly testHosts: ReadonlySet<string>;
+	private readonly agent: https.Agent;
 	private timer: NodeJS.Timeout | null = null;
 	private draining: Promise<void> | null = null;
 	private again = false;
@@ -69,6 +82,8 @@ export class PushWorker {
 			timeoutMs: 10_000,
 			...options
 		};
+		this.testHosts = new Set((options.testEndpointHosts ?? []).map((h) => h.toLowerCase()));
+		this.agent = options.agent ?? guardedAgent();
 		this.sql = postgres(options.databaseUrl, { max: 4, onnotice: () => {} });
 	}
 
@@ -144,24 +159,33 @@ export class PushWorker {
 			// Retry the whole row: devices that got it already collapse the duplicate by tag.
 			const at = retry.map((o) => o.retryAt?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
 			this.counters.retried += 1;
-			return { outcome: 'retry', error: retry[0].error, retryAt: at ? new Date(at) : null };
+			return {
+				outcome: 'retry',
+				error: retry[0].error,
+				category: retry[0].category,
+				retryAt: at ? new Date(at) : null
+			};
 		}
 		if (outcomes.some((o) => o.kind === 'ok')) {
 			this.counters.sent += 1;
 			return { outcome: 'sent' };
 		}
-		if (outcomes.every((o) => o.kind === 'gone')) return { outcome: 'no_subscription' };
+		if (outcomes.every((o) => o.kind === 'gone')) {
+			return { outcome: 'no_subscription', category: 'gone', error: 'every device unsubscribed' };
+		}
 		this.counters.failed += 1;
 		const fail = outcomes.find((o) => o.kind === 'fail');
-		return { outcome: 'failed', error: fail?.kind === 'fail' ? fail.error : 'failed' };
+		return fail?.kind === 'fail'
+			? { outcome: 'failed', error: fail.error, category: fail.category }
+			: { outcome: 'failed', error: 'failed', category: 'rejected' };
 	}
 
 	/** One statement for all rows that share an outcome; retries one by one (their times differ). */
 	private async record(outcomes: Map<string, RowOutcome>): Promise<void> {
 		const groups = new Map<string, string[]>();
 		for (const [id, o] of outcomes) {
-			if (o.outcome === 'retry' || o.outcome === 'failed') {
-				await this.finish([id], o.outcome, o.error ?? null, o.retryAt ?? null);
+			if (o.outcome === 'retry' || o.outcome === 'failed' || o.category) {
+				await this.finish([id], o.outcome, o.error ?? null, o.retryAt ?? null, o.category ?? null);
 			} else {
 				groups.set(o.outcome, [...(groups.get(o.outcome) ?? []), id]);
 			}
@@ -198,6 +222,22 @@ export class PushWorker {
 		body: string
 	): Promise<SendOutcome> {
 		try {
+			await checkEndpoint(sub.endpoint, this.testHosts);
+		} catch (e) {
+			const detail = e instanceof Error ? e.message : String(e);
+			if (!(e instanceof EndpointRefused)) {
+				// The name did not resolve just now (DNS down, EAI_AGAIN): worth another try.
+				return {
+					kind: 'retry',
+					error: `endpoint lookup failed: ${detail}`,
+					category: 'unreachable'
+				};
+			}
+			// Not a place a push may go (private address, not https): no retry will change that.
+			this.opts.log?.('push endpoint refused', { endpoint: sub.endpoint, detail });
+			return { kind: 'fail', error: `endpoint refused: ${detail}`, category: 'unreachable' };
+		}
+		try {
 			await webpush.sendNotification(
 				{ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
 				body,
@@ -205,7 +245,7 @@ export class PushWorker {
 					...deliveryOptions(row),
 					headers: this.vapidHeaders(sub.endpoint),
 					timeout: this.opts.timeoutMs,
-					...(this.opts.agent ? { agent: this.opts.agent } : {})
+					agent: this.agent
 				}
 			);
 			return { kind: 'ok' };
@@ -217,16 +257,25 @@ export class PushWorker {
 					return {
 						kind: 'retry',
 						error: `push service answered ${status}`,
+						category: 'unreachable',
 						retryAt: retryAfter(e.headers)
 					};
 				}
 				return {
 					kind: 'fail',
-					error: `push service answered ${status}: ${String(e.body).slice(0, 200)}`
+					error: `push service answered ${status}: ${String(e.body).slice(0, 200)}`,
+					category: 'rejected'
 				};
 			}
+			if (e instanceof EndpointRefused || (e as NodeJS.ErrnoException)?.code === 'EADDRNOTPUBLIC') {
+				return { kind: 'fail', error: `endpoint refused: ${String(e)}`, category: 'unreachable' };
+			}
 			// Network errors and timeouts are worth another try.
-			return { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
+			return {
+				kind: 'retry',
+				error: e instanceof Error ? e.message : String(e),
+				category: 'unreachable'
+			};
 		}
 	}
 
@@ -234,10 +283,12 @@ export class PushWorker {
 		ids: string[],
 		outcome: string,
 		error: string | null = null,
-		retryAt: Date | null = null
+		retryAt: Date | null = null,
+		category: FailureCategory | null = null
 	) {
 		await this.sql`select private.service_role_finish_notifications(
-			${this.sql.array(ids)}::uuid[], ${outcome}, ${error}, ${retryAt}, ${this.opts.maxAttempts})`;
+			${this.sql.array(ids)}::uuid[], ${outcome}, ${error}, ${retryAt}, ${this.opts.maxAttempts},
+			now(), ${category})`;
 	}
 }
 

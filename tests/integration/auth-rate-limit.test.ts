@@ -1,0 +1,168 @@
+// Auth's per-IP limits ([auth.rate_limit] in supabase/config.toml): password spraying over many
+// emails from one address, sign-up bursts and refresh floods answer 429 over_request_rate_limit
+// with Retry-After, while other addresses carry on. Each test talks from its own random loopback
+// address (127.x.y.z, all local on Linux), so nothing else sharing the stack is throttled.
+import http from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../../stack/config.ts';
+import { adminSql, ANON_KEY, apiUrl, uniqueEmail } from '../support/stack.ts';
+
+const rate = loadProjectConfig().auth.rateLimits;
+const sql = adminSql();
+afterAll(() => sql.end());
+
+const usedIps = new Set<string>();
+/** A loopback address of its own for one test. */
+function freshIp(): string {
+	for (;;) {
+		const b = () => 1 + Math.floor(Math.random() * 250);
+		const ip = `127.${b()}.${b()}.${1 + b()}`;
+		if (!usedIps.has(ip)) {
+			usedIps.add(ip);
+			return ip;
+		}
+	}
+}
+
+interface Answer {
+	status: number;
+	json: Record<string, unknown> | null;
+	retryAfter: string | null;
+}
+
+/** POST /auth/v1<path> from the given local address, as auth-js would send it. */
+function post(from: string, path: string, body: unknown): Promise<Answer> {
+	const url = new URL(`${apiUrl()}/auth/v1${path}`);
+	const text = JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			{
+				host: url.hostname,
+				port: url.port,
+				path: `${url.pathname}${url.search}`,
+				method: 'POST',
+				localAddress: from,
+				agent: false,
+				headers: {
+					apikey: ANON_KEY,
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(text),
+					'x-supabase-api-version': '2024-01-01'
+				}
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => {
+					const raw = Buffer.concat(chunks).toString('utf8');
+					let json: Record<string, unknown> | null;
+					try {
+						json = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+					} catch {
+						json = null;
+					}
+					const ra = res.headers['retry-after'];
+					resolve({
+						status: res.statusCode ?? 0,
+						json,
+						retryAfter: typeof ra === 'string' ? ra : null
+					});
+				});
+			}
+		);
+		req.on('error', reject);
+		req.end(text);
+	});
+}
+
+function expectLimited(a: Answer): void {
+	expect(a.status).toBe(429);
+	expect(a.json).toEqual({
+		code: 'over_request_rate_limit',
+		message: 'Request rate limit reached'
+	});
+	expect(a.retryAfter).toMatch(/^\d+$/);
+	expect(Number(a.retryAfter)).toBeGreaterThan(0);
+	expect(Number(a.retryAfter)).toBeLessThanOrEqual(300);
+}
+
+describe('per-IP auth rate limits', () => {
+	it('stops password spraying: one address, a new email each time', async () => {
+		const sprayer = freshIp();
+		const answers: Answer[] = [];
+		for (let i = 0; i < rate.signInSignUps + 5; i += 1) {
+			answers.push(
+				await post(sprayer, '/token?grant_type=password', {
+					email: uniqueEmail(`spray${i}`),
+					password: 'Winter2026!'
+				})
+			);
+		}
+		// Every attempt within the limit is an ordinary wrong password...
+		for (const a of answers.slice(0, rate.signInSignUps)) {
+			expect(a.status).toBe(400);
+			expect(a.json?.code).toBe('invalid_credentials');
+		}
+		// ...and every one after it is refused before any password is checked.
+		for (const a of answers.slice(rate.signInSignUps)) expectLimited(a);
+
+		// The right password from the sprayer's address is refused too, while the same person
+		// signing in from another address gets in.
+		const email = uniqueEmail('real');
+		const signedUp = await post(freshIp(), '/signup', { email, password: 'password123' });
+		expect(signedUp.status).toBe(200);
+		expectLimited(
+			await post(sprayer, '/token?grant_type=password', { email, password: 'password123' })
+		);
+		const ok = await post(freshIp(), '/token?grant_type=password', {
+			email,
+			password: 'password123'
+		});
+		expect(ok.status).toBe(200);
+		expect(typeof ok.json?.access_token).toBe('string');
+	});
+
+	it('caps a burst of sign-ups from one address, and only those', async () => {
+		const burst = freshIp();
+		const marker = `burst${process.pid}${Date.now().toString(36)}`;
+		const answers: Answer[] = [];
+		for (let i = 0; i < rate.signInSignUps + 2; i += 1) {
+			answers.push(
+				await post(burst, '/signup', {
+					email: `${marker}.${i}@test.coachline.dev`,
+					password: 'password123'
+				})
+			);
+		}
+		expect(answers.slice(0, rate.signInSignUps).every((a) => a.status === 200)).toBe(true);
+		for (const a of answers.slice(rate.signInSignUps)) expectLimited(a);
+		const [{ n }] = await sql<{ n: number }[]>`
+			select count(*)::int as n from auth.users where email like ${`${marker}.%`}`;
+		expect(n).toBe(rate.signInSignUps);
+
+		const elsewhere = await post(freshIp(), '/signup', {
+			email: `${marker}.elsewhere@test.coachline.dev`,
+			password: 'password123'
+		});
+		expect(elsewhere.status).toBe(200);
+	});
+
+	it('caps refresh-token requests per address at token_refresh', async () => {
+		const flood = freshIp();
+		let firstLimited = -1;
+		for (let i = 0; i <= rate.tokenRefresh && firstLimited < 0; i += 1) {
+			const a = await post(flood, '/token?grant_type=refresh_token', { refresh_token: `nope${i}` });
+			if (a.status === 429) {
+				expectLimited(a);
+				firstLimited = i;
+			} else {
+				expect(a.json?.code).toBe('refresh_token_not_found');
+			}
+		}
+		expect(firstLimited).toBe(rate.tokenRefresh);
+		const other = await post(freshIp(), '/token?grant_type=refresh_token', {
+			refresh_token: 'nope'
+		});
+		expect(other.json?.code).toBe('refresh_token_not_found');
+	});
+});
