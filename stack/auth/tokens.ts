@@ -1,6 +1,7 @@
 // Access tokens (HS256 JWTs with exactly GoTrue's claims) and opaque refresh tokens.
 import { randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import { JwtError, verifyJwt } from '../jwt.ts';
 import { badJwt } from './errors.ts';
 
 export interface AccessClaimsInput {
@@ -59,19 +60,18 @@ export async function signAccessToken(
 	return { token, expiresAt: exp };
 }
 
-/** Verifies an HS256 bearer; failures become GoTrue's 403 bad_jwt. */
+/** Verifies an HS256 bearer (the stack's shared check); failures become GoTrue's 403 bad_jwt. */
 export async function verifyAccessToken(
 	secret: Uint8Array,
 	token: string
 ): Promise<VerifiedClaims> {
 	try {
-		const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-		return payload as VerifiedClaims;
+		return (await verifyJwt(secret, token)) as VerifiedClaims;
 	} catch (e) {
-		if (e instanceof joseErrors.JWTExpired) {
-			throw badJwt('token has invalid claims: token is expired');
-		}
-		if (e instanceof joseErrors.JWSSignatureVerificationFailed) {
+		const kind = e instanceof JwtError ? e.kind : 'malformed';
+		if (kind === 'expired') throw badJwt('token has invalid claims: token is expired');
+		if (kind === 'not_yet_valid') throw badJwt('token has invalid claims: token is not valid yet');
+		if (kind === 'signature') {
 			throw badJwt('unable to parse or verify signature, signature is invalid');
 		}
 		throw badJwt('unable to parse or verify signature, token is malformed');
