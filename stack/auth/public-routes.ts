@@ -12,7 +12,15 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { clientInfo } from './request.ts';
 import { sessionResponse } from './session-response.ts';
 import { createSession, refreshTokenNotFound, rotateRefreshToken } from './sessions.ts';
-import { findUserByEmail, findUserById, insertUser, touchSignIn, type UserRow } from './users.ts';
+import {
+	findUserByEmail,
+	findUserById,
+	insertUser,
+	loadUserJson,
+	touchSignIn,
+	type UserRow
+} from './users.ts';
+import { assertNotTooSoon } from './otp.ts';
 import {
 	checkPassword,
 	decode,
@@ -23,6 +31,8 @@ import {
 	validEmail
 } from './validate.ts';
 import { databaseWriteError } from './db-errors.ts';
+import { sendSignupConfirmation } from './email-routes.ts';
+import { randomUUID } from 'node:crypto';
 
 function enforceSignInLimit(ctx: AuthContext, req: GatewayRequest, email: string): void {
 	const key = `${req.socket.remoteAddress ?? '?'}|${email}`;
@@ -52,13 +62,14 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	const p = decode(signupBody, body);
 	if (!p.email && p.phone)
 		throw unprocessable('phone_provider_disabled', 'Phone signups are disabled');
-	if (!p.email)
-		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	if (!p.email) return anonymousSignIn(ctx, req, p.data ?? {});
 	const email = validEmail(p.email);
 	if (!p.password) throw validationFailed('Signup requires a valid password');
 	checkPassword(p.password, ctx.settings.minimumPasswordLength);
 	enforceSignInLimit(ctx, req, email);
-	if (await findUserByEmail(ctx.sql, email)) {
+	const existing = await findUserByEmail(ctx.sql, email);
+	if (ctx.settings.enableConfirmations) return signupToConfirm(ctx, req, email, p, existing);
+	if (existing) {
 		throw unprocessable('user_already_exists', 'User already registered');
 	}
 	const hash = await hashPassword(p.password);
@@ -82,11 +93,117 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	}
 }
 
+/**
+ * Signup with enable_confirmations: the user is created unconfirmed and mailed a link; the answer
+ * is the user without a session. An address already confirmed gets no mail and an answer that
+ * looks the same (a fresh id, no identities), so signup cannot tell who has an account.
+ */
+async function signupToConfirm(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	email: string,
+	p: { password?: string | null; data?: Record<string, unknown> | null },
+	existing: UserRow | null
+) {
+	if (existing?.email_confirmed_at) {
+		const now = new Date().toISOString();
+		return {
+			id: randomUUID(),
+			aud: 'authenticated',
+			role: 'authenticated',
+			email,
+			phone: '',
+			confirmation_sent_at: now,
+			app_metadata: { provider: 'email', providers: ['email'] },
+			user_metadata: p.data ?? {},
+			identities: [],
+			created_at: now,
+			updated_at: now,
+			is_anonymous: false
+		};
+	}
+	let user = existing;
+	if (!user) {
+		const hash = await hashPassword(p.password!);
+		try {
+			user = await ctx.sql.begin((tx) =>
+				insertUser(tx, {
+					email,
+					passwordHash: hash,
+					userMetadata: p.data ?? {},
+					emailConfirmed: false
+				})
+			);
+		} catch (e) {
+			throw databaseWriteError(ctx, e, 'Database error saving new user', {
+				unique: unprocessable('user_already_exists', 'User already registered')
+			});
+		}
+	} else {
+		await assertNotTooSoon(ctx, ctx.sql, user.id, 'confirmation_token');
+	}
+	await sendSignupConfirmation(ctx, req, user);
+	const json = await loadUserJson(ctx.sql, user.id);
+	return json;
+}
+
+/** POST /signup without email or phone: an anonymous user, when the project allows them. */
+async function anonymousSignIn(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	data: Record<string, unknown>
+) {
+	if (!ctx.settings.enableAnonymousSignIns) {
+		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	}
+	enforceSignInLimit(ctx, req, `anonymous`);
+	return ctx.sql.begin(async (tx) => {
+		const created = await insertUser(tx, {
+			email: null,
+			passwordHash: null,
+			userMetadata: data,
+			emailConfirmed: false
+		});
+		const issued = await createSession(tx, created.id, clientInfo(req), 'anonymous');
+		await touchSignIn(tx, created.id);
+		const user = (await findUserById(tx, created.id)) as UserRow;
+		return sessionResponse(ctx, tx, user, issued);
+	});
+}
+
 export async function token(ctx: AuthContext, req: GatewayRequest, body: unknown) {
 	const grant = req.query.get('grant_type');
 	if (grant === 'password') return passwordGrant(ctx, req, body);
 	if (grant === 'refresh_token') return refreshGrant(ctx, body);
+	if (grant === 'pkce') {
+		// No OAuth provider is enabled here, so no flow state is ever started to redeem.
+		const b = body as { auth_code?: unknown; code_verifier?: unknown };
+		if (!b.auth_code || !b.code_verifier) {
+			throw validationFailed(
+				'invalid request: both auth code and code verifier should be non-empty'
+			);
+		}
+		throw new AuthError(
+			404,
+			'flow_state_not_found',
+			'invalid flow state, no valid flow state found'
+		);
+	}
+	if (grant === 'id_token') {
+		const provider =
+			typeof (body as { provider?: unknown }).provider === 'string'
+				? (body as { provider: string }).provider
+				: '';
+		throw badRequest('provider_disabled', `Custom OIDC provider "${provider}" not allowed`);
+	}
 	throw validationFailed('unsupported_grant_type');
+}
+
+/** GET /authorize?provider=…: every OAuth provider is off in this project's config.toml. */
+export function authorize(req: GatewayRequest) {
+	const provider = req.query.get('provider');
+	if (!provider) throw validationFailed('Unsupported provider: missing provider');
+	throw badRequest('validation_failed', 'Unsupported provider: provider is not enabled');
 }
 
 async function passwordGrant(ctx: AuthContext, req: GatewayRequest, body: unknown) {
@@ -156,9 +273,14 @@ const PROVIDERS = [
 
 export function settings(ctx: AuthContext) {
 	return {
-		external: Object.fromEntries(PROVIDERS.map((p) => [p, p === 'email'])),
+		external: Object.fromEntries(
+			PROVIDERS.map((p) => [
+				p,
+				p === 'email' || (p === 'anonymous_users' && ctx.settings.enableAnonymousSignIns)
+			])
+		),
 		disable_signup: !ctx.settings.enableSignup,
-		mailer_autoconfirm: true,
+		mailer_autoconfirm: !ctx.settings.enableConfirmations,
 		phone_autoconfirm: false,
 		sms_provider: '',
 		saml_enabled: false

@@ -17,6 +17,9 @@ export interface AccessClaimsInput {
 	authenticatedAt: number;
 	isAnonymous: boolean;
 	expiresIn: number;
+	/** The session's assurance level and methods; without them, aal1 by password. */
+	aal?: string;
+	amr?: { method: string; timestamp: number }[];
 	now?: number;
 }
 
@@ -49,8 +52,8 @@ export async function signAccessToken(
 		app_metadata: c.appMetadata,
 		user_metadata: c.userMetadata,
 		role: c.role,
-		aal: 'aal1',
-		amr: [{ method: 'password', timestamp: c.authenticatedAt }],
+		aal: c.aal ?? 'aal1',
+		amr: c.amr?.length ? c.amr : [{ method: 'password', timestamp: c.authenticatedAt }],
 		session_id: c.sessionId,
 		is_anonymous: c.isAnonymous
 	};
