@@ -74,7 +74,7 @@ export function renderTemplate(template: string, vars: MailVars, html = true): s
 		/\{\{\s*\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?\s*\}\}/g,
 		(whole, name, key) => {
 			let value: unknown;
-			if (name === 'Data' && key) value = vars.Data[key];
+			if (name === 'Data' && key) value = vars.Data[key] ?? '';
 			else if (!key) value = (vars as unknown as Record<string, unknown>)[name];
 			if (value === undefined) return whole;
 			const text = value === null ? '' : String(value);

@@ -41,12 +41,12 @@ async function ownFactor(ctx: AuthContext, userId: string, id: string): Promise<
 	return f;
 }
 
-function qrSvgDataUrl(text: string): string {
+/** The QR code as SVG markup; GoTrue sends it bare and auth-js makes it a data: URL. */
+function qrSvg(text: string): string {
 	const qr = qrcode(0, 'M');
 	qr.addData(text);
 	qr.make();
-	const svg = qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
-	return `data:image/svg+xml;utf-8,${svg}`;
+	return qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
 }
 
 /** POST /factors: a new, unverified TOTP factor with its secret. */
@@ -100,7 +100,7 @@ export async function enroll(ctx: AuthContext, req: GatewayRequest, body: unknow
 		id,
 		type: 'totp',
 		friendly_name: friendly,
-		totp: { qr_code: qrSvgDataUrl(uri), secret, uri }
+		totp: { qr_code: qrSvg(uri), secret, uri }
 	};
 }
 
