@@ -261,7 +261,7 @@ export async function verifyPost(ctx: AuthContext, req: GatewayRequest, body: un
 	if (p.token_hash) hash = p.token_hash.trim().toLowerCase();
 	else if (p.token) {
 		if (!p.email) {
-			throw validationFailed('Only an email address or phone number should be provided on verify');
+			throw validationFailed('Verify requires the email address the code was sent to');
 		}
 		hash = tokenHash(validEmail(p.email), p.token.trim());
 	} else throw validationFailed('Verify requires either a token or a token hash');

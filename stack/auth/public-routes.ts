@@ -69,8 +69,22 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	enforceSignInLimit(ctx, req, email);
 	const existing = await findUserByEmail(ctx.sql, email);
 	if (ctx.settings.enableConfirmations) return signupToConfirm(ctx, req, email, p, existing);
-	if (existing) {
+	if (existing?.email_confirmed_at) {
 		throw unprocessable('user_already_exists', 'User already registered');
+	}
+	if (existing) {
+		// An address that exists unconfirmed (invited, or asked for a magic link): with autoconfirm
+		// GoTrue confirms it and signs in, but leaves the user as it was (no password or metadata
+		// from this request: "we can't be sure of their claimed identity").
+		return ctx.sql.begin(async (tx) => {
+			await tx`
+				update auth.users set email_confirmed_at = now(), confirmation_token = '', updated_at = now()
+				where id = ${existing.id}`;
+			const issued = await createSession(tx, existing.id, clientInfo(req));
+			await touchSignIn(tx, existing.id);
+			const user = (await findUserById(tx, existing.id)) as UserRow;
+			return sessionResponse(ctx, tx, user, issued);
+		});
 	}
 	const hash = await hashPassword(p.password);
 	try {

@@ -156,7 +156,7 @@ body{font:15px/1.4 system-ui,sans-serif;margin:0;color:#111;background:#f6f7f9}
 header{display:flex;justify-content:space-between;align-items:center;padding:.75rem 1rem;background:#12343b;color:#fff}
 header h1{font-size:1.1rem;margin:0} header button{font:inherit}
 main{display:grid;grid-template-columns:minmax(0,22rem) minmax(0,1fr);gap:1rem;padding:1rem}
-@media (max-width:700px){main{grid-template-columns:minmax(0,1fr)}}
+@media (max-width:700px){main{grid-template-columns:minmax(0,1fr)}article{order:-1}}
 ul{list-style:none;margin:0;padding:0;background:#fff;border:1px solid #ccd}
 li a{display:grid;gap:.1rem;padding:.6rem .8rem;border-bottom:1px solid #e3e5ea;color:inherit;text-decoration:none;overflow-wrap:anywhere}
 li a[aria-current]{background:#e5f1f3} li span,li time{color:#444;font-size:.85rem}

@@ -208,6 +208,20 @@ describe('invitations and generate_link', () => {
 		expect(r.json).toMatchObject({ code: 'not_admin' });
 	});
 
+	it('signing up as an invited (unconfirmed) address signs in but keeps the account as it was', async () => {
+		const email = uniqueEmail('invitedsignup');
+		const { data: invited } = await serviceClient().auth.admin.inviteUserByEmail(email);
+		const { data, error } = await anonClient().auth.signUp({ email, password: PASSWORD });
+		expect(error).toBeNull();
+		expect(data.user?.id).toBe(invited.user!.id);
+		expect(data.session).not.toBeNull();
+		// As GoTrue: the password of this request is not taken for an address it cannot vouch for.
+		const signIn = await anonClient().auth.signInWithPassword({ email, password: PASSWORD });
+		expect(signIn.error).toMatchObject({ code: 'invalid_credentials' });
+		const again = await anonClient().auth.signUp({ email, password: PASSWORD });
+		expect(again.error).toMatchObject({ status: 422, code: 'user_already_exists' });
+	});
+
 	it('generate_link answers the link and code without sending mail', async () => {
 		const { user } = await signedUpUser(uniqueEmail('genlink'));
 		const email = user.email!;
