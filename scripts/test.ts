@@ -142,7 +142,7 @@ try {
 		const code = await run(
 			bin('vitest'),
 			['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
-			{ COACHLINE_API_URL: s.apiUrl, COACHLINE_DB_URL: s.dbUrl }
+			{ COACHLINE_API_URL: s.apiUrl, COACHLINE_DB_URL: s.dbUrl, COACHLINE_MAIL_URL: s.mailUrl }
 		);
 		if (existsSync(out)) {
 			const j = JSON.parse(readFileSync(out, 'utf8')) as {

@@ -8,7 +8,7 @@ declare global {
 			/** One server client per request, acting as the signed-in person under RLS. */
 			supabase: SupabaseClient<Database>;
 			/** Identity verified against the auth server (getClaims), never read from cookies alone. */
-			safeGetSession: () => Promise<{ user: SessionUser | null }>;
+			safeGetSession: () => Promise<{ user: SessionUser | null; aal: string | null }>;
 			/** Set by the authGuard handle for the rest of the request. */
 			user: SessionUser | null;
 		}

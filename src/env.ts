@@ -16,6 +16,11 @@ export const variables = defineEnvVars({
 		schema: optional,
 		description: 'The anon (or publishable) key: the app acts as the signed-in person under RLS.'
 	},
+	SUPABASE_SERVICE_ROLE_KEY: {
+		schema: optional,
+		description:
+			'Server-only: lets the app email invitations through the Auth admin API. Locally the CLI key is used when unset.'
+	},
 	PUBLIC_VAPID_PUBLIC_KEY: {
 		public: true,
 		schema: optional,

@@ -26,14 +26,15 @@ const supabase: Handle = async ({ event, resolve }) => {
 		auth: { flowType: 'pkce' }
 	});
 
-	let cached: Promise<{ user: SessionUser | null }> | null = null;
+	let cached: Promise<{ user: SessionUser | null; aal: string | null }> | null = null;
 	event.locals.safeGetSession = () => {
 		// getClaims() verifies the access token (by JWKS, or by asking the auth server for HS256
 		// tokens) and refreshes an expired session through the cookie storage above.
 		cached ??= event.locals.supabase.auth.getClaims().then(({ data, error }) => {
-			if (error || !data?.claims?.sub) return { user: null };
+			if (error || !data?.claims?.sub) return { user: null, aal: null };
 			const email = typeof data.claims.email === 'string' ? data.claims.email : null;
-			return { user: { id: data.claims.sub, email } };
+			const aal = typeof data.claims.aal === 'string' ? data.claims.aal : null;
+			return { user: { id: data.claims.sub, email }, aal };
 		});
 		return cached;
 	};
@@ -44,9 +45,45 @@ const supabase: Handle = async ({ event, resolve }) => {
 	});
 };
 
+/**
+ * The links auth mails (password reset, magic link, invitation) lead to a page of the app with
+ * ?token_hash=…&type=…: verified here on the server (the SSR way, so no token ever sits in the
+ * browser), which sets the session cookies, then the same page without them. A spent or expired
+ * link goes to the sign-in page, which says so.
+ */
+const EMAIL_LINK_TYPES = new Set([
+	'recovery',
+	'magiclink',
+	'invite',
+	'signup',
+	'email',
+	'email_change'
+]);
+
+const emailLink: Handle = async ({ event, resolve }) => {
+	const { searchParams, pathname } = event.url;
+	const tokenHash = searchParams.get('token_hash');
+	const type = searchParams.get('type');
+	if (!tokenHash || !type || !EMAIL_LINK_TYPES.has(type) || event.request.method !== 'GET') {
+		return resolve(event);
+	}
+	const { error } = await event.locals.supabase.auth.verifyOtp({
+		token_hash: tokenHash,
+		type: type as 'recovery' | 'magiclink' | 'invite' | 'signup' | 'email' | 'email_change'
+	});
+	if (error) redirect(303, `/login?link=${error.code === 'otp_expired' ? 'expired' : 'failed'}`);
+	const rest = new URLSearchParams(searchParams);
+	rest.delete('token_hash');
+	rest.delete('type');
+	const target = type === 'recovery' ? '/reset-password' : pathname;
+	redirect(303, target + (rest.size && type !== 'recovery' ? `?${rest}` : ''));
+};
+
 /** Pages anyone may open; everything else needs a signed-in person. */
-const PUBLIC_PATHS = ['/', '/login', '/signup'];
-const GUEST_ONLY = ['/login', '/signup'];
+const PUBLIC_PATHS = ['/', '/login', '/signup', '/forgot-password', '/login/magic'];
+const GUEST_ONLY = ['/login', '/signup', '/forgot-password', '/login/magic'];
+/** Pages a person signed in with only their password may open while a second factor is due. */
+const AAL1_PATHS = ['/login/mfa', '/logout'];
 
 function isPublic(pathname: string): boolean {
 	return (
@@ -57,7 +94,7 @@ function isPublic(pathname: string): boolean {
 }
 
 const authGuard: Handle = async ({ event, resolve }) => {
-	const { user } = await event.locals.safeGetSession();
+	const { user, aal } = await event.locals.safeGetSession();
 	event.locals.user = user;
 	const { pathname, search } = event.url;
 
@@ -65,10 +102,19 @@ const authGuard: Handle = async ({ event, resolve }) => {
 		const next = encodeURIComponent(pathname + search);
 		redirect(303, `/login?next=${next}`);
 	}
+	// Someone with a verified second factor who signed in with the password alone (aal1) is asked
+	// for the code before anything else. The session's user (from the cookie, no request) says
+	// whether they have a verified factor.
+	if (user && aal === 'aal1' && !AAL1_PATHS.includes(pathname)) {
+		const { data } = await event.locals.supabase.auth.mfa.getAuthenticatorAssuranceLevel();
+		if (data?.nextLevel === 'aal2' && data.currentLevel === 'aal1') {
+			redirect(303, `/login/mfa?next=${encodeURIComponent(pathname + search)}`);
+		}
+	}
 	if (user && GUEST_ONLY.includes(pathname)) {
 		redirect(303, safeNext(event.url.searchParams.get('next')));
 	}
 	return resolve(event);
 };
 
-export const handle = sequence(supabase, authGuard);
+export const handle = sequence(supabase, emailLink, authGuard);

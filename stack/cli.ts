@@ -39,6 +39,7 @@ function printUrls(cluster: Cluster): void {
   App         http://127.0.0.1:${APP_PORT}
   API log     ${path.join(instanceDir('dev'), 'api.log')}
   API         http://127.0.0.1:${config.apiPort}   (/auth/v1 /rest/v1 /realtime/v1 /storage/v1)
+  Mail        http://127.0.0.1:${config.localSmtp.port}   (every email auth sends; SMTP on ${config.localSmtp.smtpPort})
   Database    ${cluster.url}
   anon key         ${ANON_KEY}
   service_role key ${SERVICE_ROLE_KEY}
@@ -67,6 +68,10 @@ async function up(): Promise<void> {
 	}
 	await assertPortFree(APP_PORT, 'the app');
 	await assertPortFree(config.apiPort, 'the API gateway');
+	if (config.localSmtp.enabled && !config.auth.smtp) {
+		await assertPortFree(config.localSmtp.port, 'the mail catcher');
+		await assertPortFree(config.localSmtp.smtpPort, "the mail catcher's SMTP");
+	}
 	const cluster = await start();
 	mkdirSync(path.dirname(upLock), { recursive: true });
 	const children: ReturnType<typeof spawn>[] = [];

@@ -20,6 +20,8 @@ export interface GatewayOptions {
 	dbPort: number;
 	config: ProjectConfig;
 	dataDir: string;
+	/** SMTP of the local mail catcher auth sends to unless [auth.email.smtp] names a server. */
+	mailSmtp?: { host: string; port: number } | null;
 	/** Structured logs to stdout (JSON lines); quiet in tests unless COACHLINE_LOG=1. */
 	quiet?: boolean;
 }
@@ -81,6 +83,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 		jwtSecret: JWT_SECRET,
 		apiUrl,
 		dataDir: opts.dataDir,
+		mailSmtp: opts.mailSmtp ?? null,
 		log
 	};
 	// postgres.js queries as plain thenables, for every service's pool (see the module).

@@ -76,6 +76,8 @@ export interface ServiceContext {
 	jwtSecret: string;
 	/** Public URL of the gateway, e.g. http://127.0.0.1:54321 */
 	apiUrl: string;
+	/** The local mail catcher's SMTP address, when the stack runs one ([local_smtp]). */
+	mailSmtp: { host: string; port: number } | null;
 	/** Directory for the service's files (storage bytes). */
 	dataDir: string;
 	log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;

@@ -6,6 +6,7 @@ import { Cluster, findFreePort } from './postgres.ts';
 import { prepareDatabase } from './instance.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { loadProjectConfig } from './config.ts';
+import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 
 export interface TestStack {
 	name: string;
@@ -13,6 +14,9 @@ export interface TestStack {
 	dbPort: number;
 	apiUrl: string;
 	apiPort: number;
+	/** The mail catcher every email of this stack lands in (web page and /api/v1). */
+	mailUrl: string;
+	mail: MailCatcher;
 	dataDir: string;
 	cluster: Cluster;
 	gateway: Gateway;
@@ -32,8 +36,10 @@ export async function bootTestStack(opts: { log?: (s: string) => void } = {}): P
 	// from other loopback addresses (127.0.0.2 and up), which are counted as any client is.
 	config.auth.rateLimitExemptIps = ['127.0.0.1', '::ffff:127.0.0.1', '::1'];
 	let gateway: Gateway;
+	const mail = await startMailCatcher();
 	try {
 		gateway = await startGateway({
+			mailSmtp: { host: '127.0.0.1', port: mail.smtpPort },
 			port: apiPort,
 			dbPort,
 			config,
@@ -41,6 +47,7 @@ export async function bootTestStack(opts: { log?: (s: string) => void } = {}): P
 			quiet: process.env.COACHLINE_LOG !== '1'
 		});
 	} catch (e) {
+		await mail.close();
 		cluster.destroy();
 		throw e;
 	}
@@ -50,11 +57,14 @@ export async function bootTestStack(opts: { log?: (s: string) => void } = {}): P
 		dbPort,
 		apiUrl: gateway.url,
 		apiPort,
+		mailUrl: mail.url,
+		mail,
 		dataDir,
 		cluster,
 		gateway,
 		async stop() {
 			await gateway.close().catch(() => {});
+			await mail.close().catch(() => {});
 			cluster.destroy();
 			rmSync(cluster.dir, { recursive: true, force: true });
 		}

@@ -8,13 +8,18 @@ let stack: TestStack | null = null;
 export async function setup(project: TestProject): Promise<void> {
 	let apiUrl = process.env.COACHLINE_API_URL;
 	let dbUrl = process.env.COACHLINE_DB_URL;
+	// A stack booted elsewhere says where its mail catcher is; '' leaves the mail tests to fail
+	// with that said, rather than read another stack's mail.
+	let mailUrl = process.env.COACHLINE_MAIL_URL ?? '';
 	if (!apiUrl || !dbUrl) {
 		stack = await bootTestStack();
 		apiUrl = stack.apiUrl;
 		dbUrl = stack.dbUrl;
+		mailUrl = stack.mailUrl;
 	}
 	project.provide('apiUrl', apiUrl);
 	project.provide('dbUrl', dbUrl);
+	project.provide('mailUrl', mailUrl);
 }
 
 export async function teardown(): Promise<void> {
@@ -25,5 +30,6 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		apiUrl: string;
 		dbUrl: string;
+		mailUrl: string;
 	}
 }

@@ -2,6 +2,7 @@
 import type postgres from 'postgres';
 import type { ServiceContext } from '../http.ts';
 import type { BucketLimits } from './rate-limit.ts';
+import type { Mailer } from './mailer.ts';
 
 export interface AuthSettings {
 	issuer: string;
@@ -11,6 +12,16 @@ export interface AuthSettings {
 	refreshTokenReuseInterval: number;
 	siteUrl: string;
 	apiUrl: string;
+	/** Where links in mail may lead besides site_url (exact URLs or globs with * and **). */
+	additionalRedirectUrls: string[];
+	enableConfirmations: boolean;
+	doubleConfirmChanges: boolean;
+	securePasswordChange: boolean;
+	enableAnonymousSignIns: boolean;
+	maxFrequency: number;
+	otpLength: number;
+	otpExpiry: number;
+	mfa: { maxEnrolledFactors: number; totpEnroll: boolean; totpVerify: boolean };
 }
 
 export interface AuthContext {
@@ -21,5 +32,6 @@ export interface AuthContext {
 	limits: BucketLimits;
 	/** Addresses that skip per-IP buckets (test stacks only). */
 	rateLimitExemptIps: Set<string>;
+	mailer: Mailer;
 	log: ServiceContext['log'];
 }

@@ -4,6 +4,7 @@ import type { ServiceFactory } from '../http.ts';
 import type { AuthContext } from './context.ts';
 import { createBucketLimits } from './rate-limit.ts';
 import { route } from './routes.ts';
+import { createMailer } from './mailer.ts';
 
 // GoTrue's windows: requests per 5 minutes, emails per hour.
 const RATE_WINDOW_MS = 5 * 60 * 1000;
@@ -45,6 +46,17 @@ export const createAuthService: ServiceFactory = async (ctx) => {
 			email_sent: { limit: rl.emailSent, windowMs: EMAIL_WINDOW_MS }
 		}),
 		rateLimitExemptIps: new Set([...cfg.rateLimitExemptIps, ...exempt]),
+		// [auth.email.smtp] when config.toml names a server, else the stack's local catcher.
+		mailer: createMailer({
+			smtp:
+				cfg.smtp ??
+				(ctx.mailSmtp
+					? { ...ctx.mailSmtp, adminEmail: 'admin@email.com', senderName: 'Admin' }
+					: null),
+			templates: cfg.templates,
+			perHour: rl.emailSent,
+			log: ctx.log
+		}),
 		log: ctx.log,
 		settings: {
 			issuer: `${ctx.apiUrl}/auth/v1`,
@@ -53,7 +65,16 @@ export const createAuthService: ServiceFactory = async (ctx) => {
 			enableSignup: cfg.enableSignup,
 			minimumPasswordLength: cfg.minimumPasswordLength,
 			refreshTokenReuseInterval: cfg.refreshTokenReuseInterval,
-			siteUrl: cfg.siteUrl
+			siteUrl: cfg.siteUrl,
+			additionalRedirectUrls: cfg.additionalRedirectUrls,
+			enableConfirmations: cfg.enableConfirmations,
+			doubleConfirmChanges: cfg.doubleConfirmChanges,
+			securePasswordChange: cfg.securePasswordChange,
+			enableAnonymousSignIns: cfg.enableAnonymousSignIns,
+			maxFrequency: cfg.maxFrequency,
+			otpLength: cfg.otpLength,
+			otpExpiry: cfg.otpExpiry,
+			mfa: cfg.mfa
 		}
 	};
 	return {
@@ -61,6 +82,7 @@ export const createAuthService: ServiceFactory = async (ctx) => {
 		handle: (req, res) => route(auth, req, res),
 		async close() {
 			auth.limits.close();
+			auth.mailer.close();
 			await sql.end({ timeout: 5 });
 		}
 	};

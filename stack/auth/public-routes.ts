@@ -12,7 +12,15 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { clientInfo } from './request.ts';
 import { sessionResponse } from './session-response.ts';
 import { createSession, refreshTokenNotFound, rotateRefreshToken } from './sessions.ts';
-import { findUserByEmail, findUserById, insertUser, touchSignIn, type UserRow } from './users.ts';
+import {
+	findUserByEmail,
+	findUserById,
+	insertUser,
+	loadUserJson,
+	touchSignIn,
+	type UserRow
+} from './users.ts';
+import { assertNotTooSoon } from './otp.ts';
 import {
 	checkPassword,
 	decode,
@@ -23,36 +31,9 @@ import {
 	validEmail
 } from './validate.ts';
 import { databaseWriteError } from './db-errors.ts';
-
-/**
- * Counts one request against a rate-limit bucket, per client address and (when given) per
- * address + email, as GoTrue does; over the limit it answers 429 over_request_rate_limit with
- * Retry-After (RFC 9110 §10.2.3: whole seconds until the oldest hit leaves the window).
- * Exported so every route that spends a bucket (sign-ins, refreshes, verifications, emails
- * sent) goes through this one place.
- */
-export function enforceRateLimit(
-	ctx: AuthContext,
-	req: GatewayRequest,
-	bucket: string,
-	email: string | null = null
-): void {
-	const ip = req.socket.remoteAddress ?? '?';
-	const keys: string[] = [];
-	if (!ctx.rateLimitExemptIps.has(ip)) keys.push(ip);
-	if (email !== null) keys.push(`${ip}|${email}`);
-	if (keys.length === 0) return;
-	const wait = ctx.limits.take(bucket, keys);
-	if (wait > 0) {
-		throw new AuthError(
-			429,
-			'over_request_rate_limit',
-			'Request rate limit reached',
-			{},
-			{ 'retry-after': String(wait) }
-		);
-	}
-}
+import { enforceRateLimit } from './rate-limit.ts';
+import { sendSignupConfirmation } from './email-routes.ts';
+import { randomUUID } from 'node:crypto';
 
 function assertCanSignIn(user: UserRow): void {
 	if (user.banned_until && user.banned_until.getTime() > Date.now()) {
@@ -67,14 +48,29 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	const p = decode(signupBody, body);
 	if (!p.email && p.phone)
 		throw unprocessable('phone_provider_disabled', 'Phone signups are disabled');
-	if (!p.email)
-		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	if (!p.email) return anonymousSignIn(ctx, req, p.data ?? {});
 	const email = validEmail(p.email);
 	if (!p.password) throw validationFailed('Signup requires a valid password');
 	checkPassword(p.password, ctx.settings.minimumPasswordLength);
 	enforceRateLimit(ctx, req, 'sign_in_sign_ups', email);
-	if (await findUserByEmail(ctx.sql, email)) {
+	const existing = await findUserByEmail(ctx.sql, email);
+	if (ctx.settings.enableConfirmations) return signupToConfirm(ctx, req, email, p, existing);
+	if (existing?.email_confirmed_at) {
 		throw unprocessable('user_already_exists', 'User already registered');
+	}
+	if (existing) {
+		// An address that exists unconfirmed (invited, or asked for a magic link): with autoconfirm
+		// GoTrue confirms it and signs in, but leaves the user as it was (no password or metadata
+		// from this request: "we can't be sure of their claimed identity").
+		return ctx.sql.begin(async (tx) => {
+			await tx`
+				update auth.users set email_confirmed_at = now(), confirmation_token = '', updated_at = now()
+				where id = ${existing.id}`;
+			const issued = await createSession(tx, existing.id, clientInfo(req));
+			await touchSignIn(tx, existing.id);
+			const user = (await findUserById(tx, existing.id)) as UserRow;
+			return sessionResponse(ctx, tx, user, issued);
+		});
 	}
 	const hash = await hashPassword(p.password);
 	try {
@@ -97,6 +93,84 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	}
 }
 
+/**
+ * Signup with enable_confirmations: the user is created unconfirmed and mailed a link; the answer
+ * is the user without a session. An address already confirmed gets no mail and an answer that
+ * looks the same (a fresh id, no identities), so signup cannot tell who has an account.
+ */
+async function signupToConfirm(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	email: string,
+	p: { password?: string | null; data?: Record<string, unknown> | null },
+	existing: UserRow | null
+) {
+	if (existing?.email_confirmed_at) {
+		const now = new Date().toISOString();
+		return {
+			id: randomUUID(),
+			aud: 'authenticated',
+			role: 'authenticated',
+			email,
+			phone: '',
+			confirmation_sent_at: now,
+			app_metadata: { provider: 'email', providers: ['email'] },
+			user_metadata: p.data ?? {},
+			identities: [],
+			created_at: now,
+			updated_at: now,
+			is_anonymous: false
+		};
+	}
+	let user = existing;
+	if (!user) {
+		const hash = await hashPassword(p.password!);
+		try {
+			user = await ctx.sql.begin((tx) =>
+				insertUser(tx, {
+					email,
+					passwordHash: hash,
+					userMetadata: p.data ?? {},
+					emailConfirmed: false
+				})
+			);
+		} catch (e) {
+			throw databaseWriteError(ctx, e, 'Database error saving new user', {
+				unique: unprocessable('user_already_exists', 'User already registered')
+			});
+		}
+	} else {
+		await assertNotTooSoon(ctx, ctx.sql, user.id, 'confirmation_token');
+	}
+	await sendSignupConfirmation(ctx, req, user);
+	const json = await loadUserJson(ctx.sql, user.id);
+	return json;
+}
+
+/** POST /signup without email or phone: an anonymous user, when the project allows them. */
+async function anonymousSignIn(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	data: Record<string, unknown>
+) {
+	if (!ctx.settings.enableAnonymousSignIns) {
+		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	}
+	enforceRateLimit(ctx, req, 'sign_in_sign_ups');
+	return ctx.sql.begin(async (tx) => {
+		const created = await insertUser(tx, {
+			email: null,
+			passwordHash: null,
+			userMetadata: data,
+			emailConfirmed: false
+		});
+		const issued = await createSession(tx, created.id, clientInfo(req), 'anonymous');
+		await touchSignIn(tx, created.id);
+		const user = (await findUserById(tx, created.id)) as UserRow;
+		return sessionResponse(ctx, tx, user, issued);
+	});
+}
+
 export async function token(ctx: AuthContext, req: GatewayRequest, body: unknown) {
 	const grant = req.query.get('grant_type');
 	if (grant === 'password') return passwordGrant(ctx, req, body);
@@ -104,7 +178,35 @@ export async function token(ctx: AuthContext, req: GatewayRequest, body: unknown
 		enforceRateLimit(ctx, req, 'token_refresh');
 		return refreshGrant(ctx, body);
 	}
+	if (grant === 'pkce') {
+		// No OAuth provider is enabled here, so no flow state is ever started to redeem.
+		const b = body as { auth_code?: unknown; code_verifier?: unknown };
+		if (!b.auth_code || !b.code_verifier) {
+			throw validationFailed(
+				'invalid request: both auth code and code verifier should be non-empty'
+			);
+		}
+		throw new AuthError(
+			404,
+			'flow_state_not_found',
+			'invalid flow state, no valid flow state found'
+		);
+	}
+	if (grant === 'id_token') {
+		const provider =
+			typeof (body as { provider?: unknown }).provider === 'string'
+				? (body as { provider: string }).provider
+				: '';
+		throw badRequest('provider_disabled', `Custom OIDC provider "${provider}" not allowed`);
+	}
 	throw validationFailed('unsupported_grant_type');
+}
+
+/** GET /authorize?provider=…: every OAuth provider is off in this project's config.toml. */
+export function authorize(req: GatewayRequest) {
+	const provider = req.query.get('provider');
+	if (!provider) throw validationFailed('Unsupported provider: missing provider');
+	throw badRequest('validation_failed', 'Unsupported provider: provider is not enabled');
 }
 
 async function passwordGrant(ctx: AuthContext, req: GatewayRequest, body: unknown) {
@@ -174,9 +276,14 @@ const PROVIDERS = [
 
 export function settings(ctx: AuthContext) {
 	return {
-		external: Object.fromEntries(PROVIDERS.map((p) => [p, p === 'email'])),
+		external: Object.fromEntries(
+			PROVIDERS.map((p) => [
+				p,
+				p === 'email' || (p === 'anonymous_users' && ctx.settings.enableAnonymousSignIns)
+			])
+		),
 		disable_signup: !ctx.settings.enableSignup,
-		mailer_autoconfirm: true,
+		mailer_autoconfirm: !ctx.settings.enableConfirmations,
 		phone_autoconfirm: false,
 		sms_provider: '',
 		saml_enabled: false

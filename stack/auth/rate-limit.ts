@@ -1,4 +1,8 @@
 // A sliding-window limiter kept in memory: each key holds the times of its recent hits.
+import type { GatewayRequest } from '../http.ts';
+import type { AuthContext } from './context.ts';
+import { AuthError } from './errors.ts';
+
 export interface RateLimiter {
 	/** Records a hit; false when the key is over its limit (the hit is then not counted). */
 	hit(key: string, now?: number): boolean;
@@ -82,4 +86,34 @@ export function createBucketLimits(rules: Record<string, BucketRule>): BucketLim
 			for (const l of limiters.values()) l.close();
 		}
 	};
+}
+
+/**
+ * Counts one request against a rate-limit bucket, per client address and (when given) per
+ * address + email, as GoTrue does; over the limit it answers 429 over_request_rate_limit with
+ * Retry-After (RFC 9110 §10.2.3: whole seconds until the oldest hit leaves the window).
+ * Every route that spends a bucket (sign-ins, refreshes, verifications, emails
+ * sent) goes through this one place.
+ */
+export function enforceRateLimit(
+	ctx: AuthContext,
+	req: GatewayRequest,
+	bucket: string,
+	email: string | null = null
+): void {
+	const ip = req.socket.remoteAddress ?? '?';
+	const keys: string[] = [];
+	if (!ctx.rateLimitExemptIps.has(ip)) keys.push(ip);
+	if (email !== null) keys.push(`${ip}|${email}`);
+	if (keys.length === 0) return;
+	const wait = ctx.limits.take(bucket, keys);
+	if (wait > 0) {
+		throw new AuthError(
+			429,
+			'over_request_rate_limit',
+			'Request rate limit reached',
+			{},
+			{ 'retry-after': String(wait) }
+		);
+	}
 }

@@ -7,6 +7,8 @@ import { AuthError, requestedApiVersion, sendAuthError } from './errors.ts';
 import * as pub from './public-routes.ts';
 import { readJsonObject } from './request.ts';
 import * as own from './user-routes.ts';
+import * as mail from './email-routes.ts';
+import * as mfa from './mfa-routes.ts';
 
 type Handler = (
 	ctx: AuthContext,
@@ -28,6 +30,54 @@ const ROUTES: { path: RegExp; methods: Record<string, Handler> }[] = [
 	{
 		path: /^\/token$/,
 		methods: { POST: async (ctx, req) => pub.token(ctx, req, await body(req)) }
+	},
+	{ path: /^\/authorize$/, methods: { GET: async (_ctx, req) => pub.authorize(req) } },
+	{
+		path: /^\/recover$/,
+		methods: { POST: async (ctx, req) => mail.recover(ctx, req, await body(req)) }
+	},
+	{
+		path: /^\/(?:otp|magiclink)$/,
+		methods: { POST: async (ctx, req) => mail.otp(ctx, req, await body(req)) }
+	},
+	{
+		path: /^\/verify$/,
+		methods: {
+			GET: async (ctx, req, res) => {
+				await mail.verifyGet(ctx, req, res);
+				return undefined;
+			},
+			POST: async (ctx, req) => mail.verifyPost(ctx, req, await body(req))
+		}
+	},
+	{
+		path: /^\/resend$/,
+		methods: { POST: async (ctx, req) => mail.resend(ctx, req, await body(req)) }
+	},
+	{
+		path: /^\/invite$/,
+		methods: { POST: async (ctx, req) => mail.invite(ctx, req, await body(req)) }
+	},
+	{
+		path: /^\/admin\/generate_link$/,
+		methods: { POST: async (ctx, req) => mail.generateLink(ctx, req, await body(req)) }
+	},
+	{ path: /^\/reauthenticate$/, methods: { GET: (ctx, req) => mail.reauthenticate(ctx, req) } },
+	{
+		path: /^\/factors$/,
+		methods: { POST: async (ctx, req) => mfa.enroll(ctx, req, await body(req)) }
+	},
+	{
+		path: /^\/factors\/([^/]+)\/challenge$/,
+		methods: { POST: (ctx, req, _res, [id]) => mfa.challenge(ctx, req, id) }
+	},
+	{
+		path: /^\/factors\/([^/]+)\/verify$/,
+		methods: { POST: async (ctx, req, _res, [id]) => mfa.verify(ctx, req, id, await body(req)) }
+	},
+	{
+		path: /^\/factors\/([^/]+)$/,
+		methods: { DELETE: (ctx, req, _res, [id]) => mfa.unenroll(ctx, req, id) }
 	},
 	{
 		path: /^\/user$/,

@@ -1,8 +1,8 @@
 // tokens.AccessTokenResponse: the session JSON auth-js stores.
 import type { AuthContext } from './context.ts';
-import type { IssuedSession } from './sessions.ts';
+import { sessionAssurance, type IssuedSession } from './sessions.ts';
 import { signAccessToken } from './tokens.ts';
-import { findIdentities, userJson, type Sql, type UserRow } from './users.ts';
+import { findFactors, findIdentities, userJson, type Sql, type UserRow } from './users.ts';
 
 export async function sessionResponse(
 	ctx: AuthContext,
@@ -10,7 +10,10 @@ export async function sessionResponse(
 	user: UserRow,
 	issued: IssuedSession
 ) {
+	const assurance = await sessionAssurance(sql, issued.sessionId);
 	const { token, expiresAt } = await signAccessToken(ctx.secret, {
+		aal: assurance.aal,
+		amr: assurance.amr,
 		issuer: ctx.settings.issuer,
 		userId: user.id,
 		email: user.email,
@@ -29,6 +32,6 @@ export async function sessionResponse(
 		expires_in: ctx.settings.jwtExpiry,
 		expires_at: expiresAt,
 		refresh_token: issued.refreshToken,
-		user: userJson(user, await findIdentities(sql, user.id))
+		user: userJson(user, await findIdentities(sql, user.id), await findFactors(sql, user.id))
 	};
 }

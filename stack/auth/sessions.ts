@@ -33,10 +33,54 @@ async function insertRefreshToken(
 	return token;
 }
 
+/**
+ * How a session was authenticated, GoTrue's amr methods: password, otp (email code or magic
+ * link), recovery, invite, email/signup (confirmation link), email_change, anonymous, totp.
+ */
+export type AuthMethod =
+	| 'password'
+	| 'otp'
+	| 'magiclink'
+	| 'recovery'
+	| 'invite'
+	| 'email/signup'
+	| 'email_change'
+	| 'anonymous'
+	| 'totp';
+
+/** Records that the session was (also) authenticated by `method` now (auth.mfa_amr_claims). */
+export async function addAmrClaim(tx: Sql, sessionId: string, method: AuthMethod): Promise<void> {
+	await tx`
+		insert into auth.mfa_amr_claims (session_id, created_at, updated_at, authentication_method, id)
+		values (${sessionId}, now(), now(), ${method}, ${randomUUID()})
+		on conflict (session_id, authentication_method) do update set updated_at = now()`;
+}
+
+export interface SessionAssurance {
+	aal: 'aal1' | 'aal2' | 'aal3';
+	amr: { method: string; timestamp: number }[];
+}
+
+/** The session's level and methods for its access token; newest method first, as GoTrue sorts. */
+export async function sessionAssurance(sql: Sql, sessionId: string): Promise<SessionAssurance> {
+	const rows = await sql<{ aal: string | null; method: string | null; at: Date | null }[]>`
+		select s.aal::text as aal, c.authentication_method as method, c.updated_at as at
+		from auth.sessions s
+		left join auth.mfa_amr_claims c on c.session_id = s.id
+		where s.id = ${sessionId}
+		order by c.updated_at desc nulls last`;
+	const aal = (rows[0]?.aal ?? 'aal1') as SessionAssurance['aal'];
+	const amr = rows
+		.filter((r) => r.method && r.at)
+		.map((r) => ({ method: r.method as string, timestamp: Math.floor(r.at!.getTime() / 1000) }));
+	return { aal, amr };
+}
+
 export async function createSession(
 	tx: Sql,
 	userId: string,
-	client: ClientInfo
+	client: ClientInfo,
+	method: AuthMethod = 'password'
 ): Promise<IssuedSession> {
 	const sessionId = randomUUID();
 	const [{ created }] = await tx<{ created: Date }[]>`
@@ -44,6 +88,7 @@ export async function createSession(
 		values (${sessionId}, ${userId}, now(), now(), 'aal1', ${client.userAgent?.slice(0, 1000) ?? null},
 			${client.ip}::inet)
 		returning created_at as created`;
+	await addAmrClaim(tx, sessionId, method);
 	const refreshToken = await insertRefreshToken(tx, userId, sessionId, null);
 	return {
 		userId,

@@ -1,6 +1,7 @@
 // Access tokens (HS256 JWTs with exactly GoTrue's claims) and opaque refresh tokens.
 import { randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import { JwtError, verifyJwt } from '../jwt.ts';
 import { badJwt } from './errors.ts';
 
 export interface AccessClaimsInput {
@@ -16,6 +17,9 @@ export interface AccessClaimsInput {
 	authenticatedAt: number;
 	isAnonymous: boolean;
 	expiresIn: number;
+	/** The session's assurance level and methods; without them, aal1 by password. */
+	aal?: string;
+	amr?: { method: string; timestamp: number }[];
 	now?: number;
 }
 
@@ -48,8 +52,8 @@ export async function signAccessToken(
 		app_metadata: c.appMetadata,
 		user_metadata: c.userMetadata,
 		role: c.role,
-		aal: 'aal1',
-		amr: [{ method: 'password', timestamp: c.authenticatedAt }],
+		aal: c.aal ?? 'aal1',
+		amr: c.amr?.length ? c.amr : [{ method: 'password', timestamp: c.authenticatedAt }],
 		session_id: c.sessionId,
 		is_anonymous: c.isAnonymous
 	};
@@ -59,19 +63,18 @@ export async function signAccessToken(
 	return { token, expiresAt: exp };
 }
 
-/** Verifies an HS256 bearer; failures become GoTrue's 403 bad_jwt. */
+/** Verifies an HS256 bearer (the stack's shared check); failures become GoTrue's 403 bad_jwt. */
 export async function verifyAccessToken(
 	secret: Uint8Array,
 	token: string
 ): Promise<VerifiedClaims> {
 	try {
-		const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-		return payload as VerifiedClaims;
+		return (await verifyJwt(secret, token)) as VerifiedClaims;
 	} catch (e) {
-		if (e instanceof joseErrors.JWTExpired) {
-			throw badJwt('token has invalid claims: token is expired');
-		}
-		if (e instanceof joseErrors.JWSSignatureVerificationFailed) {
+		const kind = e instanceof JwtError ? e.kind : 'malformed';
+		if (kind === 'expired') throw badJwt('token has invalid claims: token is expired');
+		if (kind === 'not_yet_valid') throw badJwt('token has invalid claims: token is not valid yet');
+		if (kind === 'signature') {
 			throw badJwt('unable to parse or verify signature, signature is invalid');
 		}
 		throw badJwt('unable to parse or verify signature, token is malformed');

@@ -13,16 +13,24 @@ import {
 	setEmail,
 	setPasswordHash,
 	userJson,
-	findIdentities
+	findIdentities,
+	findFactors
 } from './users.ts';
 import { checkPassword, decode, logoutScope, userUpdateBody, validEmail } from './validate.ts';
+import { consumeNonce, sendEmailChange } from './email-routes.ts';
+import { allowedRedirect } from './otp.ts';
+import { AuthError } from './errors.ts';
 
 export const emailExists = () =>
 	unprocessable('email_exists', 'A user with this email address has already been registered');
 
 export async function getUser(ctx: AuthContext, req: GatewayRequest) {
 	const { user } = await requireUser(ctx, req);
-	return userJson(user, await findIdentities(ctx.sql, user.id));
+	return userJson(
+		user,
+		await findIdentities(ctx.sql, user.id),
+		await findFactors(ctx.sql, user.id)
+	);
 }
 
 export async function updateUser(ctx: AuthContext, req: GatewayRequest, body: unknown) {
@@ -45,11 +53,21 @@ export async function updateUser(ctx: AuthContext, req: GatewayRequest, body: un
 			);
 		}
 		hash = await hashPassword(p.password);
+		if (ctx.settings.securePasswordChange && !p.nonce) {
+			throw new AuthError(
+				400,
+				'reauthentication_needed',
+				'Password update requires reauthentication'
+			);
+		}
 	}
+	// With enable_confirmations the new address (and, with double_confirm_changes, the current
+	// one) must confirm by mail first; without it GoTrue applies a new email at once.
+	const confirmEmail = email !== null && ctx.settings.enableConfirmations && !user.is_anonymous;
 	try {
 		await ctx.sql.begin(async (tx) => {
-			// With mailer autoconfirm (enable_confirmations = false) GoTrue applies a new email at once.
-			if (email) await setEmail(tx, user.id, email);
+			if (hash && p.nonce) await consumeNonce(ctx, tx, user, p.nonce);
+			if (email && !confirmEmail) await setEmail(tx, user.id, email);
 			if (hash) {
 				await setPasswordHash(tx, user.id, hash);
 				// A new password ends every other session, as GoTrue's UpdatePassword does.
@@ -61,6 +79,9 @@ export async function updateUser(ctx: AuthContext, req: GatewayRequest, body: un
 		});
 	} catch (e) {
 		throw databaseWriteError(ctx, e, 'Database error updating user', { unique: emailExists() });
+	}
+	if (confirmEmail && email) {
+		await sendEmailChange(ctx, user, email, allowedRedirect(ctx, req.query.get('redirect_to')));
 	}
 	return loadUserJson(ctx.sql, user.id);
 }

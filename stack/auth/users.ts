@@ -61,8 +61,37 @@ export function identityJson(i: IdentityRow) {
 	};
 }
 
+export interface FactorRow {
+	id: string;
+	friendly_name: string | null;
+	factor_type: string;
+	status: string;
+	created_at: Date;
+	updated_at: Date;
+	last_challenged_at: Date | null;
+}
+
+export function factorJson(f: FactorRow) {
+	return {
+		id: f.id,
+		friendly_name: f.friendly_name ?? '',
+		factor_type: f.factor_type,
+		status: f.status,
+		created_at: iso(f.created_at),
+		updated_at: iso(f.updated_at),
+		last_challenged_at: iso(f.last_challenged_at)
+	};
+}
+
+export function findFactors(sql: Sql, userId: string): Promise<FactorRow[]> {
+	return sql<FactorRow[]>`
+		select id, friendly_name, factor_type::text as factor_type, status::text as status, created_at,
+			updated_at, last_challenged_at
+		from auth.mfa_factors where user_id = ${userId} order by created_at`;
+}
+
 /** models.User as JSON: optional timestamps are left out when null, secrets never appear. */
-export function userJson(u: UserRow, identities: IdentityRow[]) {
+export function userJson(u: UserRow, identities: IdentityRow[], factors: FactorRow[] = []) {
 	return {
 		id: u.id,
 		aud: u.aud ?? '',
@@ -82,6 +111,8 @@ export function userJson(u: UserRow, identities: IdentityRow[]) {
 		app_metadata: u.raw_app_meta_data ?? {},
 		user_metadata: u.raw_user_meta_data ?? {},
 		identities: identities.map(identityJson),
+		// omitempty in GoTrue: only users with factors carry the list.
+		factors: factors.length ? factors.map(factorJson) : undefined,
 		created_at: iso(u.created_at),
 		updated_at: iso(u.updated_at),
 		banned_until: iso(u.banned_until),
@@ -120,12 +151,13 @@ export function findIdentities(sql: Sql, userId: string): Promise<IdentityRow[]>
 export async function loadUserJson(sql: Sql, id: string): Promise<UserJson | null> {
 	const user = await findUserById(sql, id);
 	if (!user) return null;
-	return userJson(user, await findIdentities(sql, id));
+	return userJson(user, await findIdentities(sql, id), await findFactors(sql, id));
 }
 
 export interface NewUser {
 	id?: string;
-	email: string;
+	/** null for an anonymous user (no email, no identity). */
+	email: string | null;
 	passwordHash: string | null;
 	userMetadata: Json;
 	appMetadata?: Json;
@@ -137,8 +169,10 @@ export interface NewUser {
 /** Inserts the user and its email identity; the caller's transaction makes triggers atomic. */
 export async function insertUser(tx: Sql, u: NewUser): Promise<UserRow> {
 	const id = u.id ?? randomUUID();
-	const email = u.email.toLowerCase();
-	const appMeta = { provider: 'email', providers: ['email'], ...(u.appMetadata ?? {}) };
+	const email = u.email?.toLowerCase() ?? null;
+	const appMeta = email
+		? { provider: 'email', providers: ['email'], ...(u.appMetadata ?? {}) }
+		: { ...(u.appMetadata ?? {}) };
 	const [row] = await tx<UserRow[]>`
 		insert into auth.users (
 			instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -150,9 +184,10 @@ export async function insertUser(tx: Sql, u: NewUser): Promise<UserRow> {
 			${u.passwordHash ?? ''}, ${u.emailConfirmed ? tx`now()` : null},
 			'', '', '', '', '', '', '', '',
 			${tx.json(appMeta as postgres.JSONValue)}, ${tx.json(u.userMetadata as postgres.JSONValue)},
-			null, now(), now(), false
+			null, now(), now(), ${email === null}
 		)
 		returning ${tx.unsafe(USER_COLUMNS)}`;
+	if (email === null) return row;
 	await tx`
 		insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at,
 			created_at, updated_at)

@@ -1,7 +1,7 @@
 // Who is asking: the bearer JWT verified as PostgREST does (HS256, 30 s clock skew, role claim,
-// anon without a token). Verified tokens are remembered until they expire, which keeps
-// signature checks off the hot path for clients that reuse their session token.
-import { errors, jwtVerify, decodeProtectedHeader } from 'jose';
+// anon without a token). The check and its cache are the stack's shared one (stack/jwt.ts); this
+// file only maps its failures to PostgREST's codes and the claims to a role.
+import { JwtError, verifyJwt } from '../jwt.ts';
 import { RestError, jwtError } from './errors.ts';
 
 export interface Identity {
@@ -15,26 +15,18 @@ const SKEW = 30;
 const ANON: Identity = { role: 'anon', claims: '{"role":"anon"}' };
 
 export function createAuthenticator(secret: string): (token: string | null) => Promise<Identity> {
-	const key = new TextEncoder().encode(secret);
-	const cache = new Map<string, { id: Identity; exp: number | null }>();
 	return async (token) => {
 		if (!token) return ANON;
-		const hit = cache.get(token);
-		const now = Date.now() / 1000;
-		if (hit && (hit.exp === null || now <= hit.exp + SKEW)) return hit.id;
-		if (hit) cache.delete(token);
 		const parts = token.split('.').length;
 		if (parts !== 3) throw jwtError('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
 		let payload: Record<string, unknown>;
 		try {
-			decodeProtectedHeader(token);
-			({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], clockTolerance: SKEW }));
+			payload = await verifyJwt(secret, token, { clockTolerance: SKEW });
 		} catch (e) {
-			if (e instanceof errors.JWTExpired) throw jwtError('PGRST303', 'JWT expired');
-			if (e instanceof errors.JWTClaimValidationFailed)
-				throw jwtError('PGRST303', 'JWT not yet valid');
-			if (e instanceof errors.JWSSignatureVerificationFailed)
-				throw jwtError('PGRST301', 'JWSError JWSInvalidSignature');
+			const kind = e instanceof JwtError ? e.kind : 'malformed';
+			if (kind === 'expired') throw jwtError('PGRST303', 'JWT expired');
+			if (kind === 'not_yet_valid') throw jwtError('PGRST303', 'JWT not yet valid');
+			if (kind === 'signature') throw jwtError('PGRST301', 'JWSError JWSInvalidSignature');
 			throw jwtError('PGRST301', 'JWSError (CompactDecodeError Invalid JWT)');
 		}
 		const role = typeof payload.role === 'string' && payload.role !== '' ? payload.role : 'anon';
@@ -43,9 +35,6 @@ export function createAuthenticator(secret: string): (token: string | null) => P
 				'www-authenticate': 'Bearer'
 			});
 		}
-		const id: Identity = { role, claims: JSON.stringify({ ...payload, role }) };
-		if (cache.size >= 5000) cache.clear();
-		cache.set(token, { id, exp: typeof payload.exp === 'number' ? payload.exp : null });
-		return id;
+		return { role, claims: JSON.stringify({ ...payload, role }) };
 	};
 }

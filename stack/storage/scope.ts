@@ -1,7 +1,7 @@
 // Who is asking, and the transaction their request runs in: the storage admin connection switches
 // to the caller's role with their claims set, so RLS on storage.objects decides, as in
 // supabase/storage's scope.ts. The service role bypasses RLS because the role itself does.
-import { jwtVerify, errors as joseErrors } from 'jose';
+import { JwtError, verifyJwt } from '../jwt.ts';
 import type postgres from 'postgres';
 import type { GatewayRequest } from '../http.ts';
 import { fromDatabase, invalidJwt } from './errors.ts';
@@ -20,11 +20,11 @@ export async function verifyCaller(req: GatewayRequest, secret: Uint8Array): Pro
 	if (!jwt) throw invalidJwt('Access denied: JWT is not authenticated');
 	let claims: Record<string, unknown>;
 	try {
-		({ payload: claims } = await jwtVerify(jwt, secret, { algorithms: ['HS256'] }));
+		claims = await verifyJwt(secret, jwt);
 	} catch (e) {
-		if (e instanceof joseErrors.JWTExpired) throw invalidJwt('jwt expired');
-		if (e instanceof joseErrors.JWSSignatureVerificationFailed)
-			throw invalidJwt('invalid signature');
+		const kind = e instanceof JwtError ? e.kind : 'malformed';
+		if (kind === 'expired') throw invalidJwt('jwt expired');
+		if (kind === 'signature') throw invalidJwt('invalid signature');
 		throw invalidJwt('Access denied: JWT is not authenticated');
 	}
 	const role = typeof claims.role === 'string' ? claims.role : 'anon';

@@ -2,7 +2,8 @@
 // downloads carry {url, scope?}, uploads {owner, url, upsert, scope:'upload', jti}. The jti lets a
 // signed upload URL be used once: the object it wrote remembers it (see uploadObject).
 import { randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SignJWT } from 'jose';
+import { JwtError, verifyJwt } from '../jwt.ts';
 import { invalidJwt, storageError } from './errors.ts';
 
 export const UPLOAD_URL_SECONDS = 2 * 60 * 60;
@@ -50,9 +51,9 @@ export async function verifySigned(
 	if (!token) throw storageError('400', 'InvalidSignature', 'Invalid Input', 'Missing token');
 	let payload: Record<string, unknown>;
 	try {
-		({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] }));
+		payload = await verifyJwt(secret, token);
 	} catch (e) {
-		if (e instanceof joseErrors.JWTExpired) throw invalidJwt('jwt expired');
+		if (e instanceof JwtError && e.kind === 'expired') throw invalidJwt('jwt expired');
 		throw invalidJwt('invalid signature');
 	}
 	if (payload.url !== url)

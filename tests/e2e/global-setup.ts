@@ -18,10 +18,12 @@ export async function setup(project: TestProject): Promise<void> {
 	const chromium = ensureChromium();
 	let apiUrl = process.env.COACHLINE_API_URL;
 	let dbUrl = process.env.COACHLINE_DB_URL;
+	let mailUrl = process.env.COACHLINE_MAIL_URL ?? '';
 	if (!apiUrl || !dbUrl) {
 		stack = await bootTestStack();
 		apiUrl = stack.apiUrl;
 		dbUrl = stack.dbUrl;
+		mailUrl = stack.mailUrl;
 	}
 
 	// The app reads these when its server starts; vite.config.ts may have defaulted them already.
@@ -48,6 +50,7 @@ export async function setup(project: TestProject): Promise<void> {
 	project.provide('appUrl', appUrl);
 	project.provide('apiUrl', apiUrl);
 	project.provide('dbUrl', dbUrl);
+	project.provide('mailUrl', mailUrl);
 	project.provide('chromiumPath', chromium);
 }
 

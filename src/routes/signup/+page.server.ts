@@ -31,6 +31,22 @@ export const actions: Actions = {
 		if (!data.session) {
 			return { confirmEmail: true, email: parsed.data.email };
 		}
+		// Someone invited by email already has an account, without a password: auth signs them in
+		// but keeps the account as it was, so the password and name they just chose are set now.
+		if (data.user?.invited_at && !data.user.user_metadata?.display_name) {
+			const { error: setError } = await locals.supabase.auth.updateUser({
+				password: parsed.data.password,
+				data: { display_name: parsed.data.displayName }
+			});
+			// The profile was made from the email when the invitation created the account.
+			const { error: nameError } = await locals.supabase
+				.from('profiles')
+				.update({ display_name: parsed.data.displayName })
+				.eq('id', data.user.id);
+			if (setError || nameError) {
+				return failWith(400, { form: [(setError ?? nameError)!.message] }, safeValues);
+			}
+		}
 		redirect(303, safeNext(url.searchParams.get('next'), '/onboarding'));
 	}
 };

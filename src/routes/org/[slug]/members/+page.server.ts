@@ -11,6 +11,7 @@ import { failFromDb, failWith } from '../../../../lib/db/errors';
 import { requireStaff } from '../../../../lib/server/guards';
 import { orgContext } from '../../../../lib/server/org-context';
 import { fieldErrors, formValues, inviteSchema, roleSchema } from '../../../../lib/validation';
+import { mailInvitation } from '../../../../lib/server/invite-mail';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:members');
@@ -34,11 +35,20 @@ export const actions: Actions = {
 				organizationId: organization.id,
 				...parsed.data
 			});
+			const link = `${url.origin}/invite/${invitation.token}`;
+			const mail = await mailInvitation({
+				email: invitation.email,
+				invitationUrl: link,
+				organization: organization.name,
+				invitedBy: locals.user?.email ?? 'A coach'
+			});
 			return {
 				invited: {
 					email: invitation.email,
 					role: invitation.role,
-					link: `${url.origin}/invite/${invitation.token}`
+					link,
+					emailed: mail.sent,
+					mailProblem: mail.sent ? null : mail.reason
 				}
 			};
 		} catch (e) {
