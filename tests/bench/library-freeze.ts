@@ -4,6 +4,7 @@
 // the coach in an API-shaped transaction that is rolled back, so every round freezes the same
 // 2,000 cells again. Then EXPLAIN (ANALYZE, BUFFERS) of the statements inside the save that touch
 // workout_assignments. Without --db it boots a throwaway cluster and removes it.
+import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { generateOrganization } from './_generate.ts';
 import { asUser, explainInside, fmt, median, percentile, time } from './_measure.ts';
@@ -92,10 +93,16 @@ export default async function libraryFreeze(args: string[]): Promise<void> {
 		console.log(
 			`\n| measure | target | SQL p50 | SQL p95 |\n|---|---|---|---|\n| save_workout with ${given.n} published cells (freeze included) | ≤ ${TARGET_MS} ms | ${fmt(median(times))} | ${fmt(p95)} (${p95 <= TARGET_MS ? 'ok' : 'MISSED'}) |`
 		);
+		// The machine is shared: the load average says how much the figures above were crowded.
+		console.log(
+			`load average during the run: ${loadavg()
+				.map((l) => l.toFixed(1))
+				.join(' / ')} (1/5/15 min)`
+		);
 		await explainInside(
 			url,
 			[['save_workout (freezing)', coach, save]],
-			/workout_assignments/,
+			/update public\.workout_assignments|insert into public\.workout_movements/,
 			(u, onnotice) => postgres(u, { max: 1, onnotice }),
 			30
 		);
