@@ -71,7 +71,7 @@ export default async function libraryFreeze(args: string[]): Promise<void> {
 				: s
 		);
 		const save = (tx: postgres.TransactionSql) =>
-			tx`select public.save_workout(${workoutId}, 'Freeze bench', null, ${tx.json(edited)})`;
+			tx`select public.save_workout(${workoutId}, 'Freeze bench', null, ${tx.json(edited as unknown as postgres.JSONValue)})`;
 
 		// Check once that the save did freeze (and roll it back like every round).
 		await asUser(
@@ -87,8 +87,10 @@ export default async function libraryFreeze(args: string[]): Promise<void> {
 			},
 			true
 		);
-		for (let i = 0; i < 2; i++) await asUser(sql, coach, save, true);
-		const times = await time(iterations, () => asUser(sql, coach, save, true));
+		for (let i = 0; i < 2; i++) await asUser(sql, coach, async (tx) => void (await save(tx)), true);
+		const times = await time(iterations, () =>
+			asUser(sql, coach, async (tx) => void (await save(tx)), true)
+		);
 		const p95 = percentile(times, 95);
 		console.log(
 			`\n| measure | target | SQL p50 | SQL p95 |\n|---|---|---|---|\n| save_workout with ${given.n} published cells (freeze included) | ≤ ${TARGET_MS} ms | ${fmt(median(times))} | ${fmt(p95)} (${p95 <= TARGET_MS ? 'ok' : 'MISSED'}) |`
