@@ -21,6 +21,16 @@ export function subscribeAnnouncements(
 	}
 ): () => void {
 	let closed = false;
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	// Joins of several topics and a burst of posts coalesce into one re-read.
+	const changed = () => {
+		if (closed) return;
+		if (timer) clearTimeout(timer);
+		timer = setTimeout(() => {
+			timer = null;
+			if (!closed) opts.changed();
+		}, 150);
+	};
 	const subs: HubSubscription[] = [];
 	const join = (topic: string, reportStatus: boolean) => {
 		subs.push(
@@ -28,11 +38,11 @@ export function subscribeAnnouncements(
 				db,
 				topic,
 				(event) => {
-					if (!closed && event === 'announcement:new') opts.changed();
+					if (event === 'announcement:new') changed();
 				},
 				(state) => {
 					if (closed) return;
-					if (state === 'SUBSCRIBED') opts.changed();
+					if (state === 'SUBSCRIBED') changed();
 					if (!reportStatus) return;
 					opts.onStatus?.(
 						state === 'SUBSCRIBED' ? 'live' : state === 'CONNECTING' ? 'connecting' : 'offline'
@@ -56,11 +66,12 @@ export function subscribeAnnouncements(
 		for (const p of data ?? []) join(`program:${p.id}`, false);
 	});
 	const onVisible = () => {
-		if (document.visibilityState === 'visible' && !closed) opts.changed();
+		if (document.visibilityState === 'visible') changed();
 	};
 	document.addEventListener('visibilitychange', onVisible);
 	return () => {
 		closed = true;
+		if (timer) clearTimeout(timer);
 		document.removeEventListener('visibilitychange', onVisible);
 		for (const s of subs) s.stop();
 	};

@@ -47,6 +47,9 @@ create index announcements_feed_idx on public.announcements (organization_id, cr
   where deleted_at is null;
 create index announcements_program_feed_idx on public.announcements (program_id, created_at desc, id desc)
   where deleted_at is null and program_id is not null;
+-- What is pinned is read first on every first page: a handful of rows, found without the feed.
+create index announcements_pinned_idx on public.announcements (organization_id, created_at desc, id desc)
+  where deleted_at is null and pinned_until is not null;
 create index announcements_program_id_idx on public.announcements (program_id);
 create index announcements_author_id_idx on public.announcements (author_id);
 
@@ -559,7 +562,7 @@ as $$
        from public.announcements a
       where announcement_feed.p_before is null
         and a.organization_id = announcement_feed.p_organization_id
-        and a.deleted_at is null and a.pinned_until > pg_catalog.now()
+        and a.deleted_at is null and a.pinned_until is not null and a.pinned_until > pg_catalog.now()
       order by a.created_at desc, a.id desc
       limit 20)
     union all

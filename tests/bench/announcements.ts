@@ -44,6 +44,8 @@ export default async function announcements(args: string[]): Promise<void> {
 			coach,
 			async (tx) => {
 				const [a] = await post(tx);
+				// the outbox is not the coach's to read: count it as the bench's own superuser
+				await tx`select set_config('role', 'postgres', true)`;
 				const [q] = await tx<{ n: string }[]>`
 					select count(*) as n from public.notification_outbox
 					 where category = 'announcement' and payload ->> 'announcement_id' = ${a.id}`;
