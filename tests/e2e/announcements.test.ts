@@ -42,7 +42,7 @@ describe('announcements', () => {
 		const a = athlete.page;
 		await open(a, `${ORG}/announcements`);
 		await hydrated(a);
-		await a.locator('[data-live="live"]').waitFor({ timeout: 30_000 });
+		await a.locator('[data-live="live"]').waitFor({ timeout: 60_000 });
 
 		const c = coach.page;
 		await open(c, `${ORG}/announcements`);
@@ -50,10 +50,10 @@ describe('announcements', () => {
 		await c.getByRole('link', { name: 'News' }).first().waitFor();
 		await c.getByLabel('Announcement', { exact: true }).fill(text);
 		await c.getByRole('button', { name: 'Post announcement' }).click();
-		await c.locator('.feed .item', { hasText: text }).waitFor();
+		await c.locator('.feed .item', { hasText: text }).waitFor({ timeout: 60_000 });
 
 		// live: the athlete's open feed shows it without a reload
-		await a.locator('.feed .item', { hasText: text }).waitFor({ timeout: 30_000 });
+		await a.locator('.feed .item', { hasText: text }).waitFor({ timeout: 60_000 });
 		await shoot(a, '90-announcements-feed');
 
 		// Today: the feed visit marked the first one read, so the card waits for the next one,
@@ -63,24 +63,24 @@ describe('announcements', () => {
 		const second = `Bring a towel ${Date.now().toString(36)}`;
 		await c.getByLabel('Announcement', { exact: true }).fill(second);
 		await c.getByRole('button', { name: 'Post announcement' }).click();
-		await c.locator('.feed .item', { hasText: second }).waitFor();
+		await c.locator('.feed .item', { hasText: second }).waitFor({ timeout: 60_000 });
 		const card = a.getByTestId('today-announcement');
-		await card.getByText(second).waitFor({ timeout: 30_000 });
+		await card.getByText(second).waitFor({ timeout: 60_000 });
 		await shoot(a, '91-today-announcement');
 		// and after a reload it is still there (read from the server, not only pushed)
 		await open(a, `${ORG}/today`);
-		await a.getByTestId('today-announcement').getByText(second).waitFor({ timeout: 30_000 });
+		await a.getByTestId('today-announcement').getByText(second).waitFor({ timeout: 60_000 });
 
 		// the athlete reads the feed; the coach sees it counted, with the name
 		await card.getByRole('link', { name: 'Read announcements' }).click();
-		await a.locator('.feed .item', { hasText: second }).waitFor();
+		await a.locator('.feed .item', { hasText: second }).waitFor({ timeout: 60_000 });
 		await expect
 			.poll(
 				async () => {
 					await open(c, `${ORG}/announcements`);
 					return c.locator('.feed .item', { hasText: second }).getByTestId('seen-by').textContent();
 				},
-				{ timeout: 30_000 }
+				{ timeout: 60_000 }
 			)
 			.toMatch(/^Seen by 1 of \d+$/);
 		await c.locator('.feed .item', { hasText: second }).getByTestId('seen-by').click();
@@ -90,13 +90,13 @@ describe('announcements', () => {
 		await shoot(c, '92-announcement-seen-by');
 		await open(c, `${ORG}/announcements`);
 		await shoot(c, '93-announcements-compose');
-	});
+	}, 400_000);
 
 	it('fits a phone, feed and Today', async () => {
 		const athletePhone = await phoneLike(browser, athlete.ctx);
 		const ap = await athletePhone.newPage();
 		await open(ap, `${ORG}/announcements`);
-		await ap.locator('.feed .item').first().waitFor();
+		await ap.locator('.feed .item').first().waitFor({ timeout: 60_000 });
 		expect(await ap.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 		await shoot(ap, '90-announcements-feed');
 		await athletePhone.close();
@@ -104,9 +104,9 @@ describe('announcements', () => {
 		const coachPhone = await phoneLike(browser, coach.ctx);
 		const cp = await coachPhone.newPage();
 		await open(cp, `${ORG}/announcements`);
-		await cp.getByLabel('Announcement', { exact: true }).waitFor();
+		await cp.getByLabel('Announcement', { exact: true }).waitFor({ timeout: 60_000 });
 		expect(await cp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 		await shoot(cp, '93-announcements-compose');
 		await coachPhone.close();
-	});
+	}, 300_000);
 });
