@@ -3,6 +3,112 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
 	public: {
 		Tables: {
+			announcement_reads: {
+				Row: {
+					announcement_id: string;
+					organization_id: string;
+					read_at: string;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					announcement_id: string;
+					organization_id: string;
+					read_at?: string;
+					user_id: string;
+				};
+				Update: {
+					announcement_id?: string;
+					organization_id?: string;
+					read_at?: string;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'announcement_reads_announcement_id_fkey';
+						columns: ['announcement_id'];
+						isOneToOne: false;
+						referencedRelation: 'announcements';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'announcement_reads_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'announcement_reads_user_id_fkey';
+						columns: ['user_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			announcements: {
+				Row: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					pinned_until: string | null;
+					program_id: string | null;
+					updated_at: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					author_id?: string;
+					body: string;
+					created_at?: string;
+					deleted_at?: string | null;
+					edited_at?: string | null;
+					id?: string;
+					organization_id: string;
+					pinned_until?: string | null;
+					program_id?: string | null;
+					updated_at?: string;
+				};
+				Update: {
+					author_id?: string;
+					body?: string;
+					created_at?: string;
+					deleted_at?: string | null;
+					edited_at?: string | null;
+					id?: string;
+					organization_id?: string;
+					pinned_until?: string | null;
+					program_id?: string | null;
+					updated_at?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'announcements_author_id_fkey';
+						columns: ['author_id'];
+						isOneToOne: false;
+						referencedRelation: 'profiles';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'announcements_organization_id_fkey';
+						columns: ['organization_id'];
+						isOneToOne: false;
+						referencedRelation: 'organizations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'announcements_program_id_fkey';
+						columns: ['program_id'];
+						isOneToOne: false;
+						referencedRelation: 'programs';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			audit_logs: {
 				Row: {
 					action: string;
@@ -795,6 +901,7 @@ export type Database = {
 			};
 			notification_preferences: {
 				Row: {
+					announcements_enabled: boolean;
 					comments_enabled: boolean;
 					created_at: string;
 					messages_enabled: boolean;
@@ -808,6 +915,7 @@ export type Database = {
 				};
 				ComputedFields: never;
 				Insert: {
+					announcements_enabled?: boolean;
 					comments_enabled?: boolean;
 					created_at?: string;
 					messages_enabled?: boolean;
@@ -820,6 +928,7 @@ export type Database = {
 					workouts_enabled?: boolean;
 				};
 				Update: {
+					announcements_enabled?: boolean;
 					comments_enabled?: boolean;
 					created_at?: string;
 					messages_enabled?: boolean;
@@ -2017,6 +2126,29 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			announcement_feed: {
+				Args: {
+					p_before?: string;
+					p_before_id?: string;
+					p_limit?: number;
+					p_organization_id: string;
+				};
+				Returns: {
+					author_id: string;
+					author_name: string;
+					body: string;
+					created_at: string;
+					edited_at: string;
+					id: string;
+					organization_id: string;
+					pinned: boolean;
+					pinned_until: string;
+					program_id: string;
+					program_name: string;
+					read: boolean;
+				}[];
+			};
+			announcement_seen_by: { Args: { p_id: string }; Returns: Json };
 			apply_program_template: {
 				Args: {
 					p_athlete_ids: string[];
@@ -2343,6 +2475,27 @@ export type Database = {
 				};
 				Returns: string;
 			};
+			delete_announcement: {
+				Args: { p_id: string; p_reason?: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					pinned_until: string | null;
+					program_id: string | null;
+					updated_at: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'announcements';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			delete_assignment: {
 				Args: { p_id: string };
 				Returns: {
@@ -2422,6 +2575,27 @@ export type Database = {
 				};
 			};
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json };
+			edit_announcement: {
+				Args: { p_body: string; p_id: string; p_pinned_until?: string };
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					pinned_until: string | null;
+					program_id: string | null;
+					updated_at: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'announcements';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			edit_exercise_comment: {
 				Args: { p_body: string; p_id: string };
 				Returns: {
@@ -2531,6 +2705,16 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			latest_unread_announcement: {
+				Args: { p_organization_id: string };
+				Returns: {
+					author_name: string;
+					body: string;
+					created_at: string;
+					id: string;
+					program_id: string;
+				}[];
+			};
 			list_conversations: {
 				Args: {
 					p_before?: string;
@@ -2565,6 +2749,7 @@ export type Database = {
 					organization_id: string;
 				}[];
 			};
+			mark_announcement_read: { Args: { p_id: string }; Returns: boolean };
 			mark_conversation_read: {
 				Args: { p_organization_id: string; p_other_user_id: string };
 				Returns: number;
@@ -2767,6 +2952,32 @@ export type Database = {
 					to: 'workout_assignments';
 					isOneToOne: false;
 					isSetofReturn: true;
+				};
+			};
+			post_announcement: {
+				Args: {
+					p_body: string;
+					p_organization_id: string;
+					p_pinned_until?: string;
+					p_program_id?: string;
+				};
+				Returns: {
+					author_id: string;
+					body: string;
+					created_at: string;
+					deleted_at: string | null;
+					edited_at: string | null;
+					id: string;
+					organization_id: string;
+					pinned_until: string | null;
+					program_id: string | null;
+					updated_at: string;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'announcements';
+					isOneToOne: true;
+					isSetofReturn: false;
 				};
 			};
 			post_workout_comment: {
@@ -3027,7 +3238,7 @@ export type Database = {
 				Returns: number;
 			};
 			skip_assignment: {
-				Args: { p_id: string; p_reason: string };
+				Args: { p_id: string; p_reason?: string };
 				Returns: {
 					assigned_by: string;
 					completed_at: string | null;

@@ -1,6 +1,6 @@
 // Issue 6 end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
 // completes it and the coach's overview moves; bulk publish goes through its preview; skip with a
-// reason, reopen, and a logged result that completes the workout.
+// reason and without one, reopen, and a logged result that completes the workout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hydrated, launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
@@ -221,6 +221,14 @@ describe('workout assignments', () => {
 		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('Skipped');
 		await a.getByText('Sore knee, resting it').waitFor();
 
+		await a.getByRole('button', { name: 'Reopen' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('To do');
+
+		// The reason is optional: skipping with the field left empty works and shows no reason.
+		await a.getByRole('button', { name: 'Skip…' }).click();
+		await a.getByRole('button', { name: 'Skip workout' }).click();
+		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('Skipped');
+		expect(await a.locator('.reason').count()).toBe(0);
 		await a.getByRole('button', { name: 'Reopen' }).click();
 		await expect.poll(() => a.getByTestId('assignment-status').textContent()).toBe('To do');
 

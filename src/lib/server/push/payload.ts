@@ -1,7 +1,7 @@
 // What a push carries to the service worker, and the Web Push headers that go with it.
 import { createHash } from 'node:crypto';
 
-export type Category = 'newMessage' | 'newComment' | 'workoutAssigned';
+export type Category = 'newMessage' | 'newComment' | 'workoutAssigned' | 'announcement';
 
 export interface OutboxRow {
 	id: string;
@@ -35,7 +35,8 @@ export const MAX_PLAINTEXT_BYTES = 3800;
 const DEFAULTS: Record<Category, { title: string; url: string; ttl: number; urgency: Urgency }> = {
 	newMessage: { title: 'New message', url: '/messages', ttl: 24 * 3600, urgency: 'high' },
 	newComment: { title: 'New comment', url: '/today', ttl: 24 * 3600, urgency: 'normal' },
-	workoutAssigned: { title: 'New workout', url: '/today', ttl: 3 * 24 * 3600, urgency: 'normal' }
+	workoutAssigned: { title: 'New workout', url: '/today', ttl: 3 * 24 * 3600, urgency: 'normal' },
+	announcement: { title: 'Announcement', url: '/today', ttl: 3 * 24 * 3600, urgency: 'normal' }
 };
 
 export type Urgency = 'very-low' | 'low' | 'normal' | 'high';

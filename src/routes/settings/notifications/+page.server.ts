@@ -61,6 +61,7 @@ export const actions: Actions = {
 				messages_enabled: form.get('messages') === 'on',
 				comments_enabled: form.get('comments') === 'on',
 				workouts_enabled: form.get('workouts') === 'on',
+				announcements_enabled: form.get('announcements') === 'on',
 				quiet_hours_start: quiet ? start : null,
 				quiet_hours_end: quiet ? end : null,
 				time_zone: zone || null

@@ -43,7 +43,7 @@ export const actions: Actions = {
 	skip: async ({ locals, params, request }) => {
 		await orgContext(locals, params.slug);
 		const reason = String((await request.formData()).get('reason') ?? '').trim();
-		if (!reason) return failWith(400, { reason: ['Say why you are skipping it.'] }, { reason });
+		// The reason is optional: an empty one skips without a reason.
 		if (reason.length > 500) {
 			return failWith(400, { reason: ['Keep the reason under 500 characters.'] }, { reason });
 		}

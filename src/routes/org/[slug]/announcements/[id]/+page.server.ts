@@ -1,0 +1,48 @@
+import { error } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import {
+	announcementSeenBy,
+	editAnnouncement,
+	getAnnouncement
+} from '../../../../../lib/db/announcements';
+import { isStaff } from '../../../../../lib/db/client';
+import { failFromDb, failWith } from '../../../../../lib/db/errors';
+import { orgContext } from '../../../../../lib/server/org-context';
+import { parseAnnouncementForm } from '../form';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOT_FOUND = 'This announcement does not exist or was deleted.';
+
+export const load: PageServerLoad = async ({ parent, locals, params, depends }) => {
+	depends('app:announcements');
+	const { organization, membership } = await parent();
+	// Only staff see who read it; anyone else is sent to the feed's answer for "not yours".
+	if (!isStaff(membership.role) || !UUID.test(params.id)) error(404, NOT_FOUND);
+	const announcement = await getAnnouncement(locals.supabase, params.id);
+	if (!announcement || announcement.organization_id !== organization.id) error(404, NOT_FOUND);
+	const seen = await announcementSeenBy(locals.supabase, params.id);
+	return {
+		announcement,
+		seen,
+		mine: announcement.author_id === locals.user?.id,
+		pinDate: announcement.pinned_until
+			? new Date(announcement.pinned_until).toLocaleDateString('en-CA', {
+					timeZone: organization.time_zone
+				})
+			: ''
+	};
+};
+
+export const actions: Actions = {
+	edit: async ({ locals, params, request }) => {
+		const { organization } = await orgContext(locals, params.slug);
+		const f = parseAnnouncementForm(await request.formData(), organization.time_zone);
+		if (Object.keys(f.errors).length) return failWith(400, f.errors, f.values);
+		try {
+			await editAnnouncement(locals.supabase, params.id, f.body, f.pinnedUntil);
+		} catch (e) {
+			return failFromDb(e, f.values);
+		}
+		return { edited: true };
+	}
+};

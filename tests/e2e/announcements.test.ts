@@ -1,0 +1,112 @@
+// Announcements end to end on the seeded demo: a coach posts to the whole gym; the athlete, with
+// the feed already open, sees it appear live (no reload) and finds it on Today as the newest
+// unread one; the coach then sees "seen by 1 of N" and the athlete's name. Screenshots at phone
+// (390) and desktop (1440) widths.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hydrated, launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+
+const ORG = '/org/northside';
+
+let browser: Browser;
+let coach: { ctx: BrowserContext; page: Page };
+let athlete: { ctx: BrowserContext; page: Page };
+
+async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
+	const ctx = await newDesktop(browser);
+	const page = await ctx.newPage();
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await open(page, '/login');
+	await page.getByLabel('Email', { exact: true }).fill(email);
+	await page.getByLabel('Password', { exact: true }).fill('password123');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL('**/org/**');
+	return { ctx, page };
+}
+
+beforeAll(async () => {
+	browser = await launch();
+	coach = await signIn('coach.alex@coachline.dev');
+	athlete = await signIn('athlete02@coachline.dev');
+});
+
+afterAll(async () => {
+	await coach?.ctx.close();
+	await athlete?.ctx.close();
+	await browser?.close();
+});
+
+describe('announcements', () => {
+	it('a coach posts; the athlete sees it live, then live on Today; the coach sees who read it', async () => {
+		const text = `Gym closed Friday ${Date.now().toString(36)}: floor repair.`;
+		const a = athlete.page;
+		await open(a, `${ORG}/announcements`);
+		await hydrated(a);
+		await a.locator('[data-live="live"]').waitFor({ timeout: 60_000 });
+
+		const c = coach.page;
+		await open(c, `${ORG}/announcements`);
+		await hydrated(c);
+		await c.getByRole('link', { name: 'News' }).first().waitFor();
+		await c.getByLabel('Announcement', { exact: true }).fill(text);
+		await c.getByRole('button', { name: 'Post announcement' }).click();
+		await c.locator('.feed .item', { hasText: text }).waitFor({ timeout: 60_000 });
+
+		// live: the athlete's open feed shows it without a reload
+		await a.locator('.feed .item', { hasText: text }).waitFor({ timeout: 60_000 });
+		await shoot(a, '90-announcements-feed');
+
+		// Today: the feed visit marked the first one read, so the card waits for the next one,
+		// which arrives live while Today is open.
+		await open(a, `${ORG}/today`);
+		await hydrated(a);
+		const second = `Bring a towel ${Date.now().toString(36)}`;
+		await c.getByLabel('Announcement', { exact: true }).fill(second);
+		await c.getByRole('button', { name: 'Post announcement' }).click();
+		await c.locator('.feed .item', { hasText: second }).waitFor({ timeout: 60_000 });
+		const card = a.getByTestId('today-announcement');
+		await card.getByText(second).waitFor({ timeout: 60_000 });
+		await shoot(a, '91-today-announcement');
+		// and after a reload it is still there (read from the server, not only pushed)
+		await open(a, `${ORG}/today`);
+		await a.getByTestId('today-announcement').getByText(second).waitFor({ timeout: 60_000 });
+
+		// the athlete reads the feed; the coach sees it counted, with the name
+		await card.getByRole('link', { name: 'Read announcements' }).click();
+		await a.locator('.feed .item', { hasText: second }).waitFor({ timeout: 60_000 });
+		await expect
+			.poll(
+				async () => {
+					await open(c, `${ORG}/announcements`);
+					return c.locator('.feed .item', { hasText: second }).getByTestId('seen-by').textContent();
+				},
+				{ timeout: 60_000 }
+			)
+			.toMatch(/^Seen by 1 of \d+$/);
+		await c.locator('.feed .item', { hasText: second }).getByTestId('seen-by').click();
+		await c.getByRole('heading', { name: /Seen by 1 of/ }).waitFor();
+		await c.locator('.readers li', { hasText: 'Priya Shah' }).waitFor();
+		expect(await c.locator('.readers li').count()).toBe(1);
+		await shoot(c, '92-announcement-seen-by');
+		await open(c, `${ORG}/announcements`);
+		await shoot(c, '93-announcements-compose');
+	}, 400_000);
+
+	it('fits a phone, feed and Today', async () => {
+		const athletePhone = await phoneLike(browser, athlete.ctx);
+		const ap = await athletePhone.newPage();
+		await open(ap, `${ORG}/announcements`);
+		await ap.locator('.feed .item').first().waitFor({ timeout: 60_000 });
+		expect(await ap.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await shoot(ap, '90-announcements-feed');
+		await athletePhone.close();
+
+		const coachPhone = await phoneLike(browser, coach.ctx);
+		const cp = await coachPhone.newPage();
+		await open(cp, `${ORG}/announcements`);
+		await cp.getByLabel('Announcement', { exact: true }).waitFor({ timeout: 60_000 });
+		expect(await cp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await shoot(cp, '93-announcements-compose');
+		await coachPhone.close();
+	}, 300_000);
+});

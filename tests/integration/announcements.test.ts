@@ -1,0 +1,167 @@
+// Announcements end to end below the UI, on the seeded demo: a coach posts through the API
+// (supabase-js .rpc); members joined to the organization's or the program's private topic get
+// `announcement:new` live, people outside that audience cannot even join the topic, and the post
+// queued one push per person of the audience but the author, with mutes and quiet hours applied
+// by the notification rules (a muted author's push is skipped, quiet hours defer it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import { ANON_KEY, JWT_SECRET, adminSql, apiUrl } from '../support/stack.ts';
+
+const ORG = 'a0000000-0000-4000-8000-000000000001';
+const STRENGTH = 'b0000000-0000-4000-8000-000000000001'; // athletes 01-06 enrolled
+const COACH = '10000000-0000-4000-8000-000000000002';
+const ATHLETE01 = '10000000-0000-4000-8000-000000000101';
+const ATHLETE07 = '10000000-0000-4000-8000-000000000107'; // not in Strength Cycle
+const ATHLETE08 = '10000000-0000-4000-8000-000000000108';
+const HARBOUR_COACH = '20000000-0000-4000-8000-000000000002';
+
+const sql = adminSql();
+const clients: SupabaseClient[] = [];
+const posted: string[] = [];
+
+async function as(sub: string): Promise<SupabaseClient> {
+	const token = await new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.setIssuedAt()
+		.setExpirationTime('1h')
+		.sign(new TextEncoder().encode(JWT_SECRET));
+	const c = createClient(apiUrl(), ANON_KEY, {
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+		accessToken: async () => token
+	});
+	await c.realtime.setAuth(token);
+	clients.push(c);
+	return c;
+}
+
+function join(
+	c: SupabaseClient,
+	topic: string
+): Promise<{ status: string; channel: RealtimeChannel; got: Record<string, unknown>[] }> {
+	const got: Record<string, unknown>[] = [];
+	const channel = c
+		.channel(topic, { config: { private: true } })
+		.on('broadcast', { event: 'announcement:new' }, (m) =>
+			got.push(m.payload as Record<string, unknown>)
+		);
+	return new Promise((resolve) => {
+		channel.subscribe((status) => {
+			if (status !== 'CLOSED') resolve({ status, channel, got });
+		});
+	});
+}
+
+async function waitFor<T>(fn: () => T | undefined | false, ms = 8000): Promise<T> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > until) throw new Error('timed out waiting');
+		await new Promise((r) => setTimeout(r, 25));
+	}
+}
+
+async function post(coach: SupabaseClient, body: string, programId?: string): Promise<string> {
+	const { data, error } = await coach.rpc('post_announcement', {
+		p_organization_id: ORG,
+		p_body: body,
+		p_program_id: programId
+	});
+	if (error) throw new Error(error.message);
+	const id = (data as { id: string }).id;
+	posted.push(id);
+	return id;
+}
+
+beforeAll(async () => {
+	// athlete08 mutes the coach; athlete07 has quiet hours around the clock but one minute
+	await sql`insert into public.notification_mutes (user_id, muted_user_id) values (${ATHLETE08}, ${COACH})`;
+	await sql`
+		insert into public.notification_preferences (user_id, quiet_hours_start, quiet_hours_end, time_zone)
+		values (${ATHLETE07}, (now() at time zone 'UTC')::time - interval '1 minute',
+		        (now() at time zone 'UTC')::time - interval '2 minutes', 'UTC')
+		on conflict (user_id) do update set quiet_hours_start = excluded.quiet_hours_start,
+		  quiet_hours_end = excluded.quiet_hours_end, time_zone = excluded.time_zone`;
+});
+
+afterAll(async () => {
+	for (const c of clients) await c.removeAllChannels();
+	await sql`delete from public.notification_mutes where user_id = ${ATHLETE08} and muted_user_id = ${COACH}`;
+	await sql`delete from public.notification_preferences where user_id = ${ATHLETE07}`;
+	if (posted.length) {
+		await sql`delete from public.notification_outbox where payload ->> 'announcement_id' = any (${posted})`;
+		await sql`delete from public.announcements where id = any (${posted}::uuid[])`;
+	}
+	await sql.end();
+});
+
+describe('announcements: realtime and push', () => {
+	it('an organization announcement arrives live on org:<id> and queues one push per member but the author', async () => {
+		const athlete = await join(await as(ATHLETE01), `org:${ORG}`);
+		expect(athlete.status).toBe('SUBSCRIBED');
+		const coach = await as(COACH);
+		const id = await post(coach, 'Gym closed on Friday for the floor repair.');
+
+		const payload = await waitFor(() => athlete.got.find((p) => p.announcement_id === id));
+		expect(payload).toMatchObject({ organization_id: ORG, program_id: null });
+
+		const [{ audience }] = await sql<{ audience: number }[]>`
+			select count(*)::int as audience from public.memberships
+			 where organization_id = ${ORG} and status = 'active' and user_id <> ${COACH}`;
+		const rows = await sql<
+			{ user_id: string; status: string; skip_reason: string | null; deferred: boolean }[]
+		>`
+			select user_id, status::text, skip_reason, not_before > created_at + interval '1 minute' as deferred
+			  from public.notification_outbox
+			 where category = 'announcement' and payload ->> 'announcement_id' = ${id}`;
+		expect(rows).toHaveLength(audience);
+		expect(new Set(rows.map((r) => r.user_id)).size).toBe(audience);
+		expect(rows.some((r) => r.user_id === COACH)).toBe(false);
+		// the muted author: skipped; quiet hours: queued for later; everyone else: pending now
+		expect(rows.find((r) => r.user_id === ATHLETE08)).toMatchObject({
+			status: 'skipped',
+			skip_reason: 'muted'
+		});
+		expect(rows.find((r) => r.user_id === ATHLETE07)).toMatchObject({
+			status: 'pending',
+			deferred: true
+		});
+		expect(rows.find((r) => r.user_id === ATHLETE01)).toMatchObject({
+			status: 'pending',
+			deferred: false
+		});
+	});
+
+	it('a program announcement reaches only the program topic, which only its audience may join', async () => {
+		const enrolled = await join(await as(ATHLETE01), `program:${STRENGTH}`);
+		expect(enrolled.status).toBe('SUBSCRIBED');
+		const notEnrolled = await join(await as(ATHLETE07), `program:${STRENGTH}`);
+		expect(notEnrolled.status).toBe('CHANNEL_ERROR');
+		const otherOrg = await join(await as(HARBOUR_COACH), `program:${STRENGTH}`);
+		expect(otherOrg.status).toBe('CHANNEL_ERROR');
+
+		const id = await post(await as(COACH), 'Test week starts Monday.', STRENGTH);
+		await waitFor(() => enrolled.got.find((p) => p.announcement_id === id));
+		const users = await sql<{ user_id: string }[]>`
+			select user_id from public.notification_outbox
+			 where category = 'announcement' and payload ->> 'announcement_id' = ${id} order by user_id`;
+		const [{ n }] = await sql<{ n: number }[]>`
+			select count(*)::int as n from public.program_enrollments where program_id = ${STRENGTH} and ended_at is null`;
+		expect(users).toHaveLength(n);
+		expect(users.map((u) => u.user_id)).toContain(ATHLETE01);
+		expect(users.map((u) => u.user_id)).not.toContain(ATHLETE07);
+	});
+
+	it('a member who may not post is refused and nothing goes out', async () => {
+		const athlete = await as(ATHLETE01);
+		const { error } = await athlete.rpc('post_announcement', {
+			p_organization_id: ORG,
+			p_body: 'Hi all'
+		});
+		expect(error?.message).toBe('Only staff of the organization can do this.');
+		const [{ n }] = await sql<{ n: number }[]>`
+			select count(*)::int as n from public.announcements where body = 'Hi all' and organization_id = ${ORG}`;
+		expect(n).toBe(0);
+	});
+});
