@@ -155,3 +155,116 @@ export function fromPgError(e: unknown, isAnon: boolean): HttpError {
 		return new RestError(503, 'PGRST000', 'Database client error. Retrying the connection.');
 	throw e;
 }
+
+// -----------------------------------------------------------------------------------------------
+// request and planning errors, worded as PostgREST's Error.hs words them
+
+export const unsupportedMethod = (method: string): RestError =>
+	new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+
+export const schemaNotExposed = (exposed: string[]): RestError =>
+	new RestError(
+		406,
+		'PGRST106',
+		`The schema must be one of the following: ${exposed.join(', ')}`,
+		null,
+		null
+	);
+
+export const mediaNotAvailable = (types: string[]): RestError =>
+	new RestError(406, 'PGRST107', `None of these media types are available: ${types.join(', ')}`);
+
+export const rangeNotSatisfiable = (offset: number, total: number | null): RestError =>
+	new RestError(
+		416,
+		'PGRST103',
+		'Requested range not satisfiable',
+		`An offset of ${offset} was requested, but there are only ${total} rows.`,
+		null,
+		{ 'content-range': `*/${total}` }
+	);
+
+export const putNotByPrimaryKey = (): RestError =>
+	new RestError(
+		405,
+		'PGRST105',
+		"Filters must include all and only primary key columns with 'eq' operators"
+	);
+
+export const putKeyMismatch = (): RestError =>
+	new RestError(400, 'PGRST115', 'Payload values do not match URL in primary key column(s)');
+
+export const rpcMethodNotAllowed = (method: string): RestError =>
+	new RestError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
+
+export const embedFilterNotNull = (): RestError =>
+	new RestError(
+		400,
+		'PGRST120',
+		'Only is null or not is null filters are allowed on embedded resources'
+	);
+
+export function functionNotFound(schema: string, name: string, keys: string[]): RestError {
+	const list = keys.join(', ');
+	return new RestError(
+		404,
+		'PGRST202',
+		`Could not find the function ${schema}.${name}${keys.length ? `(${list})` : ' without parameters'} in the schema cache`,
+		`Searched for the function ${schema}.${name}${keys.length ? ` with parameters ${list}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+		null
+	);
+}
+
+export const ambiguousFunction = (candidates: string[]): RestError =>
+	new RestError(
+		300,
+		'PGRST203',
+		`Could not choose the best candidate function between: ${candidates.join(', ')}`,
+		null,
+		'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
+	);
+
+export const relationshipNotFound = (
+	schema: string,
+	from: string,
+	to: string,
+	hint: string | null
+): RestError =>
+	new RestError(
+		400,
+		'PGRST200',
+		`Could not find a relationship between '${from}' and '${to}' in the schema cache`,
+		`Searched for a foreign key relationship between '${from}' and '${to}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${schema}', but no matches were found.`,
+		null
+	);
+
+export interface AmbiguousCandidate {
+	cardinality: string;
+	target: string;
+	relationship: string;
+	/** What goes after `!` to pick this one. */
+	hint: string;
+}
+
+export const ambiguousRelationship = (
+	from: string,
+	to: string,
+	candidates: AmbiguousCandidate[]
+): RestError =>
+	new RestError(
+		300,
+		'PGRST201',
+		`Could not embed because more than one relationship was found for '${from}' and '${to}'`,
+		candidates.map((c) => ({
+			cardinality: c.cardinality,
+			embedding: `${from} with ${c.target}`,
+			relationship: c.relationship
+		})),
+		`Try changing '${to}' to one of the following: ${candidates
+			.map((c) => `'${to}!${c.hint}'`)
+			.join(', ')}. Find the desired relationship in the 'details' key.`
+	);
+
+/** pg-safeupdate's refusal, which PostgREST answers with 400. */
+export const writeWithoutFilter = (verb: 'UPDATE' | 'DELETE'): RestError =>
+	new RestError(400, '21000', `${verb} requires a WHERE clause`);

@@ -1,5 +1,5 @@
 // PostgREST's URL grammar (select, filters, logic trees, order, limit/offset) → a small AST.
-// Nothing here knows the schema: names are checked against the schema cache in build-sql.ts.
+// Nothing here knows the schema: planning (plan*.ts) and build-sql.ts check names against it.
 import { badQuery } from './errors.ts';
 
 export interface JsonStep {

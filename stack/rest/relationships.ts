@@ -1,0 +1,151 @@
+// Which relationship an embed means: foreign keys in either direction and many-to-many through a
+// junction, found in the schema cache during planning (never while SQL is being written).
+import { ambiguousRelationship, relationshipNotFound } from './errors.ts';
+import type { SelectEmbed } from './parse-query.ts';
+import { relKey, type ForeignKey, type Relation, type SchemaCache } from './schema-cache.ts';
+
+export interface Relationship {
+	toOne: boolean;
+	target: Relation;
+	/** Pairs (target column, source column) for a direct FK. */
+	pairs: Array<[string, string]>;
+	junction: null | {
+		relation: Relation;
+		/** (junction column, source column) */
+		sourcePairs: Array<[string, string]>;
+		/** (junction column, target column) */
+		targetPairs: Array<[string, string]>;
+		name: string;
+	};
+	constraint: string;
+	cardinality: 'one-to-one' | 'many-to-one' | 'one-to-many' | 'many-to-many';
+}
+
+const isUnique = (r: Relation, cols: string[]) =>
+	r.uniques.some((u) => u.length === cols.length && u.every((c) => cols.includes(c)));
+
+/** Relationships through a foreign key that `from` holds or that points at `from`. */
+function directCandidates(
+	cache: SchemaCache,
+	schema: string,
+	from: Relation,
+	embed: SelectEmbed
+): Relationship[] {
+	const out: Relationship[] = [];
+	const sameName = (s: string, table: string) => s === schema && table === embed.name;
+	const hintOk = (fk: ForeignKey, extra: string[] = []) =>
+		embed.hint === null ||
+		embed.hint === fk.name ||
+		fk.columns.includes(embed.hint) ||
+		fk.refColumns.includes(embed.hint) ||
+		extra.includes(embed.hint);
+	for (const fk of cache.foreignKeys) {
+		// many-to-one (or one-to-one): `from` holds the FK
+		if (fk.schema === from.schema && fk.table === from.name) {
+			const target = cache.relations.get(relKey(fk.refSchema, fk.refTable));
+			const byTable = sameName(fk.refSchema, fk.refTable);
+			const byColumn = fk.columns.length === 1 && fk.columns[0] === embed.name;
+			const byName = fk.name === embed.name;
+			if (target && (byTable || byColumn || byName) && (byTable ? hintOk(fk, [target.name]) : true))
+				out.push({
+					toOne: true,
+					target,
+					pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]]),
+					junction: null,
+					constraint: fk.name,
+					cardinality: isUnique(from, fk.columns) ? 'one-to-one' : 'many-to-one'
+				});
+		}
+		// one-to-many (or one-to-one): the embedded table holds an FK to `from`
+		if (
+			fk.refSchema === from.schema &&
+			fk.refTable === from.name &&
+			sameName(fk.schema, fk.table)
+		) {
+			const target = cache.relations.get(relKey(fk.schema, fk.table));
+			if (target && hintOk(fk)) {
+				const one = isUnique(target, fk.columns);
+				out.push({
+					toOne: one,
+					target,
+					pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]]),
+					junction: null,
+					constraint: fk.name,
+					cardinality: one ? 'one-to-one' : 'one-to-many'
+				});
+			}
+		}
+	}
+	return out;
+}
+
+/** Many-to-many through a junction whose key covers both foreign keys. */
+function junctionCandidates(
+	cache: SchemaCache,
+	from: Relation,
+	target: Relation,
+	embed: SelectEmbed
+): Relationship[] {
+	const out: Relationship[] = [];
+	const fks = cache.foreignKeys;
+	for (const a of fks) {
+		if (a.refSchema !== from.schema || a.refTable !== from.name) continue;
+		for (const b of fks) {
+			if (b === a || b.schema !== a.schema || b.table !== a.table) continue;
+			if (b.refSchema !== target.schema || b.refTable !== target.name) continue;
+			const junction = cache.relations.get(relKey(a.schema, a.table));
+			if (!junction || junction.name === from.name || junction.name === target.name) continue;
+			const covered = junction.uniques.some((u) =>
+				[...a.columns, ...b.columns].every((c) => u.includes(c))
+			);
+			if (!covered) continue;
+			if (
+				embed.hint !== null &&
+				embed.hint !== junction.name &&
+				embed.hint !== a.name &&
+				embed.hint !== b.name
+			)
+				continue;
+			out.push({
+				toOne: false,
+				target,
+				pairs: [],
+				junction: {
+					relation: junction,
+					sourcePairs: a.columns.map((c, i) => [c, a.refColumns[i]]),
+					targetPairs: b.columns.map((c, i) => [c, b.refColumns[i]]),
+					name: junction.name
+				},
+				constraint: `${a.name},${b.name}`,
+				cardinality: 'many-to-many'
+			});
+		}
+	}
+	return out;
+}
+
+/** The one relationship `embed` names from `from`, or PostgREST's PGRST200/PGRST201. */
+export function findRelationship(
+	cache: SchemaCache,
+	schema: string,
+	from: Relation,
+	embed: SelectEmbed
+): Relationship {
+	const candidates = directCandidates(cache, schema, from, embed);
+	const target = cache.relations.get(relKey(schema, embed.name));
+	if (target && target.kind === 'table')
+		candidates.push(...junctionCandidates(cache, from, target, embed));
+	if (candidates.length === 1) return candidates[0];
+	if (candidates.length === 0)
+		throw relationshipNotFound(schema, from.name, embed.name, embed.hint);
+	throw ambiguousRelationship(
+		from.name,
+		embed.name,
+		candidates.map((c) => ({
+			cardinality: c.cardinality,
+			target: c.target.name,
+			relationship: `${c.constraint} using ${from.name} and ${c.target.name}`,
+			hint: c.junction ? c.junction.name : c.constraint
+		}))
+	);
+}
