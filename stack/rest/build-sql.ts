@@ -116,7 +116,9 @@ export class Builder {
 				const join = `LEFT JOIN LATERAL (${inner}) ${j} ON true`;
 				joinOf.set(item, { join, j });
 				out.joins.push(join);
-				if (item.embed.spread) {
+				if (item.embed.select.length === 0) {
+					// `rel()`: only there to filter by, never in the output.
+				} else if (item.embed.spread) {
 					for (const nm of names) {
 						items.push(`${j}.body->${this.params.add(nm)}::text AS ${qi(nm)}`);
 						out.names.push(nm);
@@ -361,20 +363,34 @@ export function whereOf(b: Builder, rel: Relation, conditions: Condition[]): str
 	return conditions.map((c) => b.condition(target, 't0', c));
 }
 
+/** RETURNING of a wrapped mutation; upserts also say which rows were inserted (xmax = 0). */
+const returningOf = (countInserted: boolean) =>
+	countInserted ? 'RETURNING t0.*, (t0.xmax = 0) AS "pgrst_inserted"' : 'RETURNING t0.*';
+const insertedOf = (countInserted: boolean) =>
+	countInserted ? '(SELECT count(*) FROM pgrst_source WHERE pgrst_inserted)' : 'NULL::int8';
+
 /**
- * Wraps a mutation (…RETURNING t0.*) so the response carries the representation (with embeds);
- * `tree` was planned over the mutated rows, so it carries no root filters.
+ * Wraps a mutation so the response carries the representation (with embeds), or without a
+ * `tree` only the count; `tree` was planned over the mutated rows, so it carries no root filters.
  */
 export function wrapMutation(
 	b: Builder,
 	mutation: string,
-	tree: ReadTree,
-	head: boolean
+	tree: ReadTree | null,
+	head: boolean,
+	countInserted = false
 ): Statement {
+	const head_ = `WITH pgrst_source AS (${mutation} ${returningOf(countInserted)}) SELECT NULL::int8 AS total, count(*) AS page`;
+	const inserted = `${insertedOf(countInserted)} AS inserted`;
+	if (!tree)
+		return {
+			sql: `${head_}, NULL::text AS body, ${inserted} FROM pgrst_source`,
+			params: b.params.values
+		};
 	const lvl = b.level(tree, 't0');
 	const body = head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
 	return {
-		sql: `WITH pgrst_source AS (${mutation} RETURNING t0.*) SELECT NULL::int8 AS total, count(*) AS page, ${body} AS body FROM (SELECT ${lvl.selectList} FROM pgrst_source t0 ${lvl.joins.join(' ')}) _r`,
+		sql: `${head_}, ${body} AS body, ${inserted} FROM (SELECT ${lvl.selectList} FROM pgrst_source t0 ${lvl.joins.join(' ')}) _r`,
 		params: b.params.values
 	};
 }
@@ -384,10 +400,15 @@ export function wrapMutation(
  * first row's primary key as `[column, text]` pairs in column order (json_each_text keeps the
  * exact text, e.g. of int8 keys), from which PostgREST builds its Location header.
  */
-export function wrapInsertForLocation(b: Builder, rel: Relation, mutation: string): Statement {
+export function wrapInsertForLocation(
+	b: Builder,
+	rel: Relation,
+	mutation: string,
+	countInserted = false
+): Statement {
 	const pk = b.params.add(pgArrayLiteral(rel.pk));
 	return {
-		sql: `WITH pgrst_source AS (${mutation} RETURNING t0.*) SELECT NULL::int8 AS total, (SELECT count(*) FROM pgrst_source) AS page, (SELECT json_agg(json_build_array(k.key, k.value))::text FROM (SELECT row_to_json(_s) AS r FROM pgrst_source _s LIMIT 1) d CROSS JOIN LATERAL json_each_text(d.r) k WHERE k.key = ANY(${pk}::text[])) AS body`,
+		sql: `WITH pgrst_source AS (${mutation} ${returningOf(countInserted)}) SELECT NULL::int8 AS total, (SELECT count(*) FROM pgrst_source) AS page, (SELECT json_agg(json_build_array(k.key, k.value))::text FROM (SELECT row_to_json(_s) AS r FROM pgrst_source _s LIMIT 1) d CROSS JOIN LATERAL json_each_text(d.r) k WHERE k.key = ANY(${pk}::text[])) AS body, ${insertedOf(countInserted)} AS inserted`,
 		params: b.params.values
 	};
 }
@@ -510,7 +531,8 @@ export function buildMutation(b: Builder, plan: MutatePlan): Statement {
 	else if (action.kind === 'update')
 		mutation = buildUpdate(b, rel, action.keys, action.bodyJson, whereOf(b, rel, action.where));
 	else mutation = buildDelete(rel, whereOf(b, rel, action.where));
-	if (plan.locate) return wrapInsertForLocation(b, rel, mutation);
-	if (plan.returning) return wrapMutation(b, mutation, plan.returning, !plan.representation);
+	if (plan.locate) return wrapInsertForLocation(b, rel, mutation, plan.countInserted);
+	if (plan.returning || plan.countInserted)
+		return wrapMutation(b, mutation, plan.returning, !plan.representation, plan.countInserted);
 	return { sql: mutation, params: b.params.values };
 }

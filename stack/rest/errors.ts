@@ -36,13 +36,13 @@ export function jwtError(code: 'PGRST301' | 'PGRST302' | 'PGRST303', message: st
 	});
 }
 
-export const tableNotFound = (schema: string, name: string): RestError =>
+export const tableNotFound = (schema: string, name: string, suggestion: string | null = null) =>
 	new RestError(
 		404,
 		'PGRST205',
 		`Could not find the table '${schema}.${name}' in the schema cache`,
 		null,
-		null
+		suggestion === null ? null : `Perhaps you meant the table '${schema}.${suggestion}'`
 	);
 
 export const columnNotFound = (table: string, column: string): RestError =>
@@ -204,14 +204,29 @@ export const embedFilterNotNull = (): RestError =>
 		'Only is null or not is null filters are allowed on embedded resources'
 	);
 
-export function functionNotFound(schema: string, name: string, keys: string[]): RestError {
-	const list = keys.join(', ');
+/**
+ * PGRST202. `post`: a POST with a JSON body, which could also have meant a function taking the
+ * whole body as its single unnamed json/jsonb argument. `suggestion`: the closest function name
+ * (no function of that name) or the closest overload's sorted parameters, as "(a, b)".
+ */
+export function functionNotFound(
+	schema: string,
+	name: string,
+	keys: string[],
+	post: boolean,
+	suggestion: string | null
+): RestError {
+	const fn = `${schema}.${name}`;
+	const params = keys.length
+		? ` with parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
+		: ' without parameters';
+	const single = post ? ' or with a single unnamed json/jsonb parameter' : '';
 	return new RestError(
 		404,
 		'PGRST202',
-		`Could not find the function ${schema}.${name}${keys.length ? `(${list})` : ' without parameters'} in the schema cache`,
-		`Searched for the function ${schema}.${name}${keys.length ? ` with parameters ${list}` : ' without parameters'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-		null
+		`Could not find the function ${fn}${keys.length ? `(${keys.join(', ')})` : ' without parameters'} in the schema cache`,
+		`Searched for the function ${fn}${params}${single}, but no matches were found in the schema cache.`,
+		suggestion === null ? null : `Perhaps you meant to call the function ${schema}.${suggestion}`
 	);
 }
 
@@ -224,28 +239,33 @@ export const ambiguousFunction = (candidates: string[]): RestError =>
 		'Try renaming the parameters or the function itself in the database so function overloading can be resolved'
 	);
 
+/** PGRST200; `suggestion` is PostgREST's "Perhaps you meant …" hint, already worded. */
 export const relationshipNotFound = (
 	schema: string,
 	from: string,
 	to: string,
-	hint: string | null
+	hint: string | null,
+	suggestion: string | null
 ): RestError =>
 	new RestError(
 		400,
 		'PGRST200',
 		`Could not find a relationship between '${from}' and '${to}' in the schema cache`,
-		`Searched for a foreign key relationship between '${from}' and '${to}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${schema}', but no matches were found.`,
-		null
+		`Searched for a foreign key relationship between '${from}' and '${to}${hint ? `' using the hint '${hint}` : ''}' in the schema '${schema}', but no matches were found.`,
+		suggestion
 	);
 
 export interface AmbiguousCandidate {
 	cardinality: string;
+	/** The embedded relation's name. */
 	target: string;
+	/** `<constraint> using <table>(<columns>) and <table>(<columns>)`, as PostgREST prints it. */
 	relationship: string;
-	/** What goes after `!` to pick this one. */
+	/** What goes after `<target>!` to pick this one: the constraint, or the junction table. */
 	hint: string;
 }
 
+/** PGRST201, status 300: the candidates in details, and the `target!hint` spellings to choose. */
 export const ambiguousRelationship = (
 	from: string,
 	to: string,
@@ -261,8 +281,27 @@ export const ambiguousRelationship = (
 			relationship: c.relationship
 		})),
 		`Try changing '${to}' to one of the following: ${candidates
-			.map((c) => `'${to}!${c.hint}'`)
+			.map((c) => `'${c.target}!${c.hint}'`)
 			.join(', ')}. Find the desired relationship in the 'details' key.`
+	);
+
+/** Two embeds answering under the same key: Postgres's error, as PostgREST lets it through. */
+export const embeddedTwice = (parent: string, name: string, depth: number): RestError =>
+	new RestError(400, '42712', `table name "${parent}_${name}_${depth}" specified more than once`);
+
+export const maxAffectedViolation = (n: number): RestError =>
+	new RestError(
+		400,
+		'PGRST124',
+		'Query result exceeds max-affected preference constraint',
+		`The query affects ${n} rows`
+	);
+
+export const maxAffectedRpcViolation = (): RestError =>
+	new RestError(
+		400,
+		'PGRST128',
+		'Function must return SETOF or TABLE when max-affected preference is used with handling=strict'
 	);
 
 /** pg-safeupdate's refusal, which PostgREST answers with 400. */

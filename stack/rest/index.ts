@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import type { GatewayRequest, Service, ServiceFactory } from '../http.ts';
 import { readApiRequest, type ApiRequest, type RequestSettings } from './api-request.ts';
 import { Builder, buildCall, buildMutation, buildRead, qrel } from './build-sql.ts';
-import { fromPgError, singularError } from './errors.ts';
+import { fromPgError, maxAffectedViolation, singularError } from './errors.ts';
 import { createAuthenticator, type Identity } from './jwt.ts';
 import { openApiDocument } from './openapi.ts';
 import { findRelation, planRead, relationTarget } from './plan.ts';
@@ -69,31 +69,40 @@ async function handleRead(rt: Runtime, api: ApiRequest, rel: Relation, res: Serv
 async function handleWrite(rt: Runtime, api: ApiRequest, rel: Relation, res: ServerResponse) {
 	const plan = planMutation(rt.cache, rel, api);
 	if (!plan.action) return respondEmptyWrite(res, api, plan.representation);
-	const wantRows = plan.locate || plan.returning !== null;
+	const wantRows = plan.locate || plan.returning !== null || plan.countInserted;
+	const countOf = (r: postgres.RowList<Row[]>) => (wantRows ? Number(r[0]?.page) : (r.count ?? 0));
+	const max = plan.maxAffected;
+	// Commit only what the client accepts: one row for a singular Accept, at most max-affected.
+	const accept = (n: number) => (!plan.singular || n === 1) && (max === null || n <= max);
 	const { rows } = await rt.run({
 		readOnly: false,
 		plan: buildMutation(new Builder(rt.cache), plan),
 		rollback: plan.rollback,
-		decide: plan.singular ? (r) => Number(r[0]?.page) === 1 : undefined
+		decide: plan.singular || max !== null ? (r) => accept(countOf(r)) : undefined
 	});
-	const count = wantRows ? Number(rows[0].page) : (rows.count ?? 0);
+	const count = countOf(rows);
 	if (plan.singular && count !== 1) throw singularError(count);
+	if (max !== null && count > max) throw maxAffectedViolation(count);
 	respondWrite(res, api, {
 		count,
 		row: wantRows ? rows[0] : null,
 		representation: plan.representation,
-		locateTable: plan.locate ? rel.name : null
+		locateTable: plan.locate ? rel.name : null,
+		inserted: plan.countInserted ? Number(rows[0].inserted) : null
 	});
 }
 
 /** GET, HEAD or POST on /rpc/<function>. */
 async function handleCall(rt: Runtime, api: ApiRequest, name: string, res: ServerResponse) {
 	const plan = planCall(rt.cache, api, name);
+	const max = plan.maxAffected;
 	const { rows } = await rt.run({
 		readOnly: plan.readOnly,
 		plan: buildCall(new Builder(rt.cache), plan, api.method === 'HEAD'),
-		rollback: plan.rollback
+		rollback: plan.rollback,
+		decide: max === null ? undefined : (r) => Number(r[0]?.page) <= max
 	});
+	if (max !== null && Number(rows[0].page) > max) throw maxAffectedViolation(Number(rows[0].page));
 	respondCall(res, api, plan.kind, rows[0]);
 }
 

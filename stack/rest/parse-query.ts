@@ -239,7 +239,9 @@ function parseSelectItem(item: string): SelectItem {
 		}
 		if (name === 'count' && inner.trim() === '')
 			throw badQuery('Use of aggregate functions is not allowed');
-		return { kind: 'embed', name, alias, hint, join, spread, select: parseSelect(inner) };
+		// `rel()` selects nothing: the embed only filters (with !inner) and is left out of the output.
+		const select = inner.trim() === '' ? [] : parseSelect(inner);
+		return { kind: 'embed', name, alias, hint, join, spread, select };
 	}
 	let rest = item;
 	let alias: string | null = null;
@@ -465,7 +467,16 @@ export function parseQuery(
 		}
 		// `rel=not.is.null` on an embed is told apart from a column filter at build time.
 		const field = parseField(last);
-		const f = parseFilter(field, value);
+		let f: Filter;
+		try {
+			f = parseFilter(field, value);
+		} catch (e) {
+			// On GET /rpc a parameter that is no filter is an argument, even one the function
+			// lacks: resolving the function then reports it among the keys (PGRST202).
+			if (!argNames || path !== '') throw e;
+			q.rest.push([key, value]);
+			continue;
+		}
 		node(path).conditions.push(f);
 	}
 	return q;

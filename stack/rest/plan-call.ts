@@ -1,7 +1,14 @@
 // Planning a function call (PostgREST's CallPlan): the overload the arguments name, how its result
 // is shaped (nothing, a scalar, scalars, a row, rows), and for rows the read planned over them.
 import type { ApiRequest } from './api-request.ts';
-import { ambiguousFunction, badJson, functionNotFound, rpcMethodNotAllowed } from './errors.ts';
+import {
+	ambiguousFunction,
+	badJson,
+	functionNotFound,
+	maxAffectedRpcViolation,
+	rpcMethodNotAllowed
+} from './errors.ts';
+import { closest } from './fuzzy.ts';
 import { functionTarget, planRead, type ReadTree } from './plan.ts';
 import { relKey, type Func, type SchemaCache } from './schema-cache.ts';
 
@@ -22,11 +29,40 @@ export interface CallPlan {
 	page: { limit: number | null; offset: number };
 	/** PostgREST counts function results exactly for count=exact|estimated, never by planning. */
 	count: 'exact' | null;
+	/** Prefer: handling=strict, max-affected=n: more rows returned roll the call back. */
+	maxAffected: number | null;
 }
 
 const isJsonType = (t: string) => t === 'json' || t === 'jsonb';
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * PostgREST's PGRST202 hint: without a function of that name, the closest function name in the
+ * schema; otherwise the overload whose (sorted) parameters come closest to the keys given.
+ */
+function noFunctionHint(
+	cache: SchemaCache,
+	schema: string,
+	name: string,
+	keys: string[]
+): string | null {
+	const overloads = cache.functions.get(relKey(schema, name)) ?? [];
+	if (overloads.length === 0) {
+		const names = [...cache.functions.values()].flat().filter((f) => f.schema === schema);
+		return closest(
+			names.map((f) => f.name),
+			name,
+			0.75
+		);
+	}
+	const listed = (params: string[]) => `(${[...params].sort().join(', ')})`;
+	const best = closest(
+		overloads.map((f) => listed(f.args.map((a) => a.name))),
+		listed(keys)
+	);
+	return best === null ? null : `${name}${best}`;
+}
 
 /** Picks the overload whose named arguments match the keys given (PostgREST's rule). */
 export function resolveFunction(
@@ -34,7 +70,8 @@ export function resolveFunction(
 	schema: string,
 	name: string,
 	keys: string[],
-	bodyIsObject: boolean
+	bodyIsObject: boolean,
+	post: boolean
 ): { fn: Func; wholeBody: boolean } {
 	const overloads = cache.functions.get(relKey(schema, name)) ?? [];
 	const matches: Array<{ fn: Func; wholeBody: boolean }> = [];
@@ -54,7 +91,8 @@ export function resolveFunction(
 		)
 			matches.push({ fn, wholeBody: true });
 	}
-	if (matches.length === 0) throw functionNotFound(schema, name, keys);
+	if (matches.length === 0)
+		throw functionNotFound(schema, name, keys, post, noFunctionHint(cache, schema, name, keys));
 	if (matches.length === 1) return matches[0];
 	// Prefer an exact named match over the single-json-argument form.
 	const named = matches.filter((m) => !m.wholeBody);
@@ -83,8 +121,12 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 		else if (!Array.isArray(api.payload)) throw badJson();
 	} else throw rpcMethodNotAllowed(api.method);
 	const keys = bodyIsObject ? Object.keys(args) : [];
-	const { fn, wholeBody } = resolveFunction(cache, api.schema, name, keys, bodyIsObject);
+	const post = api.method === 'POST';
+	const { fn, wholeBody } = resolveFunction(cache, api.schema, name, keys, bodyIsObject, post);
 	const kind = callKind(fn);
+	const maxAffected = api.prefer.maxAffected ?? null;
+	if (maxAffected !== null && kind !== 'rows' && kind !== 'scalars')
+		throw maxAffectedRpcViolation();
 	const composite = kind === 'rows' || kind === 'row';
 	const count = api.prefer.count === 'exact' || api.prefer.count === 'estimated';
 	return {
@@ -97,6 +139,7 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 		rollback: api.prefer.tx === 'rollback',
 		tree: composite ? planRead(cache, api.schema, functionTarget(cache, fn), api.query) : null,
 		page: kind === 'row' ? { limit: null, offset: 0 } : api.page,
-		count: composite && count ? 'exact' : null
+		count: composite && count ? 'exact' : null,
+		maxAffected
 	};
 }

@@ -41,6 +41,10 @@ export interface MutatePlan {
 	rollback: boolean;
 	/** The representation's select tree over the written rows, when the response needs rows. */
 	returning: ReadTree | null;
+	/** An upsert (PUT, or POST merging duplicates): its status tells inserted from updated. */
+	countInserted: boolean;
+	/** Prefer: handling=strict, max-affected=n on PATCH and DELETE: more rows roll back. */
+	maxAffected: number | null;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -126,6 +130,11 @@ export function planMutation(cache: SchemaCache, rel: Relation, api: ApiRequest)
 		locate,
 		singular,
 		rollback: api.prefer.tx === 'rollback',
-		returning: wantRows ? planRead(cache, api.schema, relationTarget(rel), api.query, true) : null
+		returning: wantRows ? planRead(cache, api.schema, relationTarget(rel), api.query, true) : null,
+		countInserted: action?.kind === 'insert' && action.conflict?.action === 'merge',
+		maxAffected:
+			(api.method === 'PATCH' || api.method === 'DELETE') && api.prefer.maxAffected !== undefined
+				? api.prefer.maxAffected
+				: null
 	};
 }

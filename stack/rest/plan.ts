@@ -1,7 +1,8 @@
 // Planning a read: the parsed select tree checked against the schema cache, every embed resolved
 // to its relationship, each level paired with its own filters, order and page. The SQL builder
 // only walks what planning decided.
-import { badQuery, embedFilterNotNull, tableNotFound } from './errors.ts';
+import { badQuery, embedFilterNotNull, embeddedTwice, tableNotFound } from './errors.ts';
+import { closest } from './fuzzy.ts';
 import {
 	emptyNode,
 	type Condition,
@@ -64,8 +65,11 @@ export const relationTarget = (r: Relation): Target => ({
 /** The exposed table or view a request names, or PGRST205. */
 export function findRelation(cache: SchemaCache, schema: string, name: string): Relation {
 	const rel = cache.relations.get(relKey(schema, name));
-	if (!rel || rel.kind === 'composite') throw tableNotFound(schema, name);
-	return rel;
+	if (rel && rel.kind !== 'composite') return rel;
+	const names: string[] = [];
+	for (const r of cache.relations.values())
+		if (r.schema === schema && r.kind !== 'composite') names.push(r.name);
+	throw tableNotFound(schema, name, closest(names, name, 0.75));
 }
 
 /** The rows of a composite-returning function as a target reads can filter and embed from. */
@@ -109,6 +113,10 @@ function planLevel(
 			continue;
 		}
 		const planned = planEmbed(cache, schema, target, item, path, q);
+		// Two embeds under one key would make one JSON key twice: refused, as Postgres refuses
+		// PostgREST's query for it (the alias it gives both is the same).
+		if (embeds.has(planned.key) && !item.spread)
+			throw embeddedTwice(target.label, planned.key, path === '' ? 1 : path.split('.').length + 1);
 		embeds.set(planned.key, planned);
 		items.push(planned);
 	}

@@ -1,6 +1,7 @@
 // Which relationship an embed means: foreign keys in either direction and many-to-many through a
 // junction, found in the schema cache during planning (never while SQL is being written).
 import { ambiguousRelationship, relationshipNotFound } from './errors.ts';
+import { closest, fuzzyMatches } from './fuzzy.ts';
 import type { SelectEmbed } from './parse-query.ts';
 import { relKey, type ForeignKey, type Relation, type SchemaCache } from './schema-cache.ts';
 
@@ -16,6 +17,9 @@ export interface Relationship {
 		/** (junction column, target column) */
 		targetPairs: Array<[string, string]>;
 		name: string;
+		/** The junction's foreign keys to the source and to the target. */
+		sourceConstraint: string;
+		targetConstraint: string;
 	};
 	constraint: string;
 	cardinality: 'one-to-one' | 'many-to-one' | 'one-to-many' | 'many-to-many';
@@ -114,7 +118,9 @@ function junctionCandidates(
 					relation: junction,
 					sourcePairs: a.columns.map((c, i) => [c, a.refColumns[i]]),
 					targetPairs: b.columns.map((c, i) => [c, b.refColumns[i]]),
-					name: junction.name
+					name: junction.name,
+					sourceConstraint: a.name,
+					targetConstraint: b.name
 				},
 				constraint: `${a.name},${b.name}`,
 				cardinality: 'many-to-many'
@@ -122,6 +128,51 @@ function junctionCandidates(
 		}
 	}
 	return out;
+}
+
+/** The tables `r` has a foreign-key relationship with, in either direction. */
+function relatedTables(cache: SchemaCache, r: { schema: string; name: string }): string[] {
+	const out: string[] = [];
+	for (const fk of cache.foreignKeys) {
+		if (fk.schema === r.schema && fk.table === r.name) out.push(fk.refTable);
+		if (fk.refSchema === r.schema && fk.refTable === r.name) out.push(fk.table);
+	}
+	return out;
+}
+
+/**
+ * PostgREST's hint for PGRST200: when `from` has relationships, the closest related table to the
+ * embedded name (never the name itself); otherwise the closest table that has relationships.
+ */
+function noRelationshipHint(
+	cache: SchemaCache,
+	schema: string,
+	from: Relation,
+	child: string
+): string | null {
+	const related = relatedTables(cache, from);
+	if (related.length > 0) {
+		const best = fuzzyMatches(related, child).find(([score]) => score < 1 && score >= 0.33);
+		return best ? `Perhaps you meant '${best[1]}' instead of '${child}'.` : null;
+	}
+	const parents = new Set<string>();
+	for (const fk of cache.foreignKeys) {
+		if (fk.schema === schema) parents.add(fk.table);
+		if (fk.refSchema === schema) parents.add(fk.refTable);
+	}
+	const parent = closest(parents, from.name);
+	return parent ? `Perhaps you meant '${parent}' instead of '${from.name}'.` : null;
+}
+
+const cols = (names: string[]) => `(${names.join(', ')})`;
+
+/** `<constraint> using <table>(<columns>) and <table>(<columns>)`, as PostgREST words it. */
+function describe(from: Relation, r: Relationship): string {
+	if (r.junction) {
+		const j = r.junction;
+		return `${j.name} using ${j.sourceConstraint}${cols(j.sourcePairs.map((p) => p[0]))} and ${j.targetConstraint}${cols(j.targetPairs.map((p) => p[0]))}`;
+	}
+	return `${r.constraint} using ${from.name}${cols(r.pairs.map((p) => p[1]))} and ${r.target.name}${cols(r.pairs.map((p) => p[0]))}`;
 }
 
 /** The one relationship `embed` names from `from`, or PostgREST's PGRST200/PGRST201. */
@@ -137,14 +188,20 @@ export function findRelationship(
 		candidates.push(...junctionCandidates(cache, from, target, embed));
 	if (candidates.length === 1) return candidates[0];
 	if (candidates.length === 0)
-		throw relationshipNotFound(schema, from.name, embed.name, embed.hint);
+		throw relationshipNotFound(
+			schema,
+			from.name,
+			embed.name,
+			embed.hint,
+			noRelationshipHint(cache, schema, from, embed.name)
+		);
 	throw ambiguousRelationship(
 		from.name,
 		embed.name,
 		candidates.map((c) => ({
 			cardinality: c.cardinality,
 			target: c.target.name,
-			relationship: `${c.constraint} using ${from.name} and ${c.target.name}`,
+			relationship: describe(from, c),
 			hint: c.junction ? c.junction.name : c.constraint
 		}))
 	);

@@ -97,6 +97,22 @@ export interface WriteOutcome {
 	row: Row | null;
 	representation: boolean;
 	locateTable: string | null;
+	/** Upserts: rows inserted rather than updated. */
+	inserted: number | null;
+}
+
+/**
+ * POST answers 201, except an upsert that only updated (200); PUT answers its representation
+ * with 201 when it inserted, 200 when it replaced; PATCH and DELETE 200 with a body, else 204.
+ */
+function writeStatus(api: ApiRequest, w: WriteOutcome): number {
+	const inserted = w.inserted ?? 0;
+	if (api.method === 'PUT') return w.representation ? (inserted > 0 ? 201 : 200) : 204;
+	if (api.method === 'POST')
+		return api.prefer.resolution === 'merge-duplicates' && w.inserted !== null && inserted <= 0
+			? 200
+			: 201;
+	return w.representation ? 200 : 204;
 }
 
 /** 201 for POST, else 200 with a representation or 204; Content-Range counts what was written. */
@@ -105,7 +121,7 @@ export function respondWrite(res: ServerResponse, api: ApiRequest, w: WriteOutco
 	const n = w.count;
 	const total = api.prefer.count ? String(n) : '*';
 	headers['content-range'] = api.method === 'PATCH' && n > 0 ? `0-${n - 1}/${total}` : `*/${total}`;
-	const status = api.method === 'POST' ? 201 : w.representation ? 200 : 204;
+	const status = writeStatus(api, w);
 	if (w.locateTable && n === 1 && w.row?.body) {
 		const pairs = JSON.parse(w.row.body) as Array<[string, string | null]>;
 		headers['location'] = locationOf(w.locateTable, pairs);

@@ -96,7 +96,12 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 		>(
 			`select n.nspname as schema, c.relname as rel, a.attname as name,
 			        format_type(a.atttypid, null) as type, a.attnotnull as notnull,
-			        pg_get_expr(d.adbin, d.adrelid) as def, a.attgenerated::text as generated
+			        coalesce(pg_get_expr(d.adbin, d.adrelid),
+			          -- An identity column keeps no default expression: its sequence is the default
+			          -- (missing=default fills a row that lacks it from there).
+			          case when a.attidentity <> '' then format('nextval(%L::regclass)',
+			            pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)) end) as def,
+			        a.attgenerated::text as generated
 			   from pg_attribute a
 			   join pg_class c on c.oid = a.attrelid
 			   join pg_namespace n on n.oid = c.relnamespace

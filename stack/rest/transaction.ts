@@ -9,6 +9,8 @@ export interface Row {
 	total: string | null;
 	page: string | number;
 	body: string | null;
+	/** Upserts only: how many of the rows written were inserted rather than updated. */
+	inserted?: string | null;
 }
 
 /** The driver must hand our text parameters to Postgres untouched, whatever type it infers. */

@@ -106,6 +106,29 @@ describe('embedding', () => {
 			expect(body.code).toBe('PGRST201');
 			expect(body.details).toHaveLength(2);
 			expect(body.hint).toContain("'rest_t_comments!rest_t_comments_reply_to_fkey'");
+			// Worded as PostgREST words it: each candidate's constraint and columns on both sides.
+			expect(body).toEqual({
+				code: 'PGRST201',
+				details: [
+					{
+						cardinality: 'one-to-many',
+						embedding: 'rest_t_posts with rest_t_comments',
+						relationship:
+							'rest_t_comments_post_id_fkey using rest_t_posts(id) and rest_t_comments(post_id)'
+					},
+					{
+						cardinality: 'one-to-many',
+						embedding: 'rest_t_posts with rest_t_comments',
+						relationship:
+							'rest_t_comments_reply_to_fkey using rest_t_posts(id) and rest_t_comments(reply_to)'
+					}
+				].sort((a, b) => a.relationship.localeCompare(b.relationship)),
+				hint: expect.stringMatching(
+					/^Try changing 'rest_t_comments' to one of the following: 'rest_t_comments!rest_t_comments_(post_id|reply_to)_fkey', 'rest_t_comments!rest_t_comments_(post_id|reply_to)_fkey'\. Find the desired relationship in the 'details' key\.$/
+				),
+				message:
+					"Could not embed because more than one relationship was found for 'rest_t_posts' and 'rest_t_comments'"
+			});
 			const hinted = await rest(
 				'/rest_t_posts?select=id,rest_t_comments!rest_t_comments_post_id_fkey(body)&id=eq.2'
 			);
@@ -113,5 +136,52 @@ describe('embedding', () => {
 		} finally {
 			await db.unsafe('alter table rest_t_comments drop column reply_to');
 		}
+	});
+
+	it('suggests the closest related table for an unknown embed (PGRST200 hint)', async () => {
+		const r = await anon.from('rest_t_posts').select('id, rest_t_coments(body)');
+		expect(r.status).toBe(400);
+		expect(r.error).toEqual({
+			code: 'PGRST200',
+			details:
+				"Searched for a foreign key relationship between 'rest_t_posts' and 'rest_t_coments' in the schema 'public', but no matches were found.",
+			hint: "Perhaps you meant 'rest_t_comments' instead of 'rest_t_coments'.",
+			message:
+				"Could not find a relationship between 'rest_t_posts' and 'rest_t_coments' in the schema cache"
+		});
+		const hinted = await anon.from('rest_t_posts').select('id, rest_t_authors!nope(name)');
+		expect(hinted.error?.details).toBe(
+			"Searched for a foreign key relationship between 'rest_t_posts' and 'rest_t_authors' using the hint 'nope' in the schema 'public', but no matches were found."
+		);
+	});
+
+	it('leaves empty embeds out of the output: they only filter', async () => {
+		const { data, error } = await anon
+			.from('rest_t_posts')
+			.select('id, rest_t_tags!inner()')
+			.order('id');
+		expect(error).toBeNull();
+		expect(data).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
+		const left = await anon.from('rest_t_authors').select('name, rest_t_posts()').eq('id', 1);
+		expect(left.data).toEqual([{ name: 'Ada' }]);
+	});
+
+	it('refuses the same table embedded twice without aliases, as PostgREST does', async () => {
+		const twice = await anon
+			.from('rest_t_posts')
+			.select('id, rest_t_authors(name), rest_t_authors(bio)');
+		expect(twice.status).toBe(400);
+		expect(twice.error).toEqual({
+			code: '42712',
+			details: null,
+			hint: null,
+			message: 'table name "rest_t_posts_rest_t_authors_1" specified more than once'
+		});
+		const aliased = await anon
+			.from('rest_t_posts')
+			.select('id, a:rest_t_authors(name), b:rest_t_authors(bio)')
+			.eq('id', 1)
+			.single();
+		expect(aliased.data).toEqual({ id: 1, a: { name: 'Ada' }, b: { bio: 'math' } });
 	});
 });

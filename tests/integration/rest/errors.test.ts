@@ -96,7 +96,7 @@ describe('profiles, auth and bad input', () => {
 		expect(table.error).toEqual({
 			code: 'PGRST205',
 			details: null,
-			hint: null,
+			hint: "Perhaps you meant the table 'public.rest_t_notes'",
 			message: "Could not find the table 'public.rest_t_nope' in the schema cache"
 		});
 		const param = await rest('/rest_t_posts?id=zz.1');

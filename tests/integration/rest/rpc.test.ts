@@ -50,12 +50,22 @@ describe('rpc', () => {
 		expect(missing.status).toBe(404);
 		expect(missing.error).toEqual({
 			code: 'PGRST202',
-			details: expect.any(String),
-			hint: null,
+			details:
+				'Searched for the function public.rest_t_nope with parameter a or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+			hint: 'Perhaps you meant to call the function public.rest_t_noop',
 			message: 'Could not find the function public.rest_t_nope(a) in the schema cache'
 		});
 		const wrongArgs = await anon.rpc('rest_t_add', { z: 1 });
 		expect(wrongArgs.error?.code).toBe('PGRST202');
+		// A function of that name exists: the hint names the overload's parameters instead.
+		const close = await rest('/rpc/rest_t_add?a=1&bb=2');
+		expect(await close.json()).toEqual({
+			code: 'PGRST202',
+			details:
+				'Searched for the function public.rest_t_add with parameters a, bb, but no matches were found in the schema cache.',
+			hint: 'Perhaps you meant to call the function public.rest_t_add(a, b)',
+			message: 'Could not find the function public.rest_t_add(a, bb) in the schema cache'
+		});
 	});
 
 	it('runs GET on a volatile function read-only (405) and maps PTnnn / P0001', async () => {
