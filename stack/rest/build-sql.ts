@@ -7,7 +7,13 @@ import type { CallPlan } from './plan-call.ts';
 import type { MutatePlan } from './plan-mutate.ts';
 import type { PlannedEmbed, PlannedOrder, ReadTree, Target } from './plan.ts';
 import { relationTarget } from './plan.ts';
-import { pgArrayLiteral, type Column, type Relation, type SchemaCache } from './schema-cache.ts';
+import {
+	computedField,
+	pgArrayLiteral,
+	type Column,
+	type Relation,
+	type SchemaCache
+} from './schema-cache.ts';
 
 export const qi = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 export const qrel = (schema: string, name: string): string => `${qi(schema)}.${qi(name)}`;
@@ -73,9 +79,17 @@ export class Builder {
 
 	/** SQL for a field (column plus json path) and the type of what it yields. */
 	fieldSql(src: Target, alias: string, f: Field): { sql: string; type: string } {
-		const col = this.column(src, f.name);
-		let sql = `${alias}.${qi(f.name)}`;
-		let type = col.type;
+		let sql: string;
+		let type: string;
+		const fn = src.columns.has(f.name) ? undefined : computedField(this.cache, src, f.name);
+		if (fn) {
+			// A computed field: a function of the row, called with the row itself.
+			sql = `${qrel(fn.schema, fn.name)}(${alias})`;
+			type = fn.returnType;
+		} else {
+			sql = `${alias}.${qi(f.name)}`;
+			type = this.column(src, f.name).type;
+		}
 		for (const step of f.json) {
 			const isIndex = /^-?\d+$/.test(step.key);
 			sql += `${step.arrow}${this.params.add(step.key)}::${isIndex ? 'int4' : 'text'}`;
@@ -154,7 +168,9 @@ export class Builder {
 		const lvl = this.level(tree, e);
 		const conds: string[] = [];
 		let from = `${qrel(rel.target.schema, rel.target.name)} ${e}`;
-		if (rel.junction) {
+		if (rel.computed) {
+			from = `${qrel(rel.computed.schema, rel.computed.name)}(${parentAlias}) ${e}`;
+		} else if (rel.junction) {
 			const x = `x${n}`;
 			from += ` JOIN ${qrel(rel.junction.relation.schema, rel.junction.relation.name)} ${x} ON ${rel.junction.targetPairs
 				.map(([jc, tc]) => `${x}.${qi(jc)} = ${e}.${qi(tc)}`)
@@ -165,14 +181,19 @@ export class Builder {
 			for (const [tc, sc] of rel.pairs) conds.push(`${e}.${qi(tc)} = ${parentAlias}.${qi(sc)}`);
 		}
 		conds.push(...lvl.where);
-		let sql = `SELECT ${lvl.selectList} FROM ${from} ${lvl.joins.join(' ')} WHERE ${conds.join(' AND ')}`;
+		let sql = `SELECT ${lvl.selectList} FROM ${from} ${lvl.joins.join(' ')} WHERE ${conds.join(' AND ') || 'true'}`;
 		if (lvl.orderBy) sql += ` ORDER BY ${lvl.orderBy}`;
 		if (tree.limit !== null) sql += ` LIMIT ${this.params.add(String(tree.limit))}::int8`;
 		if (tree.offset !== null) sql += ` OFFSET ${this.params.add(String(tree.offset))}::int8`;
 		const s = `s${n}`;
-		const body = rel.toOne
-			? `SELECT row_to_json(${s}) AS body FROM (${sql} LIMIT 1) ${s}`
-			: `SELECT json_agg(${s}) AS body FROM (${sql}) ${s}`;
+		let body: string;
+		if (rel.toOne) body = `SELECT row_to_json(${s}) AS body FROM (${sql} LIMIT 1) ${s}`;
+		else if (item.embed.spread)
+			// A spread to-many relation: one array per column, under the parent's keys.
+			body = `SELECT json_build_object(${lvl.names
+				.map((nm) => `${this.params.add(nm)}::text, COALESCE(json_agg(${s}.${qi(nm)}), '[]'::json)`)
+				.join(', ')}) AS body FROM (${sql}) ${s}`;
+		else body = `SELECT json_agg(${s}) AS body FROM (${sql}) ${s}`;
 		return { sql: body, names: lvl.names };
 	}
 

@@ -148,7 +148,7 @@ function planLevel(
 			continue;
 		}
 		const e = embeds.get(term.relation);
-		if (!e || !e.rel.toOne || e.rel.junction)
+		if (!e || !e.rel.toOne || e.rel.junction || e.rel.computed)
 			throw badQuery(
 				`'${term.relation}' must be a to-one embedded resource in select to order by it`
 			);
@@ -183,9 +183,5 @@ function planEmbed(
 		q,
 		false
 	);
-	if (item.spread && !rel.toOne)
-		throw badQuery(
-			`A spread operation on '${item.name}' is only supported on to-one relationships`
-		);
 	return { kind: 'embed', embed: item, key, rel, tree };
 }

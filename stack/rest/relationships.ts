@@ -3,7 +3,7 @@
 import { ambiguousRelationship, relationshipNotFound } from './errors.ts';
 import { closest, fuzzyMatches } from './fuzzy.ts';
 import type { SelectEmbed } from './parse-query.ts';
-import { relKey, type ForeignKey, type Relation, type SchemaCache } from './schema-cache.ts';
+import { relKey, type Func, type Relation, type SchemaCache } from './schema-cache.ts';
 
 export interface Relationship {
 	toOne: boolean;
@@ -21,61 +21,55 @@ export interface Relationship {
 		sourceConstraint: string;
 		targetConstraint: string;
 	};
+	/** A computed relationship: a function taking the source's row, returning the target's. */
+	computed: Func | null;
 	constraint: string;
 	cardinality: 'one-to-one' | 'many-to-one' | 'one-to-many' | 'many-to-many';
+	/** Both ends are the same table (one foreign key gives a many-to-one and a one-to-many). */
+	self: boolean;
+	/** The target is a view: PostgREST then matches it by its name only. */
+	targetIsView: boolean;
 }
 
 const isUnique = (r: Relation, cols: string[]) =>
 	r.uniques.some((u) => u.length === cols.length && u.every((c) => cols.includes(c)));
+const same = (r: Relation, schema: string, name: string) => r.schema === schema && r.name === name;
 
-/** Relationships through a foreign key that `from` holds or that points at `from`. */
-function directCandidates(
-	cache: SchemaCache,
-	schema: string,
-	from: Relation,
-	embed: SelectEmbed
-): Relationship[] {
+/** Every relationship through a foreign key that `from` holds or that points at `from`. */
+function foreignKeyRelationships(cache: SchemaCache, from: Relation): Relationship[] {
 	const out: Relationship[] = [];
-	const sameName = (s: string, table: string) => s === schema && table === embed.name;
-	const hintOk = (fk: ForeignKey, extra: string[] = []) =>
-		embed.hint === null ||
-		embed.hint === fk.name ||
-		fk.columns.includes(embed.hint) ||
-		fk.refColumns.includes(embed.hint) ||
-		extra.includes(embed.hint);
 	for (const fk of cache.foreignKeys) {
-		// many-to-one (or one-to-one): `from` holds the FK
-		if (fk.schema === from.schema && fk.table === from.name) {
+		if (same(from, fk.schema, fk.table)) {
 			const target = cache.relations.get(relKey(fk.refSchema, fk.refTable));
-			const byTable = sameName(fk.refSchema, fk.refTable);
-			const byColumn = fk.columns.length === 1 && fk.columns[0] === embed.name;
-			const byName = fk.name === embed.name;
-			if (target && (byTable || byColumn || byName) && (byTable ? hintOk(fk, [target.name]) : true))
+			if (target) {
+				const one = isUnique(from, fk.columns);
 				out.push({
 					toOne: true,
 					target,
 					pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]]),
 					junction: null,
+					computed: null,
 					constraint: fk.name,
-					cardinality: isUnique(from, fk.columns) ? 'one-to-one' : 'many-to-one'
+					cardinality: one ? 'one-to-one' : 'many-to-one',
+					self: same(target, from.schema, from.name),
+					targetIsView: target.kind === 'view'
 				});
+			}
 		}
-		// one-to-many (or one-to-one): the embedded table holds an FK to `from`
-		if (
-			fk.refSchema === from.schema &&
-			fk.refTable === from.name &&
-			sameName(fk.schema, fk.table)
-		) {
+		if (same(from, fk.refSchema, fk.refTable)) {
 			const target = cache.relations.get(relKey(fk.schema, fk.table));
-			if (target && hintOk(fk)) {
+			if (target) {
 				const one = isUnique(target, fk.columns);
 				out.push({
 					toOne: one,
 					target,
 					pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]]),
 					junction: null,
+					computed: null,
 					constraint: fk.name,
-					cardinality: one ? 'one-to-one' : 'one-to-many'
+					cardinality: one ? 'one-to-one' : 'one-to-many',
+					self: same(target, from.schema, from.name),
+					targetIsView: target.kind === 'view'
 				});
 			}
 		}
@@ -83,33 +77,22 @@ function directCandidates(
 	return out;
 }
 
-/** Many-to-many through a junction whose key covers both foreign keys. */
-function junctionCandidates(
-	cache: SchemaCache,
-	from: Relation,
-	target: Relation,
-	embed: SelectEmbed
-): Relationship[] {
+/** Many-to-many through a junction table whose key covers both of its foreign keys. */
+function junctionRelationships(cache: SchemaCache, from: Relation): Relationship[] {
 	const out: Relationship[] = [];
-	const fks = cache.foreignKeys;
+	const fks = cache.foreignKeys.filter((fk) => !fk.viaView);
 	for (const a of fks) {
-		if (a.refSchema !== from.schema || a.refTable !== from.name) continue;
+		if (!same(from, a.refSchema, a.refTable)) continue;
+		const junction = cache.relations.get(relKey(a.schema, a.table));
+		if (!junction || junction.kind !== 'table' || same(junction, from.schema, from.name)) continue;
 		for (const b of fks) {
 			if (b === a || b.schema !== a.schema || b.table !== a.table) continue;
-			if (b.refSchema !== target.schema || b.refTable !== target.name) continue;
-			const junction = cache.relations.get(relKey(a.schema, a.table));
-			if (!junction || junction.name === from.name || junction.name === target.name) continue;
+			const target = cache.relations.get(relKey(b.refSchema, b.refTable));
+			if (!target || same(target, junction.schema, junction.name)) continue;
 			const covered = junction.uniques.some((u) =>
 				[...a.columns, ...b.columns].every((c) => u.includes(c))
 			);
 			if (!covered) continue;
-			if (
-				embed.hint !== null &&
-				embed.hint !== junction.name &&
-				embed.hint !== a.name &&
-				embed.hint !== b.name
-			)
-				continue;
 			out.push({
 				toOne: false,
 				target,
@@ -122,12 +105,76 @@ function junctionCandidates(
 					sourceConstraint: a.name,
 					targetConstraint: b.name
 				},
+				computed: null,
 				constraint: `${a.name},${b.name}`,
-				cardinality: 'many-to-many'
+				cardinality: 'many-to-many',
+				self: false,
+				targetIsView: target.kind === 'view'
 			});
 		}
 	}
 	return out;
+}
+
+/** Functions taking a row of `from` and returning rows of a table or view. */
+function computedRelationships(cache: SchemaCache, from: Relation): Relationship[] {
+	const out: Relationship[] = [];
+	for (const list of cache.functions.values())
+		for (const fn of list) {
+			const arg = fn.argRelation;
+			const ret = fn.returnRelation;
+			if (!arg || !ret || !same(from, arg.schema, arg.name)) continue;
+			const target = cache.relations.get(relKey(ret.schema, ret.name));
+			if (!target || target.kind === 'composite') continue;
+			const toOne = !fn.returnsSet || fn.rows === 1;
+			out.push({
+				toOne,
+				target,
+				pairs: [],
+				junction: null,
+				computed: fn,
+				constraint: fn.name,
+				cardinality: toOne ? 'many-to-one' : 'one-to-many',
+				self: false,
+				targetIsView: target.kind === 'view'
+			});
+		}
+	return out;
+}
+
+/** The single-column foreign key's column on the source side, and on the target side. */
+const sourceColumn = (r: Relationship) => (r.pairs.length === 1 ? r.pairs[0][1] : null);
+const targetColumn = (r: Relationship) => (r.pairs.length === 1 ? r.pairs[0][0] : null);
+
+/**
+ * Whether `embed` (its name and `!hint`) picks `r`, by PostgREST's rules: the target's name, the
+ * constraint's name or the source's FK column (not for views), a hint naming the constraint, a
+ * column on either side or the junction; for a self-reference the name means the one-to-many
+ * and a column name the many-to-one, and a hint names the target-side column of a one-to-many.
+ */
+function picks(r: Relationship, embed: SelectEmbed): boolean {
+	const { name, hint } = embed;
+	if (r.computed) return name === r.computed.name;
+	const byTable = name === r.target.name;
+	const direct = r.junction === null;
+	if (r.self && direct) {
+		if (hint === null)
+			return (
+				(byTable && r.cardinality === 'one-to-many') ||
+				(sourceColumn(r) === name && r.cardinality === 'many-to-one')
+			);
+		return byTable && r.cardinality === 'one-to-many' && targetColumn(r) === hint;
+	}
+	if (hint === null)
+		return (
+			byTable || (direct && !r.targetIsView && (r.constraint === name || sourceColumn(r) === name))
+		);
+	return (
+		byTable &&
+		(direct
+			? r.constraint === hint || sourceColumn(r) === hint || targetColumn(r) === hint
+			: r.junction!.name === hint)
+	);
 }
 
 /** The tables `r` has a foreign-key relationship with, in either direction. */
@@ -182,10 +229,12 @@ export function findRelationship(
 	from: Relation,
 	embed: SelectEmbed
 ): Relationship {
-	const candidates = directCandidates(cache, schema, from, embed);
-	const target = cache.relations.get(relKey(schema, embed.name));
-	if (target && target.kind === 'table')
-		candidates.push(...junctionCandidates(cache, from, target, embed));
+	const all = [
+		...foreignKeyRelationships(cache, from),
+		...junctionRelationships(cache, from),
+		...computedRelationships(cache, from)
+	];
+	const candidates = all.filter((r) => picks(r, embed));
 	if (candidates.length === 1) return candidates[0];
 	if (candidates.length === 0)
 		throw relationshipNotFound(

@@ -1,7 +1,7 @@
 // Fixture tables and functions for the REST integration tests; the rest_t_ names keep them clear
 // of the app's migrations. Dropped by REST_FIXTURE_DROP.
 export const REST_FIXTURE_SQL = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey, rest_t_slugs, rest_t_items cascade;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey, rest_t_slugs, rest_t_items, rest_t_people cascade;
 create table rest_t_authors (id serial primary key, name text not null, owner_id uuid, bio text);
 create table rest_t_posts (id serial primary key, author_id int references rest_t_authors(id), title text not null, body text, tags text[], meta jsonb, rating int, created_at timestamptz default now(), owner_id uuid default auth.uid(), published boolean default false, tsv tsvector);
 create table rest_t_comments (id serial primary key, post_id int not null references rest_t_posts(id) on delete cascade, body text not null, owner_id uuid);
@@ -71,9 +71,20 @@ alter table rest_t_items enable row level security;
 insert into rest_t_items select g, 'item ' || g from generate_series(1, 15) g;
 create or replace function rest_t_delete_items(upto int) returns setof rest_t_items language sql volatile as $$ delete from rest_t_items where id <= upto returning * $$;
 create or replace function rest_t_count_items() returns int language sql stable as $$ select count(*)::int from rest_t_items $$;
+-- A self-reference: each person's parent is another person.
+create table rest_t_people (id int primary key, name text not null, parent_id int references rest_t_people(id));
+alter table rest_t_people enable row level security;
+create policy "Anyone reads people" on rest_t_people for select to anon, authenticated using (true);
+insert into rest_t_people values (1, 'Root', null), (2, 'Kid A', 1), (3, 'Kid B', 1), (4, 'Grandkid', 2);
+-- Computed fields and relationships: functions of an author's row.
+create or replace function rest_t_label(a rest_t_authors) returns text language sql stable as $$ select a.name || ' (' || coalesce(a.bio, '-') || ')' $$;
+create or replace function rest_t_top_post(a rest_t_authors) returns setof rest_t_posts rows 1 language sql stable as $$ select * from rest_t_posts p where p.author_id = a.id order by p.rating desc nulls last limit 1 $$;
+create or replace function rest_t_post_list(a rest_t_authors) returns setof rest_t_posts language sql stable as $$ select * from rest_t_posts p where p.author_id = a.id $$;
+-- A view over posts: it shows author_id unchanged, so the posts → authors key holds for it.
+create view rest_t_posts_view with (security_invoker = true) as select id, author_id, title from rest_t_posts;
 `;
 
 export const REST_FIXTURE_DROP = `
-drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey, rest_t_slugs, rest_t_items cascade;
-drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami, rest_t_delete_items, rest_t_count_items;
+drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey, rest_t_slugs, rest_t_items, rest_t_people cascade;
+drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami, rest_t_delete_items, rest_t_count_items, rest_t_label;
 `;
