@@ -41,6 +41,11 @@ export interface ApiRequest {
 	payload: unknown;
 	/** The payload's text as sent (a function's single json argument takes it whole). */
 	payloadText: string;
+	/**
+	 * A POST to /rpc sent as text/plain, text/xml or application/octet-stream: the body is the
+	 * single unnamed text, xml or bytea argument (bytea as `\x` hex), never JSON.
+	 */
+	rawArgument: 'text' | 'xml' | 'bytea' | null;
 	/** request.headers and request.cookies as JSON, for the transaction's settings. */
 	headersJson: string;
 	cookiesJson: string;
@@ -114,21 +119,34 @@ function pageOf(
 	return { limit, offset };
 }
 
+const RAW_TYPES: Record<string, 'text' | 'xml' | 'bytea'> = {
+	'text/plain': 'text',
+	'text/xml': 'xml',
+	'application/octet-stream': 'bytea'
+};
+
 /** Reads the body where the method carries one; a call without a body means no arguments. */
 async function readPayload(
 	req: GatewayRequest,
 	method: Method,
 	target: ApiTarget
-): Promise<{ payload: unknown; payloadText: string }> {
+): Promise<Pick<ApiRequest, 'payload' | 'payloadText' | 'rawArgument'>> {
 	const carries =
 		target.kind === 'rpc'
 			? method === 'POST'
 			: target.kind === 'relation' && ['POST', 'PUT', 'PATCH'].includes(method);
-	if (!carries) return { payload: undefined, payloadText: '' };
-	const text = (await readBody(req, BODY_LIMIT)).toString('utf8');
-	if (target.kind === 'rpc' && text.trim() === '') return { payload: {}, payloadText: '{}' };
+	if (!carries) return { payload: undefined, payloadText: '', rawArgument: null };
+	const buf = await readBody(req, BODY_LIMIT);
+	const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const raw = target.kind === 'rpc' ? (RAW_TYPES[type] ?? null) : null;
+	if (raw === 'bytea')
+		return { payload: undefined, payloadText: `\\x${buf.toString('hex')}`, rawArgument: raw };
+	const text = buf.toString('utf8');
+	if (raw) return { payload: undefined, payloadText: text, rawArgument: raw };
+	if (target.kind === 'rpc' && text.trim() === '')
+		return { payload: {}, payloadText: '{}', rawArgument: null };
 	const payload = parseJson(text);
-	return { payload, payloadText: JSON.stringify(payload) };
+	return { payload, payloadText: JSON.stringify(payload), rawArgument: null };
 }
 
 /**
@@ -157,7 +175,7 @@ export async function readApiRequest(
 		argNames = new Set(overloads.flatMap((f) => f.args.map((a) => a.name)));
 	}
 	const query = parseQuery(req.query, argNames ?? (target.kind === 'rpc' ? new Set() : undefined));
-	const { payload, payloadText } = await readPayload(req, method, target);
+	const { payload, payloadText, rawArgument } = await readPayload(req, method, target);
 	return {
 		method,
 		isRead,
@@ -170,6 +188,7 @@ export async function readApiRequest(
 		page: pageOf(req, isRead, query, settings.maxRows),
 		payload,
 		payloadText,
+		rawArgument,
 		headersJson: JSON.stringify(req.headers),
 		cookiesJson: parseCookies(req.headers.cookie)
 	};

@@ -526,15 +526,16 @@ export function buildCall(b: Builder, plan: CallPlan, head: boolean): Statement 
 			};
 		case 'scalar':
 			return {
-				sql: `SELECT NULL::int8 AS total, 1 AS page, (SELECT to_json(${shape.call})${argsFrom})::text AS body`,
+				sql: `SELECT ${plan.count ? '1::int8' : 'NULL::int8'} AS total, 1 AS page, (SELECT to_json(${shape.call})${argsFrom})::text AS body`,
 				params: b.params.values
 			};
 		case 'scalars': {
 			let inner = `SELECT t0 AS v FROM ${shape.from} t0`;
 			if (limit !== null) inner += ` LIMIT ${b.params.add(String(limit))}::int8`;
 			if (offset) inner += ` OFFSET ${b.params.add(String(offset))}::int8`;
+			const total = plan.count ? `(SELECT count(*) FROM ${shape.from} t0)` : 'NULL::int8';
 			return {
-				sql: `SELECT NULL::int8 AS total, count(*) AS page, coalesce(json_agg(_r.v), '[]')::text AS body FROM (${inner}) _r`,
+				sql: `SELECT ${total} AS total, count(*) AS page, coalesce(json_agg(_r.v), '[]')::text AS body FROM (${inner}) _r`,
 				params: b.params.values
 			};
 		}

@@ -214,9 +214,18 @@ export function functionNotFound(
 	name: string,
 	keys: string[],
 	post: boolean,
-	suggestion: string | null
+	suggestion: string | null,
+	raw: 'text' | 'xml' | 'bytea' | null = null
 ): RestError {
 	const fn = `${schema}.${name}`;
+	if (raw)
+		return new RestError(
+			404,
+			'PGRST202',
+			`Could not find the function ${fn} in the schema cache`,
+			`Searched for the function ${fn} with a single unnamed ${raw} parameter, but no matches were found in the schema cache.`,
+			null
+		);
 	const params = keys.length
 		? ` with parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
 		: ' without parameters';

@@ -27,7 +27,10 @@ export interface CallPlan {
 	/** The read over a composite result: select, filters, order and embeds apply to it. */
 	tree: ReadTree | null;
 	page: { limit: number | null; offset: number };
-	/** PostgREST counts function results exactly for count=exact|estimated, never by planning. */
+	/**
+	 * PostgREST counts function results exactly for count=exact|estimated, never by planning; a
+	 * scalar or single row counts as one.
+	 */
 	count: 'exact' | null;
 	/** Prefer: handling=strict, max-affected=n: more rows returned roll the call back. */
 	maxAffected: number | null;
@@ -71,9 +74,18 @@ export function resolveFunction(
 	name: string,
 	keys: string[],
 	bodyIsObject: boolean,
-	post: boolean
+	post: boolean,
+	raw: ApiRequest['rawArgument'] = null
 ): { fn: Func; wholeBody: boolean } {
 	const overloads = cache.functions.get(relKey(schema, name)) ?? [];
+	if (raw) {
+		// text/plain, text/xml, octet-stream: only a single unnamed argument of that type takes it.
+		const fn = overloads.find(
+			(f) => f.args.length === 1 && f.args[0].name === '' && f.args[0].type === raw
+		);
+		if (!fn) throw functionNotFound(schema, name, [], false, null, raw);
+		return { fn, wholeBody: true };
+	}
 	const matches: Array<{ fn: Func; wholeBody: boolean }> = [];
 	for (const fn of overloads) {
 		const named = fn.args.filter((a) => a.name !== '');
@@ -115,6 +127,8 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 	let bodyIsObject = true;
 	if (api.isRead) {
 		for (const [k, v] of api.query.rest) args[k] = v;
+	} else if (api.method === 'POST' && api.rawArgument) {
+		bodyIsObject = false;
 	} else if (api.method === 'POST') {
 		bodyIsObject = isObject(api.payload);
 		if (isObject(api.payload)) args = api.payload;
@@ -122,7 +136,15 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 	} else throw rpcMethodNotAllowed(api.method);
 	const keys = bodyIsObject ? Object.keys(args) : [];
 	const post = api.method === 'POST';
-	const { fn, wholeBody } = resolveFunction(cache, api.schema, name, keys, bodyIsObject, post);
+	const { fn, wholeBody } = resolveFunction(
+		cache,
+		api.schema,
+		name,
+		keys,
+		bodyIsObject,
+		post,
+		api.rawArgument
+	);
 	const kind = callKind(fn);
 	const maxAffected = api.prefer.maxAffected ?? null;
 	if (maxAffected !== null && kind !== 'rows' && kind !== 'scalars')
@@ -139,7 +161,7 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 		rollback: api.prefer.tx === 'rollback',
 		tree: composite ? planRead(cache, api.schema, functionTarget(cache, fn), api.query) : null,
 		page: kind === 'row' ? { limit: null, offset: 0 } : api.page,
-		count: composite && count ? 'exact' : null,
+		count: kind !== 'void' && count ? 'exact' : null,
 		maxAffected
 	};
 }

@@ -152,12 +152,16 @@ export function respondCall(
 	const headers = baseHeaders(api);
 	const head = api.method === 'HEAD';
 	if (kind === 'void') return send(res, 204, null, headers);
+	// A single value or row is a page of one (counted as one when a count was asked for).
+	const total = row.total === null ? null : Number(row.total);
 	if (kind === 'scalar') {
 		if (api.media === 'object') throw singularError(Number(row.page));
+		headers['content-range'] = contentRange(0, 1, total);
 		return send(res, 200, head ? null : (row.body ?? 'null'), headers);
 	}
 	if (kind === 'row') {
 		const page = Number(row.page);
+		headers['content-range'] = contentRange(0, page, total);
 		const body = page === 0 ? 'null' : (row.body ?? '[]').slice(1, -1);
 		if (api.media === 'object' && page !== 1) throw singularError(page);
 		return send(

@@ -82,9 +82,14 @@ create or replace function rest_t_top_post(a rest_t_authors) returns setof rest_
 create or replace function rest_t_post_list(a rest_t_authors) returns setof rest_t_posts language sql stable as $$ select * from rest_t_posts p where p.author_id = a.id $$;
 -- A view over posts: it shows author_id unchanged, so the posts → authors key holds for it.
 create view rest_t_posts_view with (security_invoker = true) as select id, author_id, title from rest_t_posts;
+-- Single unnamed arguments taken from a text or binary body, and an overload PostgREST cannot pick.
+create or replace function rest_t_shout(text) returns text language sql immutable as $$ select upper($1) $$;
+create or replace function rest_t_byte_count(bytea) returns int language sql immutable as $$ select length($1) $$;
+create or replace function rest_t_pick(x int) returns text language sql immutable as $$ select 'int' $$;
+create or replace function rest_t_pick(x text) returns text language sql immutable as $$ select 'text' $$;
 `;
 
 export const REST_FIXTURE_DROP = `
 drop table if exists rest_t_notes, rest_t_comments, rest_t_post_tags, rest_t_tags, rest_t_posts, rest_t_authors, rest_t_big, rest_t_keys, rest_t_nokey, rest_t_slugs, rest_t_items, rest_t_people cascade;
-drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami, rest_t_delete_items, rest_t_count_items, rest_t_label;
+drop function if exists rest_t_add, rest_t_posts_by, rest_t_noop, rest_t_echo, rest_t_fail, rest_t_counts, rest_t_series, rest_t_new_author, rest_t_whoami, rest_t_delete_items, rest_t_count_items, rest_t_label, rest_t_shout, rest_t_byte_count, rest_t_pick(int), rest_t_pick(text);
 `;
