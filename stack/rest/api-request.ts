@@ -17,7 +17,9 @@ import { relKey, type SchemaCache } from './schema-cache.ts';
 const BODY_LIMIT = 10 * 1024 * 1024;
 export const OBJECT_MEDIA = 'application/vnd.pgrst.object+json';
 
-export type Media = 'json' | 'object' | 'csv';
+/** `plan`: EXPLAIN of the statement (application/vnd.pgrst.plan, where db-plan-enabled). */
+export type Media = 'json' | 'object' | 'csv' | 'plan';
+
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 const METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
@@ -34,6 +36,11 @@ export interface ApiRequest {
 	schema: string;
 	prefer: Preferences;
 	media: Media;
+	/** `nulls=stripped` on the array or object media type: keys whose value is null are left out. */
+	stripNulls: boolean;
+	/** For `plan`: its format and EXPLAIN options (analyze, verbose, settings, buffers, wal). */
+	planFormat: 'json' | 'text';
+	planOptions: string[];
 	query: ParsedQuery;
 	/** The page: limit/offset parameters, else the Range header, capped at db-max-rows. */
 	page: { limit: number | null; offset: number };
@@ -56,16 +63,47 @@ export interface RequestSettings {
 	maxRows: number;
 }
 
-function chooseMedia(accept: string | undefined): Media {
-	if (!accept) return 'json';
-	const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
-	for (const t of types) {
-		if (t === OBJECT_MEDIA) return 'object';
-		if (t === 'application/json' || t === '*/*' || t === 'application/*' || t === '') return 'json';
-		if (t === 'text/csv') return 'csv';
+type Negotiated = Pick<ApiRequest, 'media' | 'stripNulls' | 'planFormat' | 'planOptions'>;
+
+/** Accept, as PostgREST negotiates it: the first type it can produce, with its parameters. */
+function chooseMedia(accept: string | undefined, planEnabled: boolean): Negotiated {
+	const base: Negotiated = {
+		media: 'json',
+		stripNulls: false,
+		planFormat: 'json',
+		planOptions: []
+	};
+	if (!accept) return base;
+	const types: string[] = [];
+	for (const part of accept.split(',')) {
+		const [rawType, ...rawParams] = part.split(';');
+		const t = rawType.trim().toLowerCase();
+		types.push(t);
+		const params = new Map(
+			rawParams.map((p) => {
+				const [k, v = ''] = p.split('=');
+				return [k.trim().toLowerCase(), v.trim().replace(/^"|"$/g, '')] as const;
+			})
+		);
+		const stripNulls = params.get('nulls') === 'stripped';
+		if (t === OBJECT_MEDIA) return { ...base, media: 'object', stripNulls };
+		if (t === 'application/vnd.pgrst.array+json' || t === 'application/vnd.pgrst.array')
+			return { ...base, stripNulls };
+		if (t === 'application/json' || t === '*/*' || t === 'application/*' || t === '') return base;
+		if (t === 'text/csv') return { ...base, media: 'csv' };
+		const plan = /^application\/vnd\.pgrst\.plan(\+json|\+text)?$/.exec(t);
+		if (plan && planEnabled)
+			return {
+				...base,
+				media: 'plan',
+				planFormat: plan[1] === '+json' ? 'json' : 'text',
+				planOptions: (params.get('options') ?? '').split('|').filter((o) => PLAN_OPTIONS.has(o))
+			};
 	}
 	throw mediaNotAvailable(types);
 }
+
+const PLAN_OPTIONS = new Set(['analyze', 'verbose', 'settings', 'buffers', 'wal']);
 
 function parseCookies(header: string | undefined): string {
 	const out: Record<string, string> = {};
@@ -168,7 +206,15 @@ export async function readApiRequest(
 	if (target.kind !== 'root' && !settings.exposed.includes(schema))
 		throw schemaNotExposed(settings.exposed);
 	const prefer = parsePrefer(req.headers.prefer);
-	const media = target.kind === 'root' ? 'json' : chooseMedia(req.headers.accept);
+	// Prefer: tx counts only where db-tx-end lets the client override how transactions end.
+	if (prefer.tx && !cache.config.txEnd.endsWith('allow-override')) {
+		prefer.applied = prefer.applied.filter((a) => !a.startsWith('tx='));
+		delete prefer.tx;
+	}
+	const negotiated: Negotiated =
+		target.kind === 'root'
+			? { media: 'json', stripNulls: false, planFormat: 'json', planOptions: [] }
+			: chooseMedia(req.headers.accept, cache.config.planEnabled);
 	let argNames: Set<string> | undefined;
 	if (target.kind === 'rpc' && isRead) {
 		const overloads = cache.functions.get(relKey(schema, target.name)) ?? [];
@@ -183,7 +229,7 @@ export async function readApiRequest(
 		target,
 		schema,
 		prefer,
-		media,
+		...negotiated,
 		query,
 		page: pageOf(req, isRead, query, settings.maxRows),
 		payload,

@@ -54,7 +54,8 @@ const cache: SchemaCache = {
 	],
 	functions: new Map(),
 	types: new Set(['text', 'int4']),
-	roleSettings: new Map()
+	roleSettings: new Map(),
+	config: { aggregatesEnabled: false, planEnabled: false, txEnd: 'commit-allow-override' }
 };
 
 /** Plans the read of `rel` with the query string, then builds its statement. */

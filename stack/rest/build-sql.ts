@@ -36,6 +36,8 @@ export interface Level {
 	orderBy: string;
 	/** Output key names, in order (for spreads). */
 	names: string[];
+	/** With aggregates in the select list: every other selected expression. */
+	groupBy: string[];
 }
 
 const CAST_ALIASES: Record<string, string> = {
@@ -107,21 +109,35 @@ export class Builder {
 			filterJoins: [],
 			where: [],
 			orderBy: '',
-			names: []
+			names: [],
+			groupBy: []
 		};
 		const items: string[] = [];
+		const plain: string[] = [];
+		let aggregated = false;
 		const joinOf = new Map<PlannedEmbed, { join: string; j: string }>();
 		for (const item of tree.items) {
 			if (item.kind === 'star') {
 				for (const c of tree.target.columns.keys()) {
 					items.push(`${alias}.${qi(c)}`);
+					plain.push(`${alias}.${qi(c)}`);
 					out.names.push(c);
 				}
+			} else if (item.kind === 'column' && item.aggregate) {
+				aggregated = true;
+				const f = item.field;
+				const arg = f.name === '' ? '*' : this.fieldSql(tree.target, alias, f).sql;
+				const name = item.alias ?? item.aggregate;
+				items.push(
+					`${item.aggregate}(${arg})${item.cast ? this.cast(item.cast) : ''} AS ${qi(name)}`
+				);
+				out.names.push(name);
 			} else if (item.kind === 'column') {
 				const { sql } = this.fieldSql(tree.target, alias, item.field);
 				const f = item.field;
 				const name = item.alias ?? (f.json.length ? f.json[f.json.length - 1].key : f.name);
 				items.push(`${sql}${item.cast ? this.cast(item.cast) : ''} AS ${qi(name)}`);
+				plain.push(sql);
 				out.names.push(name);
 			} else {
 				const n = ++this.seq;
@@ -150,6 +166,7 @@ export class Builder {
 				}
 			}
 		}
+		if (aggregated) out.groupBy = plain;
 		out.selectList = items.length ? items.join(', ') : 'NULL::int4 AS "_"';
 		if (!items.length) out.names = [];
 		for (const { embed, isNull } of tree.embedNulls) {
@@ -182,6 +199,7 @@ export class Builder {
 		}
 		conds.push(...lvl.where);
 		let sql = `SELECT ${lvl.selectList} FROM ${from} ${lvl.joins.join(' ')} WHERE ${conds.join(' AND ') || 'true'}`;
+		if (lvl.groupBy.length) sql += ` GROUP BY ${lvl.groupBy.join(', ')}`;
 		if (lvl.orderBy) sql += ` ORDER BY ${lvl.orderBy}`;
 		if (tree.limit !== null) sql += ` LIMIT ${this.params.add(String(tree.limit))}::int8`;
 		if (tree.offset !== null) sql += ` OFFSET ${this.params.add(String(tree.offset))}::int8`;
@@ -316,6 +334,8 @@ export interface Statement {
 	 * planned count. Runs in the request's transaction, so the role's RLS policies are planned in.
 	 */
 	explain?: Statement;
+	/** text/csv: the header line (the body is then the rows as Postgres prints records). */
+	csvHeader?: string;
 }
 
 export type CountKind = 'exact' | 'planned' | 'estimated';
@@ -327,6 +347,8 @@ export interface ReadOptions {
 	head: boolean;
 	limit: number | null;
 	offset: number;
+	/** text/csv, printed by Postgres as PostgREST prints it: each row's record text unwrapped. */
+	csv?: boolean;
 }
 
 /** Parameter numbers a generated statement refers to ($n outside quoted identifiers/literals). */
@@ -357,6 +379,7 @@ export function buildRead(b: Builder, from: string, tree: ReadTree, o: ReadOptio
 	const lvl = b.level(tree, 't0');
 	const where = lvl.where.length ? ` WHERE ${lvl.where.join(' AND ')}` : '';
 	let inner = `SELECT ${lvl.selectList} FROM ${from} t0 ${lvl.joins.join(' ')}${where}`;
+	if (lvl.groupBy.length) inner += ` GROUP BY ${lvl.groupBy.join(', ')}`;
 	if (lvl.orderBy) inner += ` ORDER BY ${lvl.orderBy}`;
 	if (o.limit !== null) inner += ` LIMIT ${b.params.add(String(o.limit))}::int8`;
 	if (o.offset) inner += ` OFFSET ${b.params.add(String(o.offset))}::int8`;
@@ -368,11 +391,16 @@ export function buildRead(b: Builder, from: string, tree: ReadTree, o: ReadOptio
 	else if (o.count === 'estimated')
 		// Counting past max_rows + 1 is wasted: beyond it the planner's estimate is used.
 		total = `(SELECT count(*) FROM (SELECT 1 FROM ${from} t0 ${filtered} LIMIT ${b.params.add(String(maxRows + 1))}::int8) _c)`;
-	const body = o.head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
+	const body = o.head
+		? 'NULL::text'
+		: o.csv
+			? `coalesce(string_agg(substring(_r::text, 2, length(_r::text) - 2), E'\\n'), '')`
+			: `coalesce(json_agg(_r), '[]')::text`;
 	const plan: Statement = {
 		sql: `SELECT ${total} AS total, count(*) AS page, ${body} AS body FROM (${inner}) _r`,
 		params: b.params.values
 	};
+	if (o.csv) plan.csvHeader = lvl.names.join(',');
 	if (o.count === 'planned' || o.count === 'estimated')
 		plan.explain = explainCount(from, filtered, b.params.values);
 	return plan;
@@ -540,7 +568,13 @@ export function buildCall(b: Builder, plan: CallPlan, head: boolean): Statement 
 			};
 		}
 		default:
-			return buildRead(b, shape.from, plan.tree!, { count: plan.count, head, limit, offset });
+			return buildRead(b, shape.from, plan.tree!, {
+				count: plan.count,
+				head,
+				limit,
+				offset,
+				csv: plan.csv
+			});
 	}
 }
 

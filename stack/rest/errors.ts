@@ -298,6 +298,9 @@ export const ambiguousRelationship = (
 export const embeddedTwice = (parent: string, name: string, depth: number): RestError =>
 	new RestError(400, '42712', `table name "${parent}_${name}_${depth}" specified more than once`);
 
+export const aggregatesNotAllowed = (): RestError =>
+	new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+
 export const maxAffectedViolation = (n: number): RestError =>
 	new RestError(
 		400,

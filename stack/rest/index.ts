@@ -6,14 +6,21 @@ import type { ServerResponse } from 'node:http';
 import postgres from 'postgres';
 import type { GatewayRequest, Service, ServiceFactory } from '../http.ts';
 import { readApiRequest, type ApiRequest, type RequestSettings } from './api-request.ts';
-import { Builder, buildCall, buildMutation, buildRead, qrel } from './build-sql.ts';
+import { Builder, buildCall, buildMutation, buildRead, qrel, type Statement } from './build-sql.ts';
 import { fromPgError, maxAffectedViolation, singularError } from './errors.ts';
 import { createAuthenticator, type Identity } from './jwt.ts';
 import { openApiDocument } from './openapi.ts';
-import { findRelation, planRead, relationTarget } from './plan.ts';
+import { findRelation, planRead, relationTarget, rollbackOf } from './plan.ts';
 import { planCall } from './plan-call.ts';
 import { planMutation } from './plan-mutate.ts';
-import { respondCall, respondEmptyWrite, respondRead, respondWrite, send } from './response.ts';
+import {
+	respondCall,
+	respondEmptyWrite,
+	respondPlan,
+	respondRead,
+	respondWrite,
+	send
+} from './response.ts';
 import { loadSchemaCache, type Relation, type SchemaCache } from './schema-cache.ts';
 import {
 	POOL_OPTIONS,
@@ -44,8 +51,10 @@ async function handleRead(rt: Runtime, api: ApiRequest, rel: Relation, res: Serv
 		count,
 		maxRows,
 		head: api.method === 'HEAD',
-		...api.page
+		...api.page,
+		csv: api.media === 'csv'
 	});
+	if (api.media === 'plan') return respondPlan(res, api, await explain(rt, api, plan, true));
 	// PostgREST (Query.hs resultSetWTotal): planned = the planner's estimate of the filtered
 	// rows; estimated = the exact count while it stays within db-max-rows, else the larger of
 	// the (max_rows + 1 capped) exact count and the estimate. Without db-max-rows PostgREST's
@@ -55,14 +64,36 @@ async function handleRead(rt: Runtime, api: ApiRequest, rel: Relation, res: Serv
 	const { rows, planRows } = await rt.run({
 		readOnly: true,
 		plan,
-		rollback: false,
+		rollback: rollbackOf(rt.cache.config, api.prefer),
 		explain: count === 'planned' ? 'always' : count === 'estimated' ? overMax : undefined
 	});
 	const row = rows[0];
 	let total = row.total === null ? null : Number(row.total);
 	if (count === 'planned') total = planRows;
 	else if (count === 'estimated' && planRows !== null) total = Math.max(total ?? 0, planRows);
-	respondRead(res, api, { ...row, total: total === null ? null : String(total) });
+	respondRead(res, api, { ...row, total: total === null ? null : String(total) }, plan.csvHeader);
+}
+
+/**
+ * EXPLAIN of the statement, planned (or with analyze, run and rolled back) in the request's
+ * transaction as its role, so RLS is part of the plan.
+ */
+async function explain(rt: Runtime, api: ApiRequest, stmt: Statement, readOnly: boolean) {
+	const options = [
+		`FORMAT ${api.planFormat.toUpperCase()}`,
+		...api.planOptions.map((o) => o.toUpperCase())
+	];
+	const { rows } = await rt.run({
+		readOnly,
+		plan: { sql: `EXPLAIN (${options.join(', ')}) ${stmt.sql}`, params: stmt.params },
+		rollback: true
+	});
+	const lines = rows.map((r) => (r as unknown as Record<string, unknown>)['QUERY PLAN']);
+	if (api.planFormat === 'json') {
+		const doc = lines[0];
+		return typeof doc === 'string' ? doc : JSON.stringify(doc);
+	}
+	return lines.join('\n');
 }
 
 /** POST, PUT, PATCH and DELETE on a table or view. */
@@ -96,14 +127,17 @@ async function handleWrite(rt: Runtime, api: ApiRequest, rel: Relation, res: Ser
 async function handleCall(rt: Runtime, api: ApiRequest, name: string, res: ServerResponse) {
 	const plan = planCall(rt.cache, api, name);
 	const max = plan.maxAffected;
+	const statement = buildCall(new Builder(rt.cache), plan, api.method === 'HEAD');
+	if (api.media === 'plan')
+		return respondPlan(res, api, await explain(rt, api, statement, plan.readOnly));
 	const { rows } = await rt.run({
 		readOnly: plan.readOnly,
-		plan: buildCall(new Builder(rt.cache), plan, api.method === 'HEAD'),
+		plan: statement,
 		rollback: plan.rollback,
 		decide: max === null ? undefined : (r) => Number(r[0]?.page) <= max
 	});
 	if (max !== null && Number(rows[0].page) > max) throw maxAffectedViolation(Number(rows[0].page));
-	respondCall(res, api, plan.kind, rows[0]);
+	respondCall(res, api, plan.kind, rows[0], statement.csvHeader);
 }
 
 /** Keeps the schema cache current: reloaded (debounced) on NOTIFY pgrst, as PostgREST does. */

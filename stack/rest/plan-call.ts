@@ -9,7 +9,7 @@ import {
 	rpcMethodNotAllowed
 } from './errors.ts';
 import { closest } from './fuzzy.ts';
-import { functionTarget, planRead, type ReadTree } from './plan.ts';
+import { functionTarget, planRead, rollbackOf, type ReadTree } from './plan.ts';
 import { relKey, type Func, type SchemaCache } from './schema-cache.ts';
 
 export type CallKind = 'void' | 'scalar' | 'scalars' | 'rows' | 'row';
@@ -34,6 +34,8 @@ export interface CallPlan {
 	count: 'exact' | null;
 	/** Prefer: handling=strict, max-affected=n: more rows returned roll the call back. */
 	maxAffected: number | null;
+	/** Rows answered as text/csv. */
+	csv: boolean;
 }
 
 const isJsonType = (t: string) => t === 'json' || t === 'jsonb';
@@ -158,10 +160,11 @@ export function planCall(cache: SchemaCache, api: ApiRequest, name: string): Cal
 		bodyText: api.isRead ? '{}' : api.payloadText,
 		kind,
 		readOnly: api.isRead || fn.volatility !== 'v',
-		rollback: api.prefer.tx === 'rollback',
+		rollback: rollbackOf(cache.config, api.prefer),
 		tree: composite ? planRead(cache, api.schema, functionTarget(cache, fn), api.query) : null,
 		page: kind === 'row' ? { limit: null, offset: 0 } : api.page,
 		count: kind !== 'void' && count ? 'exact' : null,
-		maxAffected
+		maxAffected,
+		csv: api.media === 'csv' && kind === 'rows'
 	};
 }

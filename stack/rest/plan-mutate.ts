@@ -10,7 +10,7 @@ import {
 	writeWithoutFilter
 } from './errors.ts';
 import type { Condition } from './parse-query.ts';
-import { planRead, relationTarget, type ReadTree } from './plan.ts';
+import { planRead, relationTarget, rollbackOf, type ReadTree } from './plan.ts';
 import type { Relation, SchemaCache } from './schema-cache.ts';
 
 export interface Conflict {
@@ -129,7 +129,7 @@ export function planMutation(cache: SchemaCache, rel: Relation, api: ApiRequest)
 		representation,
 		locate,
 		singular,
-		rollback: api.prefer.tx === 'rollback',
+		rollback: rollbackOf(cache.config, api.prefer),
 		returning: wantRows ? planRead(cache, api.schema, relationTarget(rel), api.query, true) : null,
 		countInserted: action?.kind === 'insert' && action.conflict?.action === 'merge',
 		maxAffected:

@@ -1,7 +1,13 @@
 // Planning a read: the parsed select tree checked against the schema cache, every embed resolved
 // to its relationship, each level paired with its own filters, order and page. The SQL builder
 // only walks what planning decided.
-import { badQuery, embedFilterNotNull, embeddedTwice, tableNotFound } from './errors.ts';
+import {
+	aggregatesNotAllowed,
+	badQuery,
+	embedFilterNotNull,
+	embeddedTwice,
+	tableNotFound
+} from './errors.ts';
 import { closest } from './fuzzy.ts';
 import {
 	emptyNode,
@@ -15,7 +21,21 @@ import {
 	type SelectStar
 } from './parse-query.ts';
 import { findRelationship, type Relationship } from './relationships.ts';
-import { relKey, type Column, type Func, type Relation, type SchemaCache } from './schema-cache.ts';
+import type { Preferences } from './prefer.ts';
+import {
+	relKey,
+	type Column,
+	type DbConfig,
+	type Func,
+	type Relation,
+	type SchemaCache
+} from './schema-cache.ts';
+
+/** Whether the request's transaction rolls back: db-tx-end, and Prefer: tx where it may override. */
+export function rollbackOf(config: DbConfig, prefer: Preferences): boolean {
+	if (config.txEnd.startsWith('rollback')) return prefer.tx !== 'commit';
+	return prefer.tx === 'rollback';
+}
 
 /** What one level reads from: its columns, and the relation behind it (for embedding). */
 export interface Target {
@@ -105,6 +125,8 @@ function planLevel(
 	mutated: boolean
 ): ReadTree {
 	const node: QueryNode = mutated ? emptyNode() : (q.nodes.get(path) ?? emptyNode());
+	if (!cache.config.aggregatesEnabled && select.some((i) => i.kind === 'column' && i.aggregate))
+		throw aggregatesNotAllowed();
 	const items: PlannedItem[] = [];
 	const embeds = new Map<string, PlannedEmbed>();
 	for (const item of select) {

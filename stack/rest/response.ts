@@ -9,6 +9,8 @@ import type { Row } from './transaction.ts';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const OBJECT_TYPE = `${OBJECT_MEDIA}; charset=utf-8`;
 const CSV_TYPE = 'text/csv; charset=utf-8';
+const ARRAY_STRIPPED_TYPE = 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8';
+const OBJECT_STRIPPED_TYPE = `${OBJECT_MEDIA};nulls=stripped; charset=utf-8`;
 
 export function send(
 	res: ServerResponse,
@@ -48,15 +50,34 @@ export function toCsv(json: string): string {
 	return [keys.join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n');
 }
 
-/** A JSON array body in the negotiated media type: as is, its one object, or CSV. */
-function formatRows(api: ApiRequest, json: string): { body: string; type: string } {
-	if (api.media === 'object') return { body: json.slice(1, -1), type: OBJECT_TYPE };
-	if (api.media === 'csv') return { body: toCsv(json), type: CSV_TYPE };
-	return { body: json, type: JSON_TYPE };
+/** Leaves out object keys whose value is null, at every depth (as json_strip_nulls does). */
+function stripNulls(v: unknown): unknown {
+	if (Array.isArray(v)) return v.map(stripNulls);
+	if (v === null || typeof v !== 'object') return v;
+	const out: Record<string, unknown> = {};
+	for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = stripNulls(x);
+	return out;
 }
 
-/** Rows read from a table or a set-returning function: 200, 206 or 416 by the range. */
-export function respondRead(res: ServerResponse, api: ApiRequest, row: Row): void {
+/** A JSON array body in the negotiated media type: as is, its one object, or CSV. */
+function formatRows(api: ApiRequest, json: string): { body: string; type: string } {
+	if (api.stripNulls) json = JSON.stringify(stripNulls(JSON.parse(json)));
+	if (api.media === 'object')
+		return { body: json.slice(1, -1), type: api.stripNulls ? OBJECT_STRIPPED_TYPE : OBJECT_TYPE };
+	if (api.media === 'csv') return { body: toCsv(json), type: CSV_TYPE };
+	return { body: json, type: api.stripNulls ? ARRAY_STRIPPED_TYPE : JSON_TYPE };
+}
+
+/**
+ * Rows read from a table or a set-returning function: 200, 206 or 416 by the range. With
+ * `csvHeader` the body is already CSV rows printed by Postgres (header, newline, rows).
+ */
+export function respondRead(
+	res: ServerResponse,
+	api: ApiRequest,
+	row: Row,
+	csvHeader?: string
+): void {
 	const offset = api.page.offset;
 	const total = row.total === null ? null : Number(row.total);
 	const page = Number(row.page);
@@ -65,8 +86,18 @@ export function respondRead(res: ServerResponse, api: ApiRequest, row: Row): voi
 	if (status === 416) throw rangeNotSatisfiable(offset, total);
 	const headers = { ...baseHeaders(api), 'content-range': contentRange(offset, page, total) };
 	if (api.method === 'HEAD') return send(res, status, null, headers);
+	if (csvHeader !== undefined)
+		return send(res, status, `${page > 0 ? csvHeader : ''}\n${row.body ?? ''}`, headers, CSV_TYPE);
 	const { body, type } = formatRows(api, row.body ?? '[]');
 	send(res, status, body, headers, type);
+}
+
+/** An EXPLAIN of the statement the request would run, where db-plan-enabled allows it. */
+export function respondPlan(res: ServerResponse, api: ApiRequest, plan: string): void {
+	const type = `application/vnd.pgrst.plan+${api.planFormat}; for="application/json"${
+		api.planOptions.length ? `; options=${api.planOptions.join('|')}` : ''
+	}; charset=utf-8`;
+	send(res, 200, plan, {}, type);
 }
 
 /** Percent-encodes the UTF-8 bytes of `s` except those `keep` accepts. */
@@ -147,7 +178,8 @@ export function respondCall(
 	res: ServerResponse,
 	api: ApiRequest,
 	kind: 'void' | 'scalar' | 'scalars' | 'row' | 'rows',
-	row: Row
+	row: Row,
+	csvHeader?: string
 ): void {
 	const headers = baseHeaders(api);
 	const head = api.method === 'HEAD';
@@ -172,5 +204,5 @@ export function respondCall(
 			api.media === 'object' ? OBJECT_TYPE : JSON_TYPE
 		);
 	}
-	respondRead(res, api, row);
+	respondRead(res, api, row, csvHeader);
 }

@@ -78,6 +78,39 @@ export interface SchemaCache {
 	types: Set<string>;
 	/** ALTER ROLE … SET settings of the API roles, applied per request as PostgREST does. */
 	roleSettings: Map<string, Array<[string, string]>>;
+	/** PostgREST's in-database configuration: the `pgrst.*` settings of the connecting role. */
+	config: DbConfig;
+}
+
+/**
+ * What PostgREST reads from `ALTER ROLE authenticator SET pgrst.<name> = …` (reloaded with
+ * NOTIFY pgrst, 'reload config'). Unset, the stack behaves as Supabase's PostgREST does.
+ */
+export interface DbConfig {
+	/** pgrst.db_aggregates_enabled: count(), sum(), avg(), min(), max() in select. */
+	aggregatesEnabled: boolean;
+	/** pgrst.db_plan_enabled: Accept: application/vnd.pgrst.plan answers EXPLAIN. */
+	planEnabled: boolean;
+	/** pgrst.db_tx_end: whether transactions commit and whether Prefer: tx may override it. */
+	txEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+}
+
+const TX_ENDS: ReadonlyArray<DbConfig['txEnd']> = [
+	'commit',
+	'commit-allow-override',
+	'rollback',
+	'rollback-allow-override'
+];
+
+function dbConfigOf(settings: ReadonlyArray<[string, string]>): DbConfig {
+	const get = (name: string) => settings.find(([k]) => k === `pgrst.${name}`)?.[1];
+	const bool = (v: string | undefined) => v !== undefined && /^(true|on|yes|1)$/i.test(v.trim());
+	const txEnd = get('db_tx_end') as DbConfig['txEnd'] | undefined;
+	return {
+		aggregatesEnabled: bool(get('db_aggregates_enabled')),
+		planEnabled: bool(get('db_plan_enabled')),
+		txEnd: txEnd && TX_ENDS.includes(txEnd) ? txEnd : 'commit-allow-override'
+	};
 }
 
 /** `{"a","b\"c"}`: a text array literal, so arrays travel as one text parameter. */
@@ -241,7 +274,7 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 		sql.unsafe<Array<{ role: string; setting: string }>>(
 			`select r.rolname as role, unnest(s.setconfig) as setting
 			   from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-			  where r.rolname in ('anon','authenticated','service_role')
+			  where r.rolname in ('anon','authenticated','service_role', current_user)
 			    and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))`
 		)
 	]);
@@ -351,6 +384,9 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 		functions.set(key, list);
 	}
 
+	const [{ connectedAs }] = await sql.unsafe<Array<{ connectedAs: string }>>(
+		'select current_user as "connectedAs"'
+	);
 	const roleSettings = new Map<string, Array<[string, string]>>();
 	for (const s of settings) {
 		const eq = s.setting.indexOf('=');
@@ -366,7 +402,8 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 		foreignKeys,
 		functions,
 		types: new Set(types.map((t) => t.typname)),
-		roleSettings
+		roleSettings,
+		config: dbConfigOf(roleSettings.get(connectedAs) ?? [])
 	};
 }
 
