@@ -9,7 +9,7 @@ import { readApiRequest, type ApiRequest, type RequestSettings } from './api-req
 import { Builder, buildCall, buildMutation, buildRead, qrel, type Statement } from './build-sql.ts';
 import { fromPgError, maxAffectedViolation, singularError } from './errors.ts';
 import { createAuthenticator, type Identity } from './jwt.ts';
-import { openApiDocument } from './openapi.ts';
+import { ACCESSIBLE_SQL, openApiDocument, type Accessible } from './openapi.ts';
 import { findRelation, planRead, relationTarget, rollbackOf } from './plan.ts';
 import { planCall } from './plan-call.ts';
 import { planMutation } from './plan-mutate.ts';
@@ -140,6 +140,18 @@ async function handleCall(rt: Runtime, api: ApiRequest, name: string, res: Serve
 	respondCall(res, api, plan.kind, rows[0], statement.csvHeader);
 }
 
+/** GET /: the OpenAPI description of what the requesting role may use. */
+async function handleRoot(rt: Runtime, api: ApiRequest, req: GatewayRequest, res: ServerResponse) {
+	const { rows } = await rt.run({
+		readOnly: true,
+		plan: { sql: ACCESSIBLE_SQL, params: [api.schema] },
+		rollback: true
+	});
+	const accessible = JSON.parse(rows[0].body ?? '{}') as Accessible;
+	const doc = openApiDocument(rt.cache, api.schema, accessible, req.headers.host ?? '');
+	send(res, 200, doc, {}, 'application/openapi+json; charset=utf-8');
+}
+
 /** Keeps the schema cache current: reloaded (debounced) on NOTIFY pgrst, as PostgREST does. */
 async function watchSchemaCache(
 	sql: postgres.Sql,
@@ -223,8 +235,7 @@ export const createRestService: ServiceFactory = async (ctx) => {
 			const api = await readApiRequest(req, settings, cache);
 			const rt = runtimeFor(cache, api, id);
 			const target = api.target;
-			if (target.kind === 'root')
-				return send(res, 200, openApiDocument(cache, settings.exposed[0]), {});
+			if (target.kind === 'root') return await handleRoot(rt, api, req, res);
 			if (target.kind === 'rpc') return await handleCall(rt, api, target.name, res);
 			const rel = findRelation(cache, api.schema, target.name);
 			if (api.isRead) return await handleRead(rt, api, rel, res);

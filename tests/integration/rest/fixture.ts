@@ -87,6 +87,9 @@ create or replace function rest_t_shout(text) returns text language sql immutabl
 create or replace function rest_t_byte_count(bytea) returns int language sql immutable as $$ select length($1) $$;
 create or replace function rest_t_pick(x int) returns text language sql immutable as $$ select 'int' $$;
 create or replace function rest_t_pick(x text) returns text language sql immutable as $$ select 'text' $$;
+comment on table rest_t_authors is 'People who write posts';
+comment on column rest_t_authors.bio is 'A line about the author';
+comment on function rest_t_add(int, int) is E'Adds two numbers\n\nb defaults to 10.';
 `;
 
 export const REST_FIXTURE_DROP = `
