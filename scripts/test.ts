@@ -8,6 +8,7 @@ import { bootTestStack, type TestStack } from '../stack/test-stack.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { runCatalogLint } from '../stack/catalog-lint.ts';
 import { generateTypes } from '../stack/types.ts';
+import { generateApiDocs } from '../stack/api-docs.ts';
 import { runPgTap } from '../stack/pgtap.ts';
 import { supabaseCli } from '../stack/migrate.ts';
 
@@ -124,6 +125,7 @@ try {
 	await step('types drift (src/lib/database.types.ts)', async () =>
 		generateTypes(needStack().dbUrl, true)
 	);
+	await step('API guide drift (docs/api.md)', async () => generateApiDocs(needStack().dbUrl, true));
 	await step('pgTAP (supabase/tests)', async () => {
 		const r = runPgTap(needStack().dbUrl);
 		passedTests += r.tests - r.failed;

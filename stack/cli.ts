@@ -8,6 +8,7 @@ import { loadProjectConfig } from './config.ts';
 import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from './keys.ts';
 import { instanceDir, repoRoot } from './paths.ts';
 import { generateTypes } from './types.ts';
+import { generateApiDocs } from './api-docs.ts';
 import { runCatalogLint } from './catalog-lint.ts';
 import { runPgTap } from './pgtap.ts';
 
@@ -186,6 +187,11 @@ async function main(): Promise<void> {
 			process.exitCode = (await generateTypes(cluster.url, rest[0] === '--check')) ? 0 : 1;
 			return;
 		}
+		case 'docs': {
+			const cluster = await start();
+			process.exitCode = (await generateApiDocs(cluster.url, rest[0] === '--check')) ? 0 : 1;
+			return;
+		}
 		case 'test-db': {
 			const cluster = await start();
 			process.exitCode = runPgTap(cluster.url, rest).ok ? 0 : 1;
@@ -198,7 +204,7 @@ async function main(): Promise<void> {
 		}
 		default:
 			console.log(
-				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|test-db|lint'
+				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|docs [--check]|test-db|lint'
 			);
 			process.exitCode = cmd ? 1 : 0;
 	}
