@@ -222,6 +222,25 @@ function describe(from: Relation, r: Relationship): string {
 	return `${r.constraint} using ${from.name}${cols(r.pairs.map((p) => p[1]))} and ${r.target.name}${cols(r.pairs.map((p) => p[0]))}`;
 }
 
+/**
+ * Every relationship of `from`, listed once per schema cache: finding junctions walks all pairs
+ * of foreign keys and computed relationships all functions, too much to redo on each request.
+ * A reload builds new Relation objects, so the memo never outlives the cache it was built from.
+ */
+const memo = new WeakMap<Relation, Relationship[]>();
+function relationshipsOf(cache: SchemaCache, from: Relation): Relationship[] {
+	let all = memo.get(from);
+	if (!all) {
+		all = [
+			...foreignKeyRelationships(cache, from),
+			...junctionRelationships(cache, from),
+			...computedRelationships(cache, from)
+		];
+		memo.set(from, all);
+	}
+	return all;
+}
+
 /** The one relationship `embed` names from `from`, or PostgREST's PGRST200/PGRST201. */
 export function findRelationship(
 	cache: SchemaCache,
@@ -229,12 +248,7 @@ export function findRelationship(
 	from: Relation,
 	embed: SelectEmbed
 ): Relationship {
-	const all = [
-		...foreignKeyRelationships(cache, from),
-		...junctionRelationships(cache, from),
-		...computedRelationships(cache, from)
-	];
-	const candidates = all.filter((r) => picks(r, embed));
+	const candidates = relationshipsOf(cache, from).filter((r) => picks(r, embed));
 	if (candidates.length === 1) return candidates[0];
 	if (candidates.length === 0)
 		throw relationshipNotFound(
