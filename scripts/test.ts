@@ -9,6 +9,7 @@ import { repoRoot } from '../stack/paths.ts';
 import { runCatalogLint } from '../stack/catalog-lint.ts';
 import { generateTypes } from '../stack/types.ts';
 import { generateSchemaSnapshot } from '../stack/schema-snapshot.ts';
+import { generateApiDocs } from '../stack/api-docs.ts';
 import { runPgTap } from '../stack/pgtap.ts';
 import { supabaseCli } from '../stack/migrate.ts';
 
@@ -128,6 +129,7 @@ try {
 	await step('schema snapshot drift (supabase/schema)', async () =>
 		generateSchemaSnapshot(needStack().dbUrl, true)
 	);
+	await step('API guide drift (docs/api.md)', async () => generateApiDocs(needStack().dbUrl, true));
 	await step('pgTAP (supabase/tests)', async () => {
 		const r = runPgTap(needStack().dbUrl);
 		passedTests += r.tests - r.failed;

@@ -9,6 +9,7 @@ import { ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from './keys.
 import { instanceDir, repoRoot } from './paths.ts';
 import { generateTypes } from './types.ts';
 import { generateSchemaSnapshot } from './schema-snapshot.ts';
+import { generateApiDocs } from './api-docs.ts';
 import { runCatalogLint } from './catalog-lint.ts';
 import { runPgTap } from './pgtap.ts';
 
@@ -197,6 +198,11 @@ async function main(): Promise<void> {
 			process.exitCode = generateSchemaSnapshot(cluster.url, rest[0] === '--check') ? 0 : 1;
 			return;
 		}
+		case 'docs': {
+			const cluster = await start();
+			process.exitCode = (await generateApiDocs(cluster.url, rest[0] === '--check')) ? 0 : 1;
+			return;
+		}
 		case 'test-db': {
 			const cluster = await start();
 			process.exitCode = runPgTap(cluster.url, rest).ok ? 0 : 1;
@@ -209,7 +215,7 @@ async function main(): Promise<void> {
 		}
 		default:
 			console.log(
-				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|schema [--check]|test-db|lint'
+				'usage: npm run stack -- start|stop|status|reset|up|types [--check]|schema [--check]|docs [--check]|test-db|lint'
 			);
 			process.exitCode = cmd ? 1 : 0;
 	}

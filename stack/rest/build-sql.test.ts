@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Builder, buildDelete, buildRead, referencedParams } from './build-sql.ts';
-import { locationOf } from './index.ts';
+import {
+	Builder,
+	buildDelete,
+	buildRead,
+	qrel,
+	referencedParams,
+	type ReadOptions
+} from './build-sql.ts';
 import { parseQuery } from './parse-query.ts';
+import { planRead, relationTarget } from './plan.ts';
+import { locationOf } from './response.ts';
 import type { Column, Relation, SchemaCache } from './schema-cache.ts';
 import { RestError } from './errors.ts';
 
@@ -46,18 +54,17 @@ const cache: SchemaCache = {
 	],
 	functions: new Map(),
 	types: new Set(['text', 'int4']),
-	roleSettings: new Map()
+	roleSettings: new Map(),
+	config: { aggregatesEnabled: false, planEnabled: false, txEnd: 'commit-allow-override' }
 };
 
-const read = (qs: string) => {
-	const b = new Builder(cache, 'public');
-	return buildRead(b, Builder.relationSource(posts), parseQuery(new URLSearchParams(qs)), {
-		count: null,
-		head: false,
-		limit: 10,
-		offset: 0
-	});
+/** Plans the read of `rel` with the query string, then builds its statement. */
+const readFrom = (r: Relation, qs: string, o: ReadOptions) => {
+	const tree = planRead(cache, 'public', relationTarget(r), parseQuery(new URLSearchParams(qs)));
+	return buildRead(new Builder(cache), qrel(r.schema, r.name), tree, o);
 };
+const read = (qs: string) =>
+	readFrom(posts, qs, { count: null, head: false, limit: 10, offset: 0 });
 
 describe('buildRead', () => {
 	it('quotes identifiers and sends every value as a parameter', () => {
@@ -78,26 +85,18 @@ describe('buildRead', () => {
 		const plan = read('select=id,authors(name)');
 		expect(plan.sql).toContain('LEFT JOIN LATERAL (SELECT row_to_json(s1) AS body');
 		expect(plan.sql).toContain('e1."id" = t0."author_id"');
-		const b = new Builder(cache, 'public');
-		const many = buildRead(
-			b,
-			Builder.relationSource(authors),
-			parseQuery(new URLSearchParams('select=name,posts(title)')),
-			{
-				count: 'exact',
-				head: false,
-				limit: null,
-				offset: 0
-			}
-		);
+		const many = readFrom(authors, 'select=name,posts(title)', {
+			count: 'exact',
+			head: false,
+			limit: null,
+			offset: 0
+		});
 		expect(many.sql).toContain('json_agg(s1)');
 		expect(many.sql).toContain('(SELECT count(*) FROM "public"."authors" t0');
 	});
 
 	it('explains the filtered count query for planned and estimated counts', () => {
-		const b = new Builder(cache, 'public');
-		const q = parseQuery(new URLSearchParams('select=id,title&title=eq.x&order=id'));
-		const planned = buildRead(b, Builder.relationSource(posts), q, {
+		const planned = readFrom(posts, 'select=id,title&title=eq.x&order=id', {
 			count: 'planned',
 			head: true,
 			limit: 25,
@@ -109,19 +108,13 @@ describe('buildRead', () => {
 			sql: 'EXPLAIN (FORMAT JSON) SELECT 1, $2::text, $3::text FROM "public"."posts" t0  WHERE t0."title" = $1',
 			params: ['x', '25', '5']
 		});
-		const b2 = new Builder(cache, 'public');
-		const estimated = buildRead(
-			b2,
-			Builder.relationSource(posts),
-			parseQuery(new URLSearchParams('id=gt.1')),
-			{
-				count: 'estimated',
-				maxRows: 1000,
-				head: false,
-				limit: 1000,
-				offset: 0
-			}
-		);
+		const estimated = readFrom(posts, 'id=gt.1', {
+			count: 'estimated',
+			maxRows: 1000,
+			head: false,
+			limit: 1000,
+			offset: 0
+		});
 		expect(estimated.sql).toContain(
 			'(SELECT count(*) FROM (SELECT 1 FROM "public"."posts" t0  WHERE t0."id" > $1 LIMIT $3::int8) _c)'
 		);

@@ -1,21 +1,16 @@
-// AST → SQL. Identifiers come only from the schema cache and are always quoted; every value the
+// Plans → SQL. Identifiers come only from the schema cache and are always quoted; every value the
 // client sent travels as a $n parameter. One statement per request, embeds as lateral subqueries.
-import { RestError, badQuery, columnNotFound, undefinedColumn } from './errors.ts';
-import type {
-	Condition,
-	Field,
-	Filter,
-	OrderTerm,
-	ParsedQuery,
-	SelectEmbed,
-	SelectItem
-} from './parse-query.ts';
-import { emptyNode } from './parse-query.ts';
+// Which relationship an embed means was settled by planning (plan.ts); this only writes it out.
+import { badQuery, columnNotFound, undefinedColumn } from './errors.ts';
+import type { Condition, Field, Filter, OrderTerm } from './parse-query.ts';
+import type { CallPlan } from './plan-call.ts';
+import type { MutatePlan } from './plan-mutate.ts';
+import type { PlannedEmbed, PlannedOrder, ReadTree, Target } from './plan.ts';
+import { relationTarget } from './plan.ts';
 import {
+	computedField,
 	pgArrayLiteral,
-	relKey,
 	type Column,
-	type ForeignKey,
 	type Relation,
 	type SchemaCache
 } from './schema-cache.ts';
@@ -31,18 +26,6 @@ export class Params {
 	}
 }
 
-/** Where rows come from at one level: a relation, a function call, or a CTE. */
-export interface Source {
-	/** SQL placed after FROM, followed by the level's alias. */
-	from: string;
-	/** Columns it yields; used to check every name the client sends. */
-	columns: Map<string, Column>;
-	/** The relation behind it, for embedding; null for record-returning functions. */
-	relation: Relation | null;
-	/** Name used in error messages. */
-	label: string;
-}
-
 export interface Level {
 	selectList: string;
 	/** Joins needed by the select list (embeds). */
@@ -53,23 +36,8 @@ export interface Level {
 	orderBy: string;
 	/** Output key names, in order (for spreads). */
 	names: string[];
-}
-
-interface Relationship {
-	toOne: boolean;
-	target: Relation;
-	/** Pairs (target column, source column) for a direct FK. */
-	pairs: Array<[string, string]>;
-	junction: null | {
-		relation: Relation;
-		/** (junction column, source column) */
-		sourcePairs: Array<[string, string]>;
-		/** (junction column, target column) */
-		targetPairs: Array<[string, string]>;
-		name: string;
-	};
-	constraint: string;
-	cardinality: string;
+	/** With aggregates in the select list: every other selected expression. */
+	groupBy: string[];
 }
 
 const CAST_ALIASES: Record<string, string> = {
@@ -87,24 +55,14 @@ const CAST_ALIASES: Record<string, string> = {
 	'character varying': 'varchar'
 };
 
+/** Writes the SQL of one statement: collects its parameters and numbers its aliases. */
 export class Builder {
 	readonly cache: SchemaCache;
-	readonly schema: string;
 	readonly params = new Params();
 	private seq = 0;
 
-	constructor(cache: SchemaCache, schema: string) {
+	constructor(cache: SchemaCache) {
 		this.cache = cache;
-		this.schema = schema;
-	}
-
-	relation(name: string): Relation | undefined {
-		const r = this.cache.relations.get(relKey(this.schema, name));
-		return r && r.kind !== 'composite' ? r : undefined;
-	}
-
-	static relationSource(r: Relation): Source {
-		return { from: qrel(r.schema, r.name), columns: r.columns, relation: r, label: r.name };
 	}
 
 	private cast(raw: string): string {
@@ -115,17 +73,25 @@ export class Builder {
 		return `::${qi(base)}${m[2] ?? ''}`;
 	}
 
-	private column(src: Source, name: string, forWrite = false): Column {
+	private column(src: Target, name: string): Column {
 		const c = src.columns.get(name);
-		if (!c) throw forWrite ? columnNotFound(src.label, name) : undefinedColumn(src.label, name);
+		if (!c) throw undefinedColumn(src.label, name);
 		return c;
 	}
 
 	/** SQL for a field (column plus json path) and the type of what it yields. */
-	fieldSql(src: Source, alias: string, f: Field): { sql: string; type: string } {
-		const col = this.column(src, f.name);
-		let sql = `${alias}.${qi(f.name)}`;
-		let type = col.type;
+	fieldSql(src: Target, alias: string, f: Field): { sql: string; type: string } {
+		let sql: string;
+		let type: string;
+		const fn = src.columns.has(f.name) ? undefined : computedField(this.cache, src, f.name);
+		if (fn) {
+			// A computed field: a function of the row, called with the row itself.
+			sql = `${qrel(fn.schema, fn.name)}(${alias})`;
+			type = fn.returnType;
+		} else {
+			sql = `${alias}.${qi(f.name)}`;
+			type = this.column(src, f.name).type;
+		}
 		for (const step of f.json) {
 			const isIndex = /^-?\d+$/.test(step.key);
 			sql += `${step.arrow}${this.params.add(step.key)}::${isIndex ? 'int4' : 'text'}`;
@@ -135,254 +101,93 @@ export class Builder {
 		return { sql, type };
 	}
 
-	// -------------------------------------------------------------------------------------------
-	// relationships
-
-	findRelationship(from: Relation, embed: SelectEmbed): Relationship {
-		const candidates: Relationship[] = [];
-		const fks = this.cache.foreignKeys;
-		const sameName = (schema: string, table: string) =>
-			schema === this.schema && table === embed.name;
-		const hintOk = (fk: ForeignKey, extra: string[] = []) =>
-			embed.hint === null ||
-			embed.hint === fk.name ||
-			fk.columns.includes(embed.hint) ||
-			fk.refColumns.includes(embed.hint) ||
-			extra.includes(embed.hint);
-		const isUnique = (r: Relation, cols: string[]) =>
-			r.uniques.some((u) => u.length === cols.length && u.every((c) => cols.includes(c)));
-		for (const fk of fks) {
-			// many-to-one (or one-to-one): `from` holds the FK
-			if (fk.schema === from.schema && fk.table === from.name) {
-				const target = this.cache.relations.get(relKey(fk.refSchema, fk.refTable));
-				const byTable = sameName(fk.refSchema, fk.refTable);
-				const byColumn = fk.columns.length === 1 && fk.columns[0] === embed.name;
-				const byName = fk.name === embed.name;
-				if (
-					target &&
-					(byTable || byColumn || byName) &&
-					(byTable ? hintOk(fk, [target.name]) : true)
-				) {
-					candidates.push({
-						toOne: true,
-						target,
-						pairs: fk.refColumns.map((c, i) => [c, fk.columns[i]]),
-						junction: null,
-						constraint: fk.name,
-						cardinality: isUnique(from, fk.columns) ? 'one-to-one' : 'many-to-one'
-					});
-				}
-			}
-			// one-to-many (or one-to-one): the embedded table holds an FK to `from`
-			if (
-				fk.refSchema === from.schema &&
-				fk.refTable === from.name &&
-				sameName(fk.schema, fk.table)
-			) {
-				const target = this.cache.relations.get(relKey(fk.schema, fk.table));
-				if (target && hintOk(fk)) {
-					const one = isUnique(target, fk.columns);
-					candidates.push({
-						toOne: one,
-						target,
-						pairs: fk.columns.map((c, i) => [c, fk.refColumns[i]]),
-						junction: null,
-						constraint: fk.name,
-						cardinality: one ? 'one-to-one' : 'one-to-many'
-					});
-				}
-			}
-		}
-		// many-to-many through a junction whose key covers both foreign keys
-		const target = this.relation(embed.name);
-		if (target && target.kind === 'table') {
-			for (const a of fks) {
-				if (a.refSchema !== from.schema || a.refTable !== from.name) continue;
-				for (const b of fks) {
-					if (b === a || b.schema !== a.schema || b.table !== a.table) continue;
-					if (b.refSchema !== target.schema || b.refTable !== target.name) continue;
-					const junction = this.cache.relations.get(relKey(a.schema, a.table));
-					if (!junction || junction.name === from.name || junction.name === target.name) continue;
-					const covered = junction.uniques.some((u) =>
-						[...a.columns, ...b.columns].every((c) => u.includes(c))
-					);
-					if (!covered) continue;
-					if (
-						embed.hint !== null &&
-						embed.hint !== junction.name &&
-						embed.hint !== a.name &&
-						embed.hint !== b.name
-					)
-						continue;
-					candidates.push({
-						toOne: false,
-						target,
-						pairs: [],
-						junction: {
-							relation: junction,
-							sourcePairs: a.columns.map((c, i) => [c, a.refColumns[i]]),
-							targetPairs: b.columns.map((c, i) => [c, b.refColumns[i]]),
-							name: junction.name
-						},
-						constraint: `${a.name},${b.name}`,
-						cardinality: 'many-to-many'
-					});
-				}
-			}
-		}
-		if (candidates.length === 1) return candidates[0];
-		if (candidates.length === 0) {
-			throw new RestError(
-				400,
-				'PGRST200',
-				`Could not find a relationship between '${from.name}' and '${embed.name}' in the schema cache`,
-				`Searched for a foreign key relationship between '${from.name}' and '${embed.name}'${embed.hint ? ` using the hint '${embed.hint}'` : ''} in the schema '${this.schema}', but no matches were found.`,
-				null
-			);
-		}
-		throw new RestError(
-			300,
-			'PGRST201',
-			`Could not embed because more than one relationship was found for '${from.name}' and '${embed.name}'`,
-			candidates.map((c) => ({
-				cardinality: c.cardinality,
-				embedding: `${from.name} with ${c.target.name}`,
-				relationship: `${c.constraint} using ${from.name} and ${c.target.name}`
-			})),
-			`Try changing '${embed.name}' to one of the following: ${candidates
-				.map((c) => `'${embed.name}!${c.junction ? c.junction.name : c.constraint}'`)
-				.join(', ')}. Find the desired relationship in the 'details' key.`
-		);
-	}
-
-	// -------------------------------------------------------------------------------------------
-	// one level of a read: select list, embeds, filters, order
-
-	level(
-		src: Source,
-		alias: string,
-		select: SelectItem[],
-		path: string,
-		q: ParsedQuery,
-		mutated = false
-	): Level {
-		// Over a mutation's RETURNING rows the root filters were already applied by the mutation.
-		const node = mutated ? emptyNode() : (q.nodes.get(path) ?? emptyNode());
+	/** One level of a read: select list, embeds as lateral joins, filters, order. */
+	level(tree: ReadTree, alias: string): Level {
 		const out: Level = {
 			selectList: '',
 			joins: [],
 			filterJoins: [],
 			where: [],
 			orderBy: '',
-			names: []
+			names: [],
+			groupBy: []
 		};
 		const items: string[] = [];
-		const embeds = new Map<string, { join: string; toOne: boolean; rel: Relationship }>();
-		for (const item of select) {
+		const plain: string[] = [];
+		let aggregated = false;
+		const joinOf = new Map<PlannedEmbed, { join: string; j: string }>();
+		for (const item of tree.items) {
 			if (item.kind === 'star') {
-				for (const c of src.columns.keys()) {
+				for (const c of tree.target.columns.keys()) {
 					items.push(`${alias}.${qi(c)}`);
+					plain.push(`${alias}.${qi(c)}`);
 					out.names.push(c);
 				}
+			} else if (item.kind === 'column' && item.aggregate) {
+				aggregated = true;
+				const f = item.field;
+				const arg = f.name === '' ? '*' : this.fieldSql(tree.target, alias, f).sql;
+				const name = item.alias ?? item.aggregate;
+				items.push(
+					`${item.aggregate}(${arg})${item.cast ? this.cast(item.cast) : ''} AS ${qi(name)}`
+				);
+				out.names.push(name);
 			} else if (item.kind === 'column') {
-				const { sql } = this.fieldSql(src, alias, item.field);
-				const name =
-					item.alias ??
-					(item.field.json.length
-						? item.field.json[item.field.json.length - 1].key
-						: item.field.name);
+				const { sql } = this.fieldSql(tree.target, alias, item.field);
+				const f = item.field;
+				const name = item.alias ?? (f.json.length ? f.json[f.json.length - 1].key : f.name);
 				items.push(`${sql}${item.cast ? this.cast(item.cast) : ''} AS ${qi(name)}`);
+				plain.push(sql);
 				out.names.push(name);
 			} else {
-				if (!src.relation)
-					throw badQuery(`A related resource cannot be embedded from '${src.label}'`);
-				const rel = this.findRelationship(src.relation, item);
 				const n = ++this.seq;
-				const key = item.alias ?? item.name;
-				const childPath = path ? `${path}.${key}` : key;
-				if (
-					!q.nodes.has(childPath) &&
-					item.alias &&
-					q.nodes.has(path ? `${path}.${item.name}` : item.name)
-				) {
-					q.nodes.set(childPath, q.nodes.get(path ? `${path}.${item.name}` : item.name)!);
-				}
-				const inner = this.embedSql(rel, alias, item, childPath, q, n);
+				const { sql: inner, names } = this.embedSql(item, alias, n);
 				const j = `j${n}`;
 				const join = `LEFT JOIN LATERAL (${inner}) ${j} ON true`;
-				embeds.set(key, { join, toOne: rel.toOne, rel });
+				joinOf.set(item, { join, j });
 				out.joins.push(join);
-				if (item.spread) {
-					if (!rel.toOne)
-						throw badQuery(
-							`A spread operation on '${item.name}' is only supported on to-one relationships`
-						);
-					const innerNames = this.lastNames;
-					for (const nm of innerNames) {
+				if (item.embed.select.length === 0) {
+					// `rel()`: only there to filter by, never in the output.
+				} else if (item.embed.spread) {
+					for (const nm of names) {
 						items.push(`${j}.body->${this.params.add(nm)}::text AS ${qi(nm)}`);
 						out.names.push(nm);
 					}
 				} else {
+					const key = qi(item.key);
 					items.push(
-						rel.toOne ? `${j}.body AS ${qi(key)}` : `COALESCE(${j}.body, '[]'::json) AS ${qi(key)}`
+						item.rel.toOne ? `${j}.body AS ${key}` : `COALESCE(${j}.body, '[]'::json) AS ${key}`
 					);
-					out.names.push(key);
+					out.names.push(item.key);
 				}
-				if (item.join === 'inner') {
+				if (item.embed.join === 'inner') {
 					out.where.push(`${j}.body IS NOT NULL`);
 					out.filterJoins.push(join);
 				}
 			}
 		}
+		if (aggregated) out.groupBy = plain;
 		out.selectList = items.length ? items.join(', ') : 'NULL::int4 AS "_"';
 		if (!items.length) out.names = [];
-		for (const c of node.conditions) {
-			// `rel=not.is.null` / `rel=is.null` on an embed
-			if (
-				c.kind === 'filter' &&
-				c.field.json.length === 0 &&
-				embeds.has(c.field.name) &&
-				!src.columns.has(c.field.name)
-			) {
-				if (c.op !== 'is' || !['null', 'not_null'].includes(String(c.value).toLowerCase()))
-					throw new RestError(
-						400,
-						'PGRST120',
-						'Only is null or not is null filters are allowed on embedded resources'
-					);
-				const e = embeds.get(c.field.name)!;
-				const isNull = (String(c.value).toLowerCase() === 'null') !== c.negate;
-				out.where.push(
-					`${e.join.match(/\) (j\d+) ON true$/)![1]}.body IS ${isNull ? '' : 'NOT '}NULL`
-				);
-				if (!out.filterJoins.includes(e.join)) out.filterJoins.push(e.join);
-				continue;
-			}
-			out.where.push(this.condition(src, alias, c));
+		for (const { embed, isNull } of tree.embedNulls) {
+			const { join, j } = joinOf.get(embed)!;
+			out.where.push(`${j}.body IS ${isNull ? '' : 'NOT '}NULL`);
+			if (!out.filterJoins.includes(join)) out.filterJoins.push(join);
 		}
-		if (node.order) out.orderBy = this.orderBy(src, alias, node.order, embeds);
-		this.lastNames = out.names;
+		for (const c of tree.conditions) out.where.push(this.condition(tree.target, alias, c));
+		if (tree.order.length) out.orderBy = this.orderBy(tree.target, alias, tree.order);
 		return out;
 	}
 
-	/** Output names of the most recently built level (read right after an embed is built). */
-	private lastNames: string[] = [];
-
-	private embedSql(
-		rel: Relationship,
-		parentAlias: string,
-		item: SelectEmbed,
-		path: string,
-		q: ParsedQuery,
-		n: number
-	): string {
+	private embedSql(item: PlannedEmbed, parentAlias: string, n: number) {
+		const { rel, tree } = item;
 		const e = `e${n}`;
-		const src = Builder.relationSource(rel.target);
-		const lvl = this.level(src, e, item.select, path, q);
-		const node = q.nodes.get(path) ?? emptyNode();
+		const lvl = this.level(tree, e);
 		const conds: string[] = [];
-		let from = `${src.from} ${e}`;
-		if (rel.junction) {
+		let from = `${qrel(rel.target.schema, rel.target.name)} ${e}`;
+		if (rel.computed) {
+			from = `${qrel(rel.computed.schema, rel.computed.name)}(${parentAlias}) ${e}`;
+		} else if (rel.junction) {
 			const x = `x${n}`;
 			from += ` JOIN ${qrel(rel.junction.relation.schema, rel.junction.relation.name)} ${x} ON ${rel.junction.targetPairs
 				.map(([jc, tc]) => `${x}.${qi(jc)} = ${e}.${qi(tc)}`)
@@ -393,47 +198,42 @@ export class Builder {
 			for (const [tc, sc] of rel.pairs) conds.push(`${e}.${qi(tc)} = ${parentAlias}.${qi(sc)}`);
 		}
 		conds.push(...lvl.where);
-		let sql = `SELECT ${lvl.selectList} FROM ${from} ${lvl.joins.join(' ')} WHERE ${conds.join(' AND ')}`;
+		let sql = `SELECT ${lvl.selectList} FROM ${from} ${lvl.joins.join(' ')} WHERE ${conds.join(' AND ') || 'true'}`;
+		if (lvl.groupBy.length) sql += ` GROUP BY ${lvl.groupBy.join(', ')}`;
 		if (lvl.orderBy) sql += ` ORDER BY ${lvl.orderBy}`;
-		if (node.limit !== null) sql += ` LIMIT ${this.params.add(String(node.limit))}::int8`;
-		if (node.offset !== null) sql += ` OFFSET ${this.params.add(String(node.offset))}::int8`;
-		const names = lvl.names;
+		if (tree.limit !== null) sql += ` LIMIT ${this.params.add(String(tree.limit))}::int8`;
+		if (tree.offset !== null) sql += ` OFFSET ${this.params.add(String(tree.offset))}::int8`;
 		const s = `s${n}`;
-		const body = rel.toOne
-			? `SELECT row_to_json(${s}) AS body FROM (${sql} LIMIT 1) ${s}`
-			: `SELECT json_agg(${s}) AS body FROM (${sql}) ${s}`;
-		this.lastNames = names;
-		return body;
+		let body: string;
+		if (rel.toOne) body = `SELECT row_to_json(${s}) AS body FROM (${sql} LIMIT 1) ${s}`;
+		else if (item.embed.spread)
+			// A spread to-many relation: one array per column, under the parent's keys.
+			body = `SELECT json_build_object(${lvl.names
+				.map((nm) => `${this.params.add(nm)}::text, COALESCE(json_agg(${s}.${qi(nm)}), '[]'::json)`)
+				.join(', ')}) AS body FROM (${sql}) ${s}`;
+		else body = `SELECT json_agg(${s}) AS body FROM (${sql}) ${s}`;
+		return { sql: body, names: lvl.names };
 	}
 
-	private orderBy(
-		src: Source,
-		alias: string,
-		terms: OrderTerm[],
-		embeds: Map<string, { toOne: boolean; rel: Relationship }>
-	): string {
-		return terms
-			.map((t) => {
-				let expr: string;
-				if (t.relation) {
-					const e = embeds.get(t.relation);
-					if (!e || !e.toOne || e.rel.junction)
-						throw badQuery(
-							`'${t.relation}' must be a to-one embedded resource in select to order by it`
-						);
-					const o = `o${++this.seq}`;
-					const f = this.fieldSql(Builder.relationSource(e.rel.target), o, t.field).sql;
-					const cond = e.rel.pairs
-						.map(([tc, sc]) => `${o}.${qi(tc)} = ${alias}.${qi(sc)}`)
-						.join(' AND ');
-					expr = `(SELECT ${f} FROM ${qrel(e.rel.target.schema, e.rel.target.name)} ${o} WHERE ${cond} LIMIT 1)`;
-				} else expr = this.fieldSql(src, alias, t.field).sql;
-				return `${expr}${t.dir ? ` ${t.dir.toUpperCase()}` : ''}${t.nulls ? ` NULLS ${t.nulls.toUpperCase()}` : ''}`;
-			})
-			.join(', ');
+	private orderBy(src: Target, alias: string, terms: PlannedOrder[]): string {
+		return terms.map(({ term, embed }) => this.orderTerm(src, alias, term, embed)).join(', ');
 	}
 
-	condition(src: Source, alias: string, c: Condition): string {
+	private orderTerm(src: Target, alias: string, t: OrderTerm, embed: PlannedEmbed | null): string {
+		let expr: string;
+		if (embed) {
+			const target = embed.rel.target;
+			const o = `o${++this.seq}`;
+			const f = this.fieldSql(relationTarget(target), o, t.field).sql;
+			const cond = embed.rel.pairs
+				.map(([tc, sc]) => `${o}.${qi(tc)} = ${alias}.${qi(sc)}`)
+				.join(' AND ');
+			expr = `(SELECT ${f} FROM ${qrel(target.schema, target.name)} ${o} WHERE ${cond} LIMIT 1)`;
+		} else expr = this.fieldSql(src, alias, t.field).sql;
+		return `${expr}${t.dir ? ` ${t.dir.toUpperCase()}` : ''}${t.nulls ? ` NULLS ${t.nulls.toUpperCase()}` : ''}`;
+	}
+
+	condition(src: Target, alias: string, c: Condition): string {
 		if (c.kind === 'logic') {
 			const inner = c.children
 				.map((ch) => this.condition(src, alias, ch))
@@ -445,7 +245,7 @@ export class Builder {
 		return c.negate ? `NOT (${sql})` : sql;
 	}
 
-	private filter(src: Source, alias: string, f: Filter): string {
+	private filter(src: Target, alias: string, f: Filter): string {
 		const { sql: col, type } = this.fieldSql(src, alias, f.field);
 		const p = (v: string) => this.params.add(v);
 		const v = f.value;
@@ -525,7 +325,7 @@ function arrayBase(type: string): string {
 // -----------------------------------------------------------------------------------------------
 // whole statements
 
-export interface ReadPlan {
+export interface Statement {
 	sql: string;
 	params: Array<string | null>;
 	/**
@@ -533,7 +333,9 @@ export interface ReadPlan {
 	 * `Prefer: count=planned|estimated`: the planner's "Plan Rows" of its top node is PostgREST's
 	 * planned count. Runs in the request's transaction, so the role's RLS policies are planned in.
 	 */
-	explain?: ReadPlan;
+	explain?: Statement;
+	/** text/csv: the header line (the body is then the rows as Postgres prints records). */
+	csvHeader?: string;
 }
 
 export type CountKind = 'exact' | 'planned' | 'estimated';
@@ -545,6 +347,8 @@ export interface ReadOptions {
 	head: boolean;
 	limit: number | null;
 	offset: number;
+	/** text/csv, printed by Postgres as PostgREST prints it: each row's record text unwrapped. */
+	csv?: boolean;
 }
 
 /** Parameter numbers a generated statement refers to ($n outside quoted identifiers/literals). */
@@ -559,7 +363,7 @@ export function referencedParams(sql: string): Set<number> {
  * type to infer, so each rides along as `$n::text` in the target list, which changes no row
  * estimate.
  */
-function explainCount(from: string, rest: string, params: Array<string | null>): ReadPlan {
+function explainCount(from: string, rest: string, params: Array<string | null>): Statement {
 	const used = referencedParams(`${from} ${rest}`);
 	let extra = '';
 	for (let i = 1; i <= params.length; i++) if (!used.has(i)) extra += `, $${i}::text`;
@@ -570,10 +374,12 @@ function explainCount(from: string, rest: string, params: Array<string | null>):
 }
 
 /** SELECT total, page, body: the rows as one JSON text built by Postgres. */
-export function buildRead(b: Builder, src: Source, q: ParsedQuery, o: ReadOptions): ReadPlan {
-	const lvl = b.level(src, 't0', q.select ?? [{ kind: 'star' }], '', q);
+/** `from`: the SQL after FROM that yields the tree's root rows (a relation or a call). */
+export function buildRead(b: Builder, from: string, tree: ReadTree, o: ReadOptions): Statement {
+	const lvl = b.level(tree, 't0');
 	const where = lvl.where.length ? ` WHERE ${lvl.where.join(' AND ')}` : '';
-	let inner = `SELECT ${lvl.selectList} FROM ${src.from} t0 ${lvl.joins.join(' ')}${where}`;
+	let inner = `SELECT ${lvl.selectList} FROM ${from} t0 ${lvl.joins.join(' ')}${where}`;
+	if (lvl.groupBy.length) inner += ` GROUP BY ${lvl.groupBy.join(', ')}`;
 	if (lvl.orderBy) inner += ` ORDER BY ${lvl.orderBy}`;
 	if (o.limit !== null) inner += ` LIMIT ${b.params.add(String(o.limit))}::int8`;
 	if (o.offset) inner += ` OFFSET ${b.params.add(String(o.offset))}::int8`;
@@ -581,47 +387,59 @@ export function buildRead(b: Builder, src: Source, q: ParsedQuery, o: ReadOption
 	const maxRows = o.maxRows ?? 0;
 	let total = 'NULL::int8';
 	if (o.count === 'exact' || (o.count === 'estimated' && maxRows <= 0))
-		total = `(SELECT count(*) FROM ${src.from} t0 ${filtered})`;
+		total = `(SELECT count(*) FROM ${from} t0 ${filtered})`;
 	else if (o.count === 'estimated')
 		// Counting past max_rows + 1 is wasted: beyond it the planner's estimate is used.
-		total = `(SELECT count(*) FROM (SELECT 1 FROM ${src.from} t0 ${filtered} LIMIT ${b.params.add(String(maxRows + 1))}::int8) _c)`;
-	const body = o.head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
-	const plan: ReadPlan = {
+		total = `(SELECT count(*) FROM (SELECT 1 FROM ${from} t0 ${filtered} LIMIT ${b.params.add(String(maxRows + 1))}::int8) _c)`;
+	const body = o.head
+		? 'NULL::text'
+		: o.csv
+			? `coalesce(string_agg(substring(_r::text, 2, length(_r::text) - 2), E'\\n'), '')`
+			: `coalesce(json_agg(_r), '[]')::text`;
+	const plan: Statement = {
 		sql: `SELECT ${total} AS total, count(*) AS page, ${body} AS body FROM (${inner}) _r`,
 		params: b.params.values
 	};
+	if (o.csv) plan.csvHeader = lvl.names.join(',');
 	if (o.count === 'planned' || o.count === 'estimated')
-		plan.explain = explainCount(src.from, filtered, b.params.values);
+		plan.explain = explainCount(from, filtered, b.params.values);
 	return plan;
 }
 
-/** WHERE conditions at the root for writes (embeds cannot be filtered there). */
-export function rootConditions(b: Builder, src: Source, q: ParsedQuery): string[] {
-	const node = q.nodes.get('') ?? emptyNode();
-	for (const key of q.nodes.keys())
-		if (key !== '' && (q.nodes.get(key)?.conditions.length ?? 0) > 0 && !q.select)
-			throw badQuery(`embedded filter on '${key}' needs it in select`);
-	return node.conditions.map((c) => b.condition(src, 't0', c));
+/** The WHERE conditions of a write, over the mutated relation aliased t0. */
+export function whereOf(b: Builder, rel: Relation, conditions: Condition[]): string[] {
+	const target = relationTarget(rel);
+	return conditions.map((c) => b.condition(target, 't0', c));
 }
 
-/** Wraps a mutation (…RETURNING t0.*) so the response carries the representation (with embeds). */
+/** RETURNING of a wrapped mutation; upserts also say which rows were inserted (xmax = 0). */
+const returningOf = (countInserted: boolean) =>
+	countInserted ? 'RETURNING t0.*, (t0.xmax = 0) AS "pgrst_inserted"' : 'RETURNING t0.*';
+const insertedOf = (countInserted: boolean) =>
+	countInserted ? '(SELECT count(*) FROM pgrst_source WHERE pgrst_inserted)' : 'NULL::int8';
+
+/**
+ * Wraps a mutation so the response carries the representation (with embeds), or without a
+ * `tree` only the count; `tree` was planned over the mutated rows, so it carries no root filters.
+ */
 export function wrapMutation(
 	b: Builder,
-	rel: Relation,
 	mutation: string,
-	q: ParsedQuery,
-	head: boolean
-): ReadPlan {
-	const src: Source = {
-		from: 'pgrst_source',
-		columns: rel.columns,
-		relation: rel,
-		label: rel.name
-	};
-	const lvl = b.level(src, 't0', q.select ?? [{ kind: 'star' }], '', q, true);
+	tree: ReadTree | null,
+	head: boolean,
+	countInserted = false
+): Statement {
+	const head_ = `WITH pgrst_source AS (${mutation} ${returningOf(countInserted)}) SELECT NULL::int8 AS total, count(*) AS page`;
+	const inserted = `${insertedOf(countInserted)} AS inserted`;
+	if (!tree)
+		return {
+			sql: `${head_}, NULL::text AS body, ${inserted} FROM pgrst_source`,
+			params: b.params.values
+		};
+	const lvl = b.level(tree, 't0');
 	const body = head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
 	return {
-		sql: `WITH pgrst_source AS (${mutation} RETURNING t0.*) SELECT NULL::int8 AS total, count(*) AS page, ${body} AS body FROM (SELECT ${lvl.selectList} FROM pgrst_source t0 ${lvl.joins.join(' ')}) _r`,
+		sql: `${head_}, ${body} AS body, ${inserted} FROM (SELECT ${lvl.selectList} FROM pgrst_source t0 ${lvl.joins.join(' ')}) _r`,
 		params: b.params.values
 	};
 }
@@ -631,10 +449,15 @@ export function wrapMutation(
  * first row's primary key as `[column, text]` pairs in column order (json_each_text keeps the
  * exact text, e.g. of int8 keys), from which PostgREST builds its Location header.
  */
-export function wrapInsertForLocation(b: Builder, rel: Relation, mutation: string): ReadPlan {
+export function wrapInsertForLocation(
+	b: Builder,
+	rel: Relation,
+	mutation: string,
+	countInserted = false
+): Statement {
 	const pk = b.params.add(pgArrayLiteral(rel.pk));
 	return {
-		sql: `WITH pgrst_source AS (${mutation} RETURNING t0.*) SELECT NULL::int8 AS total, (SELECT count(*) FROM pgrst_source) AS page, (SELECT json_agg(json_build_array(k.key, k.value))::text FROM (SELECT row_to_json(_s) AS r FROM pgrst_source _s LIMIT 1) d CROSS JOIN LATERAL json_each_text(d.r) k WHERE k.key = ANY(${pk}::text[])) AS body`,
+		sql: `WITH pgrst_source AS (${mutation} ${returningOf(countInserted)}) SELECT NULL::int8 AS total, (SELECT count(*) FROM pgrst_source) AS page, (SELECT json_agg(json_build_array(k.key, k.value))::text FROM (SELECT row_to_json(_s) AS r FROM pgrst_source _s LIMIT 1) d CROSS JOIN LATERAL json_each_text(d.r) k WHERE k.key = ANY(${pk}::text[])) AS body, ${insertedOf(countInserted)} AS inserted`,
 		params: b.params.values
 	};
 }
@@ -647,7 +470,6 @@ export interface InsertOptions {
 }
 
 export function buildInsert(b: Builder, rel: Relation, o: InsertOptions): string {
-	const src = Builder.relationSource(rel);
 	for (const c of o.columns) if (!rel.columns.has(c)) throw columnNotFound(rel.name, c);
 	let cols = o.columns;
 	let missingDefault = o.missingDefault;
@@ -663,7 +485,7 @@ export function buildInsert(b: Builder, rel: Relation, o: InsertOptions): string
 	});
 	let sql = `INSERT INTO ${t} AS t0 (${cols.map(qi).join(', ')}) SELECT ${exprs.join(', ')} FROM jsonb_array_elements(${b.params.add(o.bodyJson)}::jsonb) WITH ORDINALITY _j(j, n) CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, _j.j) _r ORDER BY _j.n`;
 	if (o.conflict) {
-		for (const c of o.conflict.columns) if (!src.columns.has(c)) throw columnNotFound(rel.name, c);
+		for (const c of o.conflict.columns) if (!rel.columns.has(c)) throw columnNotFound(rel.name, c);
 		sql += ` ON CONFLICT (${o.conflict.columns.map(qi).join(', ')}) DO `;
 		sql +=
 			o.conflict.action === 'ignore'
@@ -690,5 +512,83 @@ export function buildDelete(rel: Relation, where: string[]): string {
 	return `DELETE FROM ${qrel(rel.schema, rel.name)} AS t0 WHERE ${where.join(' AND ')}`;
 }
 
-/** `OrderTerm`-free helper for tests and callers that need the quoted relation name. */
-export const relationName = (r: Relation): string => qrel(r.schema, r.name);
+// -----------------------------------------------------------------------------------------------
+// function calls: arguments travel as one JSON parameter, converted by json_to_record to the
+// declared types
+
+interface CallShape {
+	/** FROM-clause text yielding the function's rows, to be followed by an alias. */
+	from: string;
+	/** The bare call expression (for scalar functions), valid where `_a` is in scope. */
+	call: string;
+	/** FROM text bringing the arguments into scope as `_a` (empty when there are none). */
+	argsFrom: string;
+}
+
+function callShape(b: Builder, plan: CallPlan): CallShape {
+	const { fn, args } = plan;
+	const fname = qrel(fn.schema, fn.name);
+	if (plan.wholeBody) {
+		const call = `${fname}(${b.params.add(plan.bodyText)}::${fn.args[0].type})`;
+		return { from: call, call, argsFrom: '' };
+	}
+	const used = fn.args.filter((a) => a.name in args);
+	if (used.length === 0) return { from: `${fname}()`, call: `${fname}()`, argsFrom: '' };
+	const given: Record<string, unknown> = {};
+	for (const a of used) given[a.name] = args[a.name];
+	const argsFrom = `json_to_record(${b.params.add(JSON.stringify(given))}::json) AS _a(${used.map((a) => `${qi(a.name)} ${a.type}`).join(', ')})`;
+	const call = `${fname}(${used.map((a) => `${a.variadic ? 'VARIADIC ' : ''}${qi(a.name)} := _a.${qi(a.name)}`).join(', ')})`;
+	return { from: `${argsFrom} CROSS JOIN LATERAL ${call}`, call, argsFrom };
+}
+
+/** The call as a read-shaped statement (total, page, body), whatever the function returns. */
+export function buildCall(b: Builder, plan: CallPlan, head: boolean): Statement {
+	const shape = callShape(b, plan);
+	const argsFrom = shape.argsFrom ? ` FROM ${shape.argsFrom}` : '';
+	const { limit, offset } = plan.page;
+	switch (plan.kind) {
+		case 'void':
+			return {
+				sql: `SELECT NULL::int8 AS total, 0 AS page, (SELECT ${shape.call}::text${argsFrom}) AS body`,
+				params: b.params.values
+			};
+		case 'scalar':
+			return {
+				sql: `SELECT ${plan.count ? '1::int8' : 'NULL::int8'} AS total, 1 AS page, (SELECT to_json(${shape.call})${argsFrom})::text AS body`,
+				params: b.params.values
+			};
+		case 'scalars': {
+			let inner = `SELECT t0 AS v FROM ${shape.from} t0`;
+			if (limit !== null) inner += ` LIMIT ${b.params.add(String(limit))}::int8`;
+			if (offset) inner += ` OFFSET ${b.params.add(String(offset))}::int8`;
+			const total = plan.count ? `(SELECT count(*) FROM ${shape.from} t0)` : 'NULL::int8';
+			return {
+				sql: `SELECT ${total} AS total, count(*) AS page, coalesce(json_agg(_r.v), '[]')::text AS body FROM (${inner}) _r`,
+				params: b.params.values
+			};
+		}
+		default:
+			return buildRead(b, shape.from, plan.tree!, {
+				count: plan.count,
+				head,
+				limit,
+				offset,
+				csv: plan.csv
+			});
+	}
+}
+
+/** The write as one statement, wrapped when the response needs its rows or its Location. */
+export function buildMutation(b: Builder, plan: MutatePlan): Statement {
+	const { rel, action } = plan;
+	if (!action) throw new Error('a write with nothing to write is answered without SQL');
+	let mutation: string;
+	if (action.kind === 'insert') mutation = buildInsert(b, rel, action);
+	else if (action.kind === 'update')
+		mutation = buildUpdate(b, rel, action.keys, action.bodyJson, whereOf(b, rel, action.where));
+	else mutation = buildDelete(rel, whereOf(b, rel, action.where));
+	if (plan.locate) return wrapInsertForLocation(b, rel, mutation, plan.countInserted);
+	if (plan.returning || plan.countInserted)
+		return wrapMutation(b, mutation, plan.returning, !plan.representation, plan.countInserted);
+	return { sql: mutation, params: b.params.values };
+}

@@ -1,5 +1,5 @@
 // PostgREST's URL grammar (select, filters, logic trees, order, limit/offset) → a small AST.
-// Nothing here knows the schema: names are checked against the schema cache in build-sql.ts.
+// Nothing here knows the schema: planning (plan*.ts) and build-sql.ts check names against it.
 import { badQuery } from './errors.ts';
 
 export interface JsonStep {
@@ -12,11 +12,16 @@ export interface Field {
 	json: JsonStep[];
 }
 
+export type Aggregate = 'count' | 'sum' | 'avg' | 'max' | 'min';
+
 export interface SelectColumn {
 	kind: 'column';
+	/** For `count()` alone: an empty name (count(*)). */
 	field: Field;
 	alias: string | null;
 	cast: string | null;
+	/** `col.sum()` and friends; the level is grouped by its other columns. */
+	aggregate?: Aggregate | null;
 }
 
 export interface SelectStar {
@@ -208,8 +213,22 @@ export function parseSelect(raw: string): SelectItem[] {
 		.map(parseSelectItem);
 }
 
+const AGGREGATE =
+	/^(?:([^:()]+):(?!:))?(?:(.+)\.)?(count|sum|avg|max|min)\(\)(?:::([a-z_][a-z0-9_ ]*(?:\[\])?))?$/i;
+
 function parseSelectItem(item: string): SelectItem {
 	if (item === '*') return { kind: 'star' };
+	const agg = AGGREGATE.exec(item);
+	if (agg && (agg[2] !== undefined || agg[3].toLowerCase() === 'count')) {
+		const [, alias, column, fn, cast] = agg;
+		return {
+			kind: 'column',
+			field: column === undefined ? { name: '', json: [] } : parseField(column),
+			alias: alias ? unquote(alias.trim()) : null,
+			cast: cast ?? null,
+			aggregate: fn.toLowerCase() as Aggregate
+		};
+	}
 	const paren = indexOfTop(item, '(');
 	if (paren >= 0) {
 		if (!item.endsWith(')')) throw badQuery(`"failed to parse select parameter (${item})"`);
@@ -237,9 +256,9 @@ function parseSelectItem(item: string): SelectItem {
 			else if (h && hint === null) hint = unquote(h);
 			else throw badQuery(`"failed to parse select parameter (${item})"`);
 		}
-		if (name === 'count' && inner.trim() === '')
-			throw badQuery('Use of aggregate functions is not allowed');
-		return { kind: 'embed', name, alias, hint, join, spread, select: parseSelect(inner) };
+		// `rel()` selects nothing: the embed only filters (with !inner) and is left out of the output.
+		const select = inner.trim() === '' ? [] : parseSelect(inner);
+		return { kind: 'embed', name, alias, hint, join, spread, select };
 	}
 	let rest = item;
 	let alias: string | null = null;
@@ -465,7 +484,16 @@ export function parseQuery(
 		}
 		// `rel=not.is.null` on an embed is told apart from a column filter at build time.
 		const field = parseField(last);
-		const f = parseFilter(field, value);
+		let f: Filter;
+		try {
+			f = parseFilter(field, value);
+		} catch (e) {
+			// On GET /rpc a parameter that is no filter is an argument, even one the function
+			// lacks: resolving the function then reports it among the keys (PGRST202).
+			if (!argNames || path !== '') throw e;
+			q.rest.push([key, value]);
+			continue;
+		}
 		node(path).conditions.push(f);
 	}
 	return q;

@@ -1,4 +1,4 @@
-// The Prefer request header (supabase-platform.md §3 "Prefer headers").
+// The Prefer request header, as PostgREST reads it (unknown or repeated preferences are ignored).
 export interface Preferences {
 	return?: 'minimal' | 'headers-only' | 'representation';
 	count?: 'exact' | 'planned' | 'estimated';
@@ -6,11 +6,15 @@ export interface Preferences {
 	missing?: 'default' | 'null';
 	handling?: 'lenient' | 'strict';
 	tx?: 'commit' | 'rollback';
+	/** `max-affected=n`: honoured (and applied) only together with handling=strict. */
+	maxAffected?: number;
 	/** The preferences we honoured, for Preference-Applied. */
 	applied: string[];
 }
 
-const allowed: Record<string, readonly string[]> = {
+type Enumerated = Exclude<keyof Preferences, 'applied' | 'maxAffected'>;
+
+const allowed: Record<Enumerated, readonly string[]> = {
 	return: ['minimal', 'headers-only', 'representation'],
 	count: ['exact', 'planned', 'estimated'],
 	resolution: ['merge-duplicates', 'ignore-duplicates'],
@@ -22,14 +26,23 @@ const allowed: Record<string, readonly string[]> = {
 export function parsePrefer(header: string | string[] | undefined): Preferences {
 	const out: Preferences = { applied: [] };
 	const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
+	let maxAffected: number | undefined;
 	for (const part of raw.split(',')) {
 		const [k, v] = part.split('=', 2).map((s) => s.trim());
 		if (!k || v === undefined) continue;
-		const values = allowed[k];
-		if (!values?.includes(v)) continue;
-		if ((out as unknown as Record<string, unknown>)[k] !== undefined) continue;
-		(out as unknown as Record<string, unknown>)[k] = v;
+		if (k === 'max-affected') {
+			if (maxAffected === undefined && /^\d{1,15}$/.test(v)) maxAffected = Number(v);
+			continue;
+		}
+		if (!(k in allowed)) continue;
+		const key = k as Enumerated;
+		if (!allowed[key].includes(v) || out[key] !== undefined) continue;
+		(out as unknown as Record<string, string>)[key] = v;
 		out.applied.push(`${k}=${v}`);
+	}
+	if (maxAffected !== undefined && out.handling === 'strict') {
+		out.maxAffected = maxAffected;
+		out.applied.push(`max-affected=${maxAffected}`);
 	}
 	return out;
 }

@@ -2,7 +2,7 @@
 // query is sent only when something asks for its result (then/catch), and everything sent before
 // the event loop turns leaves in one write and comes back in one round trip.
 import { describe, expect, it } from 'vitest';
-import { runTransaction, type TxConnection, type TxOptions } from './index.ts';
+import { runTransaction, type TxConnection, type TxOptions } from './transaction.ts';
 
 type Answer = unknown | Error;
 

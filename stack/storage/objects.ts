@@ -91,7 +91,8 @@ export function objectInfo(row: ObjectRow) {
 		content_type: m.mimetype ?? null,
 		cache_control: m.cacheControl ?? null,
 		etag: m.eTag ?? null,
-		metadata: row.user_metadata ?? null,
+		// Storage answers an object without user metadata with {}, never null.
+		metadata: row.user_metadata ?? {},
 		last_modified: row.updated_at,
 		created_at: row.created_at
 	};

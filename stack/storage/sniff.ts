@@ -1,4 +1,5 @@
-// Beyond Supabase, which trusts the declared Content-Type: the first bytes must agree with it.
+// Beyond Supabase, which trusts the declared Content-Type, in buckets that restrict their types
+// (allowed_mime_types) the first bytes must agree with it.
 // A file whose magic number file-type recognises must be declared as that type; a file it does not
 // recognise may only be declared as text (text/*, JSON, XML) or as generic binary.
 import { fileTypeFromFile } from 'file-type';

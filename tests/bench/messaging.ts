@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { createClient, type RealtimeChannel } from '@supabase/supabase-js';
 import { bootTestStack, type TestStack } from '../../stack/test-stack.ts';
-import { EXTENDED_PROTOCOL } from '../../stack/rest/index.ts';
+import { EXTENDED_PROTOCOL } from '../../stack/rest/transaction.ts';
 import { PG_BIN } from '../../stack/postgres.ts';
 import { uuidV7 } from '../../src/lib/ids.ts';
 import { ANON_KEY } from '../../stack/keys.ts';

@@ -195,7 +195,7 @@ async function httpPhase(job: HttpJob): Promise<Result> {
 
 async function rawPhase(job: RawJob): Promise<Result> {
 	// The service's own pool settings (see POOL_OPTIONS for why fetch_types is on).
-	const { POOL_OPTIONS, EXTENDED_PROTOCOL } = await import('../../stack/rest/index.ts');
+	const { POOL_OPTIONS, EXTENDED_PROTOCOL } = await import('../../stack/rest/transaction.ts');
 	const { installQueryThenable } = await import('../../stack/postgres-thenable.ts');
 	const raw = postgres(job.dbUrl, { ...POOL_OPTIONS, max: CONCURRENCY });
 	// Queries as plain thenables, as the service has them (see stack/postgres-thenable.ts).
@@ -372,19 +372,25 @@ export default async function main(args: string[]): Promise<void> {
 
 		// The raw driver: the service's setup statement and the SQL it builds for each request.
 		const { loadSchemaCache } = await import('../../stack/rest/schema-cache.ts');
-		const { Builder, buildRead } = await import('../../stack/rest/build-sql.ts');
+		const { Builder, buildRead, qrel } = await import('../../stack/rest/build-sql.ts');
 		const { parseQuery } = await import('../../stack/rest/parse-query.ts');
+		const { findRelation, planRead, relationTarget } = await import('../../stack/rest/plan.ts');
 		const { setupStatement, setupParams, searchPathFor } =
-			await import('../../stack/rest/index.ts');
+			await import('../../stack/rest/transaction.ts');
 		const config = loadProjectConfig();
 		const rawUrl = stack.dbUrl.replace('postgres:postgres@', 'authenticator:postgres@');
 		const meta = postgres(rawUrl, { max: 1, fetch_types: false, onnotice: () => {} });
 		const cache = await loadSchemaCache(meta, config.schemas);
 		await meta.end();
 		const plan = (qs: string, limit: number, offset: number) => {
-			const b = new Builder(cache, 'public');
-			const rel = b.relation('rest_b_items')!;
-			return buildRead(b, Builder.relationSource(rel), parseQuery(new URLSearchParams(qs)), {
+			const rel = findRelation(cache, 'public', 'rest_b_items');
+			const tree = planRead(
+				cache,
+				'public',
+				relationTarget(rel),
+				parseQuery(new URLSearchParams(qs))
+			);
+			return buildRead(new Builder(cache), qrel(rel.schema, rel.name), tree, {
 				count: null,
 				head: false,
 				limit,

@@ -1,10 +1,10 @@
 // Random query strings, headers and bodies thrown at /rest/v1: never a 5xx, never a stack trace,
 // every error in PostgREST's shape, and the database unchanged afterwards. Its fixture is
-// rest.test.ts's under rest_f_ names, so the two files can run in parallel.
+// the REST feature tests' (tests/integration/rest/) under rest_f_ names, so it runs beside them.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type postgres from 'postgres';
 import { ANON_KEY, SERVICE_ROLE_KEY, adminSql, apiUrl } from '../support/stack.ts';
-import { REST_FIXTURE_DROP, REST_FIXTURE_SQL } from './rest-fixture.ts';
+import { REST_FIXTURE_DROP, REST_FIXTURE_SQL } from './rest/fixture.ts';
 
 let db: postgres.Sql;
 const TABLES = [

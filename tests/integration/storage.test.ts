@@ -588,8 +588,22 @@ describe('limits and content checks', () => {
 		await refused(IMGS, 'fake.png', Buffer.from('just some text'), 'image/png', '415');
 	});
 
-	it('refuses a PNG declared as text/plain', async () => {
-		await refused(DOCS, 'png.txt', PNG, 'text/plain', '415');
+	it('checks the bytes only where the bucket restricts its types, as real Storage trusts them', async () => {
+		// A Buffer uploaded without a contentType arrives as text/plain;charset=UTF-8.
+		const plain = await aliceClient.storage.from(DOCS).upload(`${alice}/png.bin`, PNG);
+		expect(plain.error).toBeNull();
+		const info = await aliceClient.storage.from(DOCS).info(`${alice}/png.bin`);
+		expect(info.data).toMatchObject({
+			contentType: expect.stringMatching(/^text\/plain/),
+			metadata: {}
+		});
+		const declared = await aliceClient.storage
+			.from(DOCS)
+			.upload(`${alice}/png.txt`, PNG, { contentType: 'text/plain' });
+		expect(declared.error).toBeNull();
+		await aliceClient.storage.from(DOCS).remove([`${alice}/png.bin`, `${alice}/png.txt`]);
+		// Where the bucket lists its types, a file must be what it says it is.
+		await refused(IMGS, 'png.webp', PNG, 'image/webp', '415');
 	});
 
 	it('refuses a multipart file over the bucket limit', async () => {
