@@ -3,7 +3,14 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Cluster, StackError, ensurePostgresPackages, processAlive, psql } from './postgres.ts';
+import {
+	Cluster,
+	StackError,
+	assertPortFree,
+	ensurePostgresPackages,
+	processAlive,
+	psql
+} from './postgres.ts';
 import { applyPlatform, migrateUp, seed } from './migrate.ts';
 import { repoRoot } from './paths.ts';
 
@@ -58,6 +65,8 @@ export async function prepareDatabase(
 		migrateUp(cluster.url);
 		return { created: false, platformChanged: readFileSync(markerFile, 'utf8') !== platformHash() };
 	}
+	// Refuse a taken port before initdb, rather than build a cluster only to throw it away.
+	await assertPortFree(cluster.config.port, 'PostgreSQL');
 	mkdirSync(cluster.dir, { recursive: true });
 	writeFileSync(buildingFile, String(process.pid));
 	try {

@@ -223,13 +223,20 @@ function postgresUser(): { uid: number; gid: number } {
 	return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+/** The process listening on a TCP port, as "name (pid N)", when `ss` can tell. */
+export function portHolder(port: number): string | null {
+	const ss = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+	if (ss.status !== 0 || !ss.stdout.trim()) return null;
+	const holder = ss.stdout.match(/users:\(\("([^"]+)",pid=(\d+)/);
+	return holder ? `${holder[1]} (pid ${holder[2]})` : 'another process';
+}
+
 /** Fails with a message naming the port and, where we can find it, the process holding it. */
 export async function assertPortFree(port: number, what: string): Promise<void> {
 	const free = await isPortFree(port);
 	if (free) return;
-	const ss = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-	const holder = ss.status === 0 ? (ss.stdout.match(/users:\(\("([^"]+)",pid=(\d+)/) ?? []) : [];
-	const who = holder[1] ? ` by ${holder[1]} (pid ${holder[2]})` : '';
+	const holder = portHolder(port);
+	const who = holder ? ` by ${holder}` : '';
 	throw new StackError(
 		`Port ${port} (${what}) is already in use${who}. Stop that process or free the port, then retry.`
 	);
