@@ -28,7 +28,8 @@ function nodeIsNewEnough(version = process.versions.node) {
  * (a new machine's system Node 20) npm would warn about every package that needs a newer one
  * (EBADENGINE) although the install is about to bring Node 24. So the `node` package of the lock
  * file's version is installed alone first, into a cache outside node_modules (which `npm ci`
- * empties), and the real install runs on it: no warning is silenced, none has cause to appear.
+ * empties), quietly (it is a means, not the install), and the real install runs on it: none of
+ * its warnings is silenced, and none has cause to appear.
  */
 function installerNodeDir() {
 	if (nodeIsNewEnough()) return path.dirname(process.execPath);
