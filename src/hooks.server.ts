@@ -1,7 +1,6 @@
 import { createServerClient } from '@supabase/ssr';
 import { redirect } from '@sveltejs/kit';
-import { sequence, type Handle } from '@sveltejs/kit/hooks';
-import type { ServerInit } from '@sveltejs/kit';
+import { sequence, type Handle, type ServerInit } from '@sveltejs/kit/hooks';
 import { PUBLIC_SUPABASE_ANON_KEY, PUBLIC_SUPABASE_URL } from '$app/env/public';
 import type { Database } from './lib/database.types';
 import { safeNext } from './lib/safe-next';

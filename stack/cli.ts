@@ -215,7 +215,7 @@ function printCronJobs(cluster: Cluster): void {
 		.split('\n')
 		.filter(Boolean)
 		.map((l) => l.split('\t'));
-	console.log(`Cron jobs   ${rows.length === 0 ? 'none' : ''}`);
+	console.log(`Cron jobs${rows.length === 0 ? '   none' : ''}`);
 	for (const [name, schedule, outcome, at, message] of rows) {
 		const failed = outcome === 'failed';
 		const mark = failed ? 'FAILED' : outcome;
