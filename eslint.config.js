@@ -39,6 +39,43 @@ export default ts.config(
 			parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] }
 		}
 	},
+	// The walls: the app (src) runs against any Supabase, so it never imports the local stack; the
+	// stack serves any app, so it never imports the app (it learns the app's workers from
+	// package.json). tests/ and scripts/ may import both.
+	{
+		files: ['src/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: '(^|/)stack(/|$)',
+							message:
+								'src must not import stack/: the app talks to Supabase (local or hosted) only through its APIs.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
+		files: ['stack/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: '(^|/)src(/|$)|^\\$(lib|app)(/|$)',
+							message:
+								'stack must not import src/: name what the stack needs from the app in configuration (package.json `coachline`).'
+						}
+					]
+				}
+			]
+		}
+	},
 	{
 		files: ['**/*.js', '**/*.mjs'],
 		...ts.configs.disableTypeChecked

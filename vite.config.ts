@@ -14,6 +14,11 @@ export default defineConfig({
 	plugins: [
 		sveltekit({
 			adapter: adapter(),
+			// The public origin, fixed at build time (adapter-node derives it per request otherwise,
+			// from the Host header, with https unless PROTOCOL_HEADER names a proxy's header). Set
+			// ORIGIN when building for plain http, such as http://localhost:3000 to try the
+			// production server locally; behind HTTPS leave it unset.
+			...(process.env.ORIGIN ? { paths: { origin: process.env.ORIGIN } } : {}),
 			compilerOptions: { runes: true },
 			serviceWorker: { register: false }
 		})

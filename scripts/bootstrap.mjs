@@ -1,8 +1,9 @@
 // Runs on whatever Node the machine has (system Node 20 included) before anything else: installs
 // the project's dependencies, which bring Node 24 (the `node` package) for every later step.
 // Plain JavaScript on purpose: it must run before TypeScript-capable Node exists.
-import { execSync, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,21 +17,64 @@ const stale =
 	!existsSync(node24) ||
 	(existsSync(lock) && statSync(lock).mtimeMs > statSync(installedLock).mtimeMs);
 
-if (stale) {
-	console.log('Installing dependencies...');
-	try {
-		execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
-	} catch {
-		// The Supabase CLI lists a binary package per platform as optional dependencies; when the
-		// registry lacks some platforms' builds of that version, npm leaves them out of the lock
-		// file and then refuses `npm ci`. `npm install` honours the lock file all the same.
-		console.log('npm ci refused the lock file; installing with npm install instead...');
-		execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
-	}
+/** True when this Node satisfies package.json's engines (>=22.17). */
+function nodeIsNewEnough(version = process.versions.node) {
+	const [major, minor] = version.split('.').map(Number);
+	return major > 22 || (major === 22 && minor >= 17);
 }
 
-const version = execSync(`"${node24}" --version`, { encoding: 'utf8' }).trim();
-if (!/^v(2[4-9]|[3-9]\d)\./.test(version)) {
+/**
+ * The directory of a Node that satisfies the engines field, for npm to run on. On an older Node
+ * (a new machine's system Node 20) npm would warn about every package that needs a newer one
+ * (EBADENGINE) although the install is about to bring Node 24. So the `node` package of the lock
+ * file's version is installed alone first, into a cache outside node_modules (which `npm ci`
+ * empties), quietly (it is a means, not the install), and the real install runs on it: none of
+ * its warnings is silenced, and none has cause to appear.
+ */
+function installerNodeDir() {
+	if (nodeIsNewEnough()) return path.dirname(process.execPath);
+	const version = JSON.parse(readFileSync(lock, 'utf8')).packages['node_modules/node'].version;
+	const dir = path.join(os.tmpdir(), `coachline-node-${version}`);
+	const bin = path.join(dir, 'node_modules', '.bin');
+	if (!existsSync(path.join(bin, 'node'))) {
+		console.log(`Fetching Node ${version} for the install (system Node is ${process.version})...`);
+		mkdirSync(dir, { recursive: true });
+		// Its own package.json: npm allows the `node` package's install script (which brings the
+		// platform's binary) only where a project says so.
+		writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ private: true, allowScripts: { node: true } })
+		);
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--no-save',
+				'--no-package-lock',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				`node@${version}`
+			],
+			{ cwd: dir, stdio: 'inherit' }
+		);
+	}
+	return bin;
+}
+
+if (stale) {
+	const nodeDir = installerNodeDir();
+	console.log('Installing dependencies (npm ci)...');
+	// `npm` starts with `#!/usr/bin/env node`: the PATH decides which Node it runs on.
+	execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ''}` }
+	});
+}
+
+const version = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
+if (!nodeIsNewEnough(version.slice(1))) {
 	console.error(`Expected Node 24+ from node_modules/.bin/node, found ${version}. Run: npm ci`);
 	process.exit(1);
 }

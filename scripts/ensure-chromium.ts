@@ -1,32 +1,13 @@
 // Browser tests drive Debian's Chromium through playwright-core; a browser is never downloaded
-// from anywhere else. When /usr/bin/chromium is missing and we are root, install it with apt-get;
-// otherwise say exactly what to run and fail.
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+// from anywhere else. The package comes from stack/system-packages.json's browser group: installed
+// with apt-get when we are root, otherwise the error says exactly what to run.
+import { ensureSystemPackages, systemPackages } from '../stack/system-packages.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-function run(cmd: string, args: string[]): void {
-	const r = spawnSync(cmd, args, {
-		stdio: 'inherit',
-		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-	});
-	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
-}
+export const CHROMIUM_PATH =
+	systemPackages().find((p) => p.package === 'chromium')?.proof ?? '/usr/bin/chromium';
 
 export function ensureChromium(): string {
-	if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	if (!isRoot) {
-		throw new Error(
-			`Chromium is missing at ${CHROMIUM_PATH}. Install it with:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core`
-		);
-	}
-	console.log('Installing Debian chromium with apt-get…');
-	run('apt-get', ['update']);
-	run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'fonts-dejavu-core']);
-	if (!existsSync(CHROMIUM_PATH))
-		throw new Error(`apt-get finished but ${CHROMIUM_PATH} is absent`);
+	ensureSystemPackages(['browser']);
 	return CHROMIUM_PATH;
 }
 

@@ -1,9 +1,28 @@
 import { createServerClient } from '@supabase/ssr';
 import { redirect } from '@sveltejs/kit';
-import { sequence, type Handle } from '@sveltejs/kit/hooks';
+import { sequence, type Handle, type ServerInit } from '@sveltejs/kit/hooks';
 import { PUBLIC_SUPABASE_ANON_KEY, PUBLIC_SUPABASE_URL } from '$app/env/public';
 import type { Database } from './lib/database.types';
 import { safeNext } from './lib/safe-next';
+
+/**
+ * Runs once when the server starts. In production a missing Supabase setting stops the server
+ * right there, naming the variable; in development (npm start, the tests set both) requests are
+ * refused with the same message instead, so the dev server stays up while it is fixed.
+ */
+export const init: ServerInit = () => {
+	if (process.env.NODE_ENV !== 'production') return;
+	for (const [name, value] of [
+		['PUBLIC_SUPABASE_URL', PUBLIC_SUPABASE_URL],
+		['PUBLIC_SUPABASE_ANON_KEY', PUBLIC_SUPABASE_ANON_KEY]
+	] as const) {
+		if (!value) {
+			throw new Error(
+				`${name} is not set. The app reaches Supabase (the local stack or a hosted project) with PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY; NODE_ENV=production has no default: set ${name} and start again.`
+			);
+		}
+	}
+};
 
 /** One supabase-js client per request, reading and refreshing the session through cookies. */
 const supabase: Handle = async ({ event, resolve }) => {

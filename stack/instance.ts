@@ -1,9 +1,16 @@
 // One stack instance: a cluster brought up to date with platform, migrations and seed.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Cluster, ensurePostgresPackages } from './postgres.ts';
+import {
+	Cluster,
+	StackError,
+	assertPortFree,
+	ensurePostgresPackages,
+	processAlive,
+	psql
+} from './postgres.ts';
 import { applyPlatform, migrateUp, seed } from './migrate.ts';
 import { repoRoot } from './paths.ts';
 
@@ -20,31 +27,52 @@ function platformHash(): string {
 }
 
 /**
- * Starts the cluster, creating it (platform + migrations + seed) when it does not exist, and
- * applies pending migrations when it does.
+ * The file that says a cluster finished its first boot (platform, migrations and seed all
+ * applied). It is written last, so a cluster without it was left half-built by a first start that
+ * failed or was interrupted at any step (port taken, Ctrl-C, disk full): such a cluster is rebuilt.
+ */
+export function completeMarker(cluster: Cluster): string {
+	return path.join(cluster.dir, 'platform.sha256');
+}
+
+/**
+ * Starts the cluster, creating it (platform + migrations + seed) when it does not exist or never
+ * finished its first boot, and applies pending migrations when it does.
  */
 export async function prepareDatabase(
 	cluster: Cluster,
 	log: (s: string) => void = console.log
 ): Promise<PrepareResult> {
 	ensurePostgresPackages(log);
-	const markerFile = path.join(cluster.dir, 'platform.sha256');
-	let created = false;
-	if (!cluster.initialized) {
-		mkdirSync(cluster.dir, { recursive: true });
-		log(`Creating PostgreSQL 15 cluster in ${cluster.dataDir}`);
-		cluster.init();
-		created = true;
+	const markerFile = completeMarker(cluster);
+	const buildingFile = path.join(cluster.dir, 'building.pid');
+	if (existsSync(buildingFile)) {
+		const pid = Number(readFileSync(buildingFile, 'utf8'));
+		if (pid !== process.pid && processAlive(pid)) {
+			throw new StackError(
+				`Another start (pid ${pid}) is building this cluster in ${cluster.dir}; wait for it to finish.`
+			);
+		}
 	}
-	await cluster.start();
-	const hash = platformHash();
-	if (!created) {
+	if (existsSync(cluster.dir) && !existsSync(markerFile)) {
+		log(`An earlier first start of ${cluster.dir} did not finish: rebuilding it`);
+		cluster.destroy();
+	}
+	if (existsSync(markerFile)) {
+		await cluster.start();
+		repairCronJobs(cluster);
 		log('Applying pending migrations');
 		migrateUp(cluster.url);
-		const platformChanged = existsSync(markerFile) && readFileSync(markerFile, 'utf8') !== hash;
-		return { created, platformChanged };
+		return { created: false, platformChanged: readFileSync(markerFile, 'utf8') !== platformHash() };
 	}
+	// Refuse a taken port before initdb, rather than build a cluster only to throw it away.
+	await assertPortFree(cluster.config.port, 'PostgreSQL');
+	mkdirSync(cluster.dir, { recursive: true });
+	writeFileSync(buildingFile, String(process.pid));
 	try {
+		log(`Creating PostgreSQL 15 cluster in ${cluster.dataDir}`);
+		cluster.init();
+		await cluster.start();
 		log('Applying the platform (roles, auth, storage, realtime schemas)');
 		applyPlatform(cluster.url);
 		// COACHLINE_NO_MIGRATIONS=1 boots the bare platform: for work on stack/ services whose
@@ -56,11 +84,31 @@ export async function prepareDatabase(
 			seed(cluster.url);
 		}
 	} catch (e) {
-		// A cluster that never finished its first boot is worth nothing: remove it so the next
-		// start builds it again from scratch once the fault is fixed.
+		// Worth nothing half-built: remove it now (the marker check above catches the cases where
+		// this process never gets here: killed, interrupted, machine off).
 		cluster.destroy();
 		throw e;
 	}
-	writeFileSync(markerFile, hash);
-	return { created, platformChanged: false };
+	writeFileSync(markerFile, platformHash());
+	rmSync(buildingFile, { force: true });
+	return { created: true, platformChanged: false };
+}
+
+/**
+ * pg_cron stores the host and port a job connects to in the job's row when it is scheduled. A
+ * cluster scheduled its jobs with an older cron.host (localhost, which needs a password here), or
+ * may now run on another port (COACHLINE_DB_PORT): point every job at this cluster's socket.
+ */
+function repairCronJobs(cluster: Cluster): void {
+	const r = psql(cluster.url, [
+		'-c',
+		`do $$ begin
+			if to_regclass('cron.job') is not null then
+				update cron.job set nodename = current_setting('cron.host'), nodeport = current_setting('port')::int
+				where nodename is distinct from current_setting('cron.host')
+					or nodeport is distinct from current_setting('port')::int;
+			end if;
+		end $$`
+	]);
+	if (!r.ok) throw new StackError(`Could not point pg_cron's jobs at this cluster:\n${r.err}`);
 }

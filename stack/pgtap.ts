@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './paths.ts';
-import { psql, StackError } from './postgres.ts';
+import { ensurePostgresPackages, psql, StackError } from './postgres.ts';
 
 export interface TapResult {
 	ok: boolean;
@@ -13,6 +13,8 @@ export interface TapResult {
 }
 
 export function runPgTap(url: string, files: string[] = []): TapResult {
+	// pg_prove and pgTAP: a stack booted elsewhere (another checkout, stack-up) may not have them.
+	ensurePostgresPackages();
 	const ext = psql(url, ['-c', 'create extension if not exists pgtap with schema extensions']);
 	if (!ext.ok) throw new StackError(`Could not create the pgtap extension:\n${ext.err}`);
 	const u = new URL(url);

@@ -6,42 +6,19 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync }
 import net from 'node:net';
 import path from 'node:path';
 import { isRoot, instanceDir } from './paths.ts';
+import { ensureSystemPackages, SystemPackageError } from './system-packages.ts';
 
 export const PG_BIN = process.env.COACHLINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const PG_SHARE = '/usr/share/postgresql/15';
-
-/** Debian packages the stack needs, with the file that proves each is installed. */
-const REQUIRED_PACKAGES: Array<{ pkg: string; proof: string }> = [
-	{ pkg: 'postgresql-15', proof: `${PG_BIN}/postgres` },
-	{ pkg: 'postgresql-contrib', proof: `${PG_SHARE}/extension/pgcrypto.control` },
-	{ pkg: 'postgresql-15-cron', proof: `${PG_SHARE}/extension/pg_cron.control` },
-	{ pkg: 'postgresql-15-pgtap', proof: `${PG_SHARE}/extension/pgtap.control` },
-	{ pkg: 'postgresql-15-plpgsql-check', proof: `${PG_SHARE}/extension/plpgsql_check.control` },
-	{ pkg: 'libtap-parser-sourcehandler-pgtap-perl', proof: '/usr/bin/pg_prove' },
-	{ pkg: 'postgresql-client-15', proof: '/usr/bin/psql' }
-];
 
 export class StackError extends Error {}
 
-/** Installs what is missing when we may (root); otherwise says exactly what to run. */
+/** The Debian packages of stack/system-packages.json's database group (see system-packages.ts). */
 export function ensurePostgresPackages(log: (s: string) => void = console.log): void {
-	const missing = REQUIRED_PACKAGES.filter((p) => !existsSync(p.proof)).map((p) => p.pkg);
-	if (missing.length === 0) return;
-	const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
-	if (!isRoot) {
-		throw new StackError(
-			`PostgreSQL packages are missing: ${missing.join(', ')}.\nInstall them with:\n  sudo ${command}`
-		);
-	}
-	log(`Installing ${missing.join(', ')} from Debian (once)...`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	for (const args of [
-		['update', '-qq'],
-		['install', '-y', '-qq', ...missing]
-	]) {
-		const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-		if (r.status !== 0)
-			throw new StackError(`apt-get ${args[0]} failed; run by hand:\n  ${command}`);
+	try {
+		ensureSystemPackages(['database'], log);
+	} catch (e) {
+		if (e instanceof SystemPackageError) throw new StackError(e.message);
+		throw e;
 	}
 }
 
@@ -112,12 +89,28 @@ export class Cluster {
 		]);
 		rmSync(pwfile, { force: true });
 		if (r.status !== 0) throw new StackError(`initdb failed:\n${r.stderr || r.stdout}`);
+		this.writeSettings();
+	}
+
+	/**
+	 * The stack's settings, rewritten into coachline.conf before every start so that a cluster
+	 * made by an older checkout gets today's (postgresql.conf includes the file last, so its values
+	 * win over anything appended earlier).
+	 */
+	private writeSettings(): void {
 		const settings: Record<string, string> = {
 			listen_addresses: "'127.0.0.1'",
 			port: String(this.config.port),
 			unix_socket_directories: `'${this.socketDir}'`,
 			shared_preload_libraries: "'pg_cron'",
 			'cron.database_name': "'postgres'",
+			// pg_cron opens a libpq connection per job run, as the job's owner. Supabase points it
+			// at localhost, where its pg_hba trusts loopback; ours asks a password over TCP, so the
+			// jobs connect through this cluster's own socket directory, which initdb's local trust
+			// covers (our socket stands for Supabase's trusted loopback). A job then runs as on
+			// Supabase: its own backend, logged in as its owner, in its own transaction. (Background
+			// workers would skip the login that Supabase's jobs do go through.)
+			'cron.host': `'${this.socketDir}'`,
 			wal_level: 'logical',
 			max_replication_slots: '20',
 			max_wal_senders: '20',
@@ -136,9 +129,15 @@ export class Cluster {
 			.map(([k, v]) => `${k} = ${v}`)
 			.join('\n');
 		writeFileSync(
-			path.join(this.dataDir, 'postgresql.conf'),
-			`${readFileSync(path.join(this.dataDir, 'postgresql.conf'), 'utf8')}\n# coachline stack\n${conf}\n`
+			path.join(this.dataDir, 'coachline.conf'),
+			`# Written by stack/postgres.ts before every start; edits here are lost.\n${conf}\n`
 		);
+		const main = path.join(this.dataDir, 'postgresql.conf');
+		const text = readFileSync(main, 'utf8');
+		const include = "include 'coachline.conf'";
+		if (!text.trimEnd().endsWith(include)) {
+			writeFileSync(main, `${text.split(`\n${include}\n`).join('\n').trimEnd()}\n${include}\n`);
+		}
 	}
 
 	/** The postmaster's pid when it is alive, else null (a stale pid file counts as not running). */
@@ -156,6 +155,7 @@ export class Cluster {
 		// takes for alive) is stale: remove it. Crash recovery then runs on start by itself.
 		rmSync(path.join(this.dataDir, 'postmaster.pid'), { force: true });
 		await assertPortFree(this.config.port, 'PostgreSQL');
+		this.writeSettings();
 		let r = this.pgCtlStart();
 		if (r.status !== 0) {
 			// Backends orphaned by a killed server exit within moments; give them that, once.
@@ -223,13 +223,20 @@ function postgresUser(): { uid: number; gid: number } {
 	return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+/** The process listening on a TCP port, as "name (pid N)", when `ss` can tell. */
+export function portHolder(port: number): string | null {
+	const ss = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+	if (ss.status !== 0 || !ss.stdout.trim()) return null;
+	const holder = ss.stdout.match(/users:\(\("([^"]+)",pid=(\d+)/);
+	return holder ? `${holder[1]} (pid ${holder[2]})` : 'another process';
+}
+
 /** Fails with a message naming the port and, where we can find it, the process holding it. */
 export async function assertPortFree(port: number, what: string): Promise<void> {
 	const free = await isPortFree(port);
 	if (free) return;
-	const ss = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-	const holder = ss.status === 0 ? (ss.stdout.match(/users:\(\("([^"]+)",pid=(\d+)/) ?? []) : [];
-	const who = holder[1] ? ` by ${holder[1]} (pid ${holder[2]})` : '';
+	const holder = portHolder(port);
+	const who = holder ? ` by ${holder}` : '';
 	throw new StackError(
 		`Port ${port} (${what}) is already in use${who}. Stop that process or free the port, then retry.`
 	);

@@ -4,7 +4,18 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const appUrl = (): string => inject('appUrl');
+let served: 'dev' | 'production' = 'dev';
+
+/**
+ * Called at the top of a test file: its pages come from the production build (`node build`, with
+ * NODE_ENV=production) instead of Vite's dev server. Each file runs in its own module context, so
+ * this holds for that file only.
+ */
+export function useProductionBuild(): void {
+	served = 'production';
+}
+
+export const appUrl = (): string => inject(served === 'production' ? 'productionAppUrl' : 'appUrl');
 
 export const SCREENSHOTS = path.resolve('test-results/screenshots');
 

@@ -1,6 +1,8 @@
 // Browser tests: Debian's Chromium (installed by scripts/ensure-chromium.ts, never downloaded)
-// against the app served by Vite's dev server, talking to a stack: the one `npm test` booted
-// (COACHLINE_API_URL / COACHLINE_DB_URL), or a throwaway one booted here and torn down after.
+// against the app, talking to a stack: the one `npm test` booted (COACHLINE_API_URL /
+// COACHLINE_DB_URL), or a throwaway one booted here and torn down after. The app is served twice:
+// by Vite's dev server, and as the production build (`vite build`, then `node build`) for the
+// files that call useProductionBuild() (see browser.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -9,10 +11,17 @@ import { bootTestStack, type TestStack } from '../../stack/test-stack.ts';
 import { findFreePort } from '../../stack/postgres.ts';
 import { ANON_KEY } from '../../stack/keys.ts';
 import { ensureChromium } from '../../scripts/ensure-chromium.ts';
+import {
+	buildApp,
+	productionOrigin,
+	serveBuild,
+	type ProductionServer
+} from './production-server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let stack: TestStack | null = null;
 let server: ViteDevServer | null = null;
+let production: ProductionServer | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
 	const chromium = ensureChromium();
@@ -29,6 +38,15 @@ export async function setup(project: TestProject): Promise<void> {
 	// The app reads these when its server starts; vite.config.ts may have defaulted them already.
 	process.env.PUBLIC_SUPABASE_URL = apiUrl;
 	process.env.PUBLIC_SUPABASE_ANON_KEY = ANON_KEY;
+
+	// Built before the dev server starts: both write under .svelte-kit/.
+	const productionPort = await findFreePort(5800 + Math.floor(Math.random() * 150));
+	const buildSeconds = buildApp(root, productionOrigin(productionPort));
+	console.log(`[e2e] production build: ${buildSeconds.toFixed(0)} s`);
+	production = await serveBuild(root, productionPort, {
+		PUBLIC_SUPABASE_URL: apiUrl,
+		PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
+	});
 
 	const port = await findFreePort(5300 + Math.floor(Math.random() * 500));
 	const { createServer } = await import('vite');
@@ -48,6 +66,8 @@ export async function setup(project: TestProject): Promise<void> {
 	}
 
 	project.provide('appUrl', appUrl);
+	project.provide('productionAppUrl', production.url);
+	project.provide('rootDir', root);
 	project.provide('apiUrl', apiUrl);
 	project.provide('dbUrl', dbUrl);
 	project.provide('mailUrl', mailUrl);
@@ -56,12 +76,15 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
 	await server?.close();
+	await production?.stop();
 	await stack?.stop();
 }
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		appUrl: string;
+		productionAppUrl: string;
+		rootDir: string;
 		chromiumPath: string;
 	}
 }

@@ -2,7 +2,10 @@
 // in the library, programs and members pages, and no sight of the other organization.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+import { launch, newDesktop, open, phoneLike, shoot, useProductionBuild } from './browser.ts';
+
+// Against the production build: what ships is what is tested.
+useProductionBuild();
 
 let browser: Browser;
 

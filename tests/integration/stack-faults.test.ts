@@ -1,10 +1,11 @@
 // The stack's own faults: a killed server, a stale pid file, a port in use. Each must be
 // recovered or named clearly, never left for a person to debug.
 import net from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster, findFreePort, psql, assertPortFree } from '../../stack/postgres.ts';
+import { completeMarker, prepareDatabase } from '../../stack/instance.ts';
 
 const clusters: Cluster[] = [];
 afterAll(() => {
@@ -53,4 +54,56 @@ describe('the PostgreSQL cluster', () => {
 			srv.close();
 		}
 	});
+});
+
+describe('a first start that does not finish', () => {
+	// The bare platform is enough to tell a finished cluster from a half-built one, and quick.
+	const platformOnly = async <T>(work: () => Promise<T>): Promise<T> => {
+		const before = process.env.COACHLINE_NO_MIGRATIONS;
+		process.env.COACHLINE_NO_MIGRATIONS = '1';
+		try {
+			return await work();
+		} finally {
+			if (before === undefined) delete process.env.COACHLINE_NO_MIGRATIONS;
+			else process.env.COACHLINE_NO_MIGRATIONS = before;
+		}
+	};
+	const roleExists = (c: Cluster, role: string) =>
+		psql(c.url, ['-tAc', `select count(*) from pg_roles where rolname = '${role}'`]).out.trim();
+
+	it('while its port is taken leaves nothing, and the next start after freeing it works', async () => {
+		const port = await findFreePort(59000 + Math.floor(Math.random() * 500));
+		const c = new Cluster({ name: `halfbuilt-${process.pid}-${port}`, port, durable: false });
+		clusters.push(c);
+		const srv = net.createServer();
+		await new Promise<void>((r) => srv.listen(port, '127.0.0.1', () => r()));
+		try {
+			await expect(platformOnly(() => prepareDatabase(c, () => {}))).rejects.toThrow(
+				/is already in use/
+			);
+		} finally {
+			await new Promise((r) => srv.close(r));
+		}
+		expect(existsSync(c.dir), 'nothing half-built is left behind').toBe(false);
+		const r = await platformOnly(() => prepareDatabase(c, () => {}));
+		expect(r.created).toBe(true);
+		expect(roleExists(c, 'anon')).toBe('1');
+	}, 120_000);
+
+	it('interrupted after initdb (no completion marker) is rebuilt by the next start', async () => {
+		const port = await findFreePort(59500 + Math.floor(Math.random() * 400));
+		const c = new Cluster({ name: `interrupted-${process.pid}-${port}`, port, durable: false });
+		clusters.push(c);
+		// What a killed first start leaves: a cluster that initdb made, running, without the platform.
+		c.init();
+		await c.start();
+		expect(roleExists(c, 'anon')).toBe('0');
+		expect(existsSync(completeMarker(c))).toBe(false);
+		const logged: string[] = [];
+		const r = await platformOnly(() => prepareDatabase(c, (s) => logged.push(s)));
+		expect(r.created).toBe(true);
+		expect(logged.join('\n')).toMatch(/did not finish: rebuilding it/);
+		expect(roleExists(c, 'anon')).toBe('1');
+		expect(existsSync(completeMarker(c))).toBe(true);
+	}, 120_000);
 });

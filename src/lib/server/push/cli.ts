@@ -3,10 +3,27 @@
 import { PushWorker, deliveryStats } from './worker.ts';
 import { loadVapidKeys } from './vapid.ts';
 import { testHostsFromEnv } from './endpoint-guard.ts';
+import { exitOnMissingSetting, isProduction, setting } from '../production-env.ts';
 
-const databaseUrl =
-	process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
 const command = process.argv[2] ?? 'run';
+let databaseUrl = '';
+try {
+	if (command !== 'keys') {
+		databaseUrl = setting(
+			'DATABASE_URL',
+			'The push worker reads the notification outbox from this database.',
+			'postgresql://postgres:postgres@127.0.0.1:54322/postgres'
+		);
+	}
+	if (command === 'run' && isProduction()) {
+		// Production brings its own keys: generating a pair into .env would give browsers a key no
+		// other server instance knows.
+		setting('VAPID_PUBLIC_KEY', 'The push worker signs web pushes with this key pair.');
+		setting('VAPID_PRIVATE_KEY', 'The push worker signs web pushes with this key pair.');
+	}
+} catch (e) {
+	exitOnMissingSetting(e);
+}
 
 if (command === 'keys') {
 	const keys = loadVapidKeys('.env', true);
