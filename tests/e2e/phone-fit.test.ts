@@ -93,7 +93,8 @@ beforeAll(async () => {
 	const sent = await coach.rpc('send_message', {
 		p_organization_id: ORG_ID,
 		p_recipient_id: ATHLETE_ID,
-		p_content: 'How did the session feel? A long line to see that words wrap on a narrow phone screen without pushing the page sideways.',
+		p_content:
+			'How did the session feel? A long line to see that words wrap on a narrow phone screen without pushing the page sideways.',
 		p_client_id: crypto.randomUUID()
 	});
 	if (sent.error) throw sent.error;
@@ -217,7 +218,9 @@ async function check(page: Page, screen: Screen, size: Size, problems: Problem[]
 				for (const el of document.querySelectorAll<HTMLElement>('body *')) {
 					const r = el.getBoundingClientRect();
 					if (r.right > w + 1 && r.width > 0 && out.length < 5) {
-						out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(r.right)}`);
+						out.push(
+							`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(r.right)}`
+						);
 					}
 				}
 				return out;
@@ -237,7 +240,10 @@ async function check(page: Page, screen: Screen, size: Size, problems: Problem[]
 		});
 		for (const v of violations) problems.push({ screen: screen.name, what: `axe ${v}` });
 		for (const e of consoleErrors) problems.push({ screen: screen.name, what: `console ${e}` });
-		await page.screenshot({ path: path.join(SCREENS, `${screen.name}-${size}.png`), fullPage: true });
+		await page.screenshot({
+			path: path.join(SCREENS, `${screen.name}-${size}.png`),
+			fullPage: true
+		});
 	} finally {
 		page.off('console', onConsole);
 		page.off('pageerror', onPageError);

@@ -97,7 +97,10 @@ export interface Overview {
 		planned: number;
 		completed: number;
 		skipped: number;
+		/** Workouts still open after their day (in the athlete's zone). */
 		overdue: number;
+		/** Athletes with at least one overdue workout: the number the "Overdue" chip shows. */
+		overdue_athletes: number;
 		compliance_pct: number | null;
 	};
 	/** Athletes per traffic light among those matching the search (for the filter chips). */
