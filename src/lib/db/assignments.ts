@@ -332,6 +332,8 @@ export interface MovementResultInput {
 export async function logResult(
 	db: Db,
 	input: {
+		/** Client-chosen id: a retry with the same id is ignored, not stored twice. */
+		id?: string;
 		organizationId: string;
 		userId: string;
 		assignmentId: string;
@@ -342,20 +344,24 @@ export async function logResult(
 		movements: MovementResultInput[];
 	}
 ) {
-	return must(
-		await db
-			.from('workout_results')
-			.insert({
-				organization_id: input.organizationId,
-				user_id: input.userId,
-				workout_assignment_id: input.assignmentId,
-				workout_id: input.workoutId,
-				score: input.score,
-				notes: input.notes,
-				rpe: input.rpe,
-				movement_results: input.movements as unknown as NonNullable<Json>
-			})
-			.select('id')
-			.single()
-	);
+	const row = {
+		organization_id: input.organizationId,
+		user_id: input.userId,
+		workout_assignment_id: input.assignmentId,
+		workout_id: input.workoutId,
+		score: input.score,
+		notes: input.notes,
+		rpe: input.rpe,
+		movement_results: input.movements as unknown as NonNullable<Json>
+	};
+	if (input.id) {
+		// ON CONFLICT (id) DO NOTHING: the second delivery of the same result changes nothing.
+		must(
+			await db
+				.from('workout_results')
+				.upsert({ ...row, id: input.id }, { onConflict: 'id', ignoreDuplicates: true })
+		);
+		return { id: input.id };
+	}
+	return must(await db.from('workout_results').insert(row).select('id').single());
 }

@@ -116,7 +116,10 @@ export const actions: Actions = {
 			if (!assignment.snapshot_workout_id) {
 				return failWith(422, { form: ['Only workouts take a result.'] }, values);
 			}
+			const clientId = String(form.get('client_id') ?? '');
 			await logResult(locals.supabase, {
+				// A replay from the offline outbox carries the same id and is stored once.
+				id: UUID.test(clientId) ? clientId : undefined,
 				organizationId: organization.id,
 				userId: user.id,
 				assignmentId: params.id,
