@@ -33,9 +33,17 @@ async function assignFromDialog(
 	await page.locator(cell).click();
 	const dialog = page.locator('dialog.cell-dialog');
 	await dialog.waitFor();
-	const select = dialog.locator('select[name="workout_id"]');
-	const title = (await select.locator('option').first().textContent())?.trim() ?? '';
-	await select.selectOption({ index: 0 });
+	// The picker: type to filter, arrows move, Enter picks; the choice is then said in words.
+	const first = dialog.getByRole('option').first();
+	const title = (await first.textContent())?.trim() ?? '';
+	const picker = dialog.getByRole('combobox', { name: 'Workout' });
+	// Arrows then Enter pick the first; typing its title then Enter keeps it (the first match).
+	await picker.press('ArrowDown');
+	await picker.press('Enter');
+	await dialog.getByText(`Selected: ${title}`).waitFor();
+	await picker.fill(title);
+	await picker.press('Enter');
+	await dialog.getByText(`Selected: ${title}`).waitFor();
 	if (options.note) await dialog.getByLabel('Note (optional)').fill(options.note);
 	await dialog.getByLabel(options.mode === 'draft' ? 'Save as draft' : 'Publish now').check();
 	await dialog.getByRole('button', { name: 'Assign', exact: true }).click();

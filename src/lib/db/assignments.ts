@@ -280,6 +280,11 @@ export async function deleteAssignment(db: Db, id: string) {
 	return must(await db.rpc('delete_assignment', { p_id: id }));
 }
 
+/** Undoes a delete (staff): the same row comes back, not announced again. */
+export async function restoreAssignment(db: Db, id: string) {
+	return must(await db.rpc('restore_assignment', { p_id: id }));
+}
+
 export async function setAssignmentsPublished(db: Db, ids: string[], published: boolean) {
 	return must(await db.rpc('set_assignments_published', { p_ids: ids, p_published: published }));
 }
