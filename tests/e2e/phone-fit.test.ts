@@ -268,7 +268,9 @@ describe('every screen fits at 390×844 and 1440×900', () => {
 					await ctx.close();
 				}
 				expect(problems.map((p) => `${p.screen}: ${p.what}`)).toEqual([]);
-			});
+				// Up to 17 screens, each with an axe run and a full-page screenshot: minutes on a
+				// loaded CI machine, not a performance measure.
+			}, 600_000);
 		}
 	}
 });
