@@ -3129,6 +3129,36 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			restore_assignment: {
+				Args: { p_id: string };
+				Returns: {
+					assigned_by: string;
+					completed_at: string | null;
+					created_at: string;
+					date: string;
+					deleted_at: string | null;
+					id: string;
+					kind: Database['public']['Enums']['assignment_kind'];
+					note: string | null;
+					organization_id: string;
+					program_id: string | null;
+					publish_at: string | null;
+					published: boolean;
+					skip_reason: string | null;
+					snapshot_workout_id: string | null;
+					sort_order: number;
+					status: Database['public']['Enums']['assignment_status'];
+					updated_at: string;
+					user_id: string;
+					workout_id: string | null;
+				};
+				SetofOptions: {
+					from: '*';
+					to: 'workout_assignments';
+					isOneToOne: true;
+					isSetofReturn: false;
+				};
+			};
 			revoke_invitation: {
 				Args: { p_invitation_id: string };
 				Returns: {

@@ -4,10 +4,14 @@
 // - activate: deletes the caches of older versions and takes control of open pages;
 // - fetch:
 //   * immutable assets: cache first (their names carry a content hash);
-//   * navigations: network first; the athlete's Today and Week pages are kept in a cache so they
-//     open offline once visited; any other page offline gets a small offline page;
-//   * the same pages' data requests (SvelteKit's /org/<slug>/(today|week)/__data.json): network
-//     first with the cached copy as the fallback, offline or when the network takes too long.
+//   * navigations: network first; the athlete's Today and Week pages and workout pages
+//     (/org/<slug>/assignments/<id>) are kept in a cache so they open offline once visited; any
+//     other page offline gets a small offline page;
+//   * the same pages' data requests (SvelteKit's …/__data.json): network first with the cached
+//     copy as the fallback, offline or when the network takes too long. The fallback ignores
+//     the `x-sveltekit-invalidated` query: a copy with more nodes than asked for still serves;
+//   * KEEP_OFFLINE (from Today and Week): fetches the workout pages they list, page and data,
+//     into the same cache, so this week's workouts open offline even if never opened before;
 //     Not stale-while-revalidate on purpose: after a form action SvelteKit refetches the data, and
 //     a stale answer would show the state from before the action;
 //   * everything else of our origin (dev modules, /_app/env.js, …): network first, cache fallback;
@@ -35,8 +39,8 @@ const PRECACHED = new Set(PRECACHE);
 const NETWORK_TIMEOUT_MS = 4000;
 
 /** The athlete pages readable offline, and their data requests. */
-const OFFLINE_PAGE = /^\/org\/[^/]+\/(today|week)\/?$/;
-const OFFLINE_DATA = /^\/org\/[^/]+\/(today|week)\/__data\.json$/;
+const OFFLINE_PAGE = /^\/org\/[^/]+\/(today|week|assignments\/[0-9a-f-]{36})\/?$/;
+const OFFLINE_DATA = /^\/org\/[^/]+\/(today|week|assignments\/[0-9a-f-]{36})\/__data\.json$/;
 
 self.addEventListener('install', (event) => {
 	event.waitUntil(
@@ -63,6 +67,10 @@ self.addEventListener('message', (event) => {
 	const type = (event.data as { type?: string } | null)?.type;
 	if (type === 'SKIP_WAITING') void self.skipWaiting();
 	if (type === 'CLEAR_USER_DATA') event.waitUntil(caches.delete(PAGES));
+	if (type === 'KEEP_OFFLINE') {
+		const paths = (event.data as { paths?: unknown }).paths;
+		if (Array.isArray(paths)) event.waitUntil(keepOffline(paths.filter(isString)));
+	}
 });
 
 self.addEventListener('fetch', (event) => {
@@ -89,6 +97,26 @@ self.addEventListener('fetch', (event) => {
 	}
 });
 
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Saves pages (document and data) the athlete will want at the gym; failures are skipped. */
+async function keepOffline(paths: string[]): Promise<void> {
+	const cache = await caches.open(PAGES);
+	for (const path of paths.slice(0, 30)) {
+		if (!OFFLINE_PAGE.test(path)) continue;
+		for (const url of [path, `${path.replace(/\/$/, '')}/__data.json`]) {
+			try {
+				const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+				if (response.status === 200 && response.type === 'basic') {
+					await cache.put(new URL(url, self.location.origin).href, response);
+				}
+			} catch {
+				// Offline or refused: the page is saved on its next visit instead.
+			}
+		}
+	}
+}
+
 async function cacheFirst(request: Request): Promise<Response> {
 	const cached = await caches.match(request);
 	if (cached) return cached;
@@ -109,7 +137,8 @@ async function networkFirst(request: Request, cacheName: string, timeout = 0): P
 		}
 		return response;
 	});
-	const cached = await cache.match(request);
+	const cached =
+		(await cache.match(request)) ?? (await cache.match(request, { ignoreSearch: true }));
 	if (!cached) return network;
 	if (!timeout) return network.catch(() => cached);
 	const timer = new Promise<Response>((resolve) => setTimeout(() => resolve(cached), timeout));
@@ -137,7 +166,7 @@ async function offlinePage(): Promise<Response> {
 	const cache = await caches.open(PAGES);
 	const links = (await cache.keys())
 		.map((r) => new URL(r.url).pathname)
-		.filter((p) => OFFLINE_PAGE.test(p))
+		.filter((p) => /^\/org\/[^/]+\/(today|week)\/?$/.test(p))
 		.map((p) => {
 			const label = p.endsWith('/week') ? 'This week' : 'Today';
 			const org = p.split('/')[2];

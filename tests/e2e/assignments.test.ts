@@ -33,9 +33,17 @@ async function assignFromDialog(
 	await page.locator(cell).click();
 	const dialog = page.locator('dialog.cell-dialog');
 	await dialog.waitFor();
-	const select = dialog.locator('select[name="workout_id"]');
-	const title = (await select.locator('option').first().textContent())?.trim() ?? '';
-	await select.selectOption({ index: 0 });
+	// The picker: type to filter, arrows move, Enter picks; the choice is then said in words.
+	const first = dialog.getByRole('option').first();
+	const title = (await first.textContent())?.trim() ?? '';
+	const picker = dialog.getByRole('combobox', { name: 'Workout' });
+	// Arrows then Enter pick the first; typing its title then Enter keeps it (the first match).
+	await picker.press('ArrowDown');
+	await picker.press('Enter');
+	await dialog.getByText(`Selected: ${title}`).waitFor();
+	await picker.fill(title);
+	await picker.press('Enter');
+	await dialog.getByText(`Selected: ${title}`).waitFor();
 	if (options.note) await dialog.getByLabel('Note (optional)').fill(options.note);
 	await dialog.getByLabel(options.mode === 'draft' ? 'Save as draft' : 'Publish now').check();
 	await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
@@ -246,23 +254,58 @@ describe('workout assignments', () => {
 	});
 
 	it('looks right on a phone', async () => {
+		// What a person notices on a 390 px phone: nothing scrolls sideways, every section of the
+		// coach's navigation is on screen, the calendar shows a day that fits, and its day dialog
+		// opens fully on screen.
+		const fits = async (p: Page) =>
+			expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		const onScreen = async (p: Page, selector: string) => {
+			const box = await p.locator(selector).first().boundingBox();
+			expect(box, `${selector} is rendered`).not.toBeNull();
+			expect(box!.x, `${selector} starts on screen`).toBeGreaterThanOrEqual(0);
+			expect(box!.x + box!.width, `${selector} ends on screen`).toBeLessThanOrEqual(390);
+		};
+		// Its own workout for today, so this test needs no other.
+		await open(coach.page, `${ORG}/calendar`);
+		await assignFromDialog(coach.page, `td.today[data-athlete="${ATHLETE01}"]`);
+
 		const coachPhone = await phoneLike(browser, coach.ctx);
 		const cp = await coachPhone.newPage();
 		await open(cp, `${ORG}/calendar`);
-		await cp.locator('table.grid').waitFor();
+		await cp.locator('.agenda-view .row-card').first().waitFor();
+		expect(await cp.locator('table.grid').isVisible(), 'the 7-day grid is for wider screens').toBe(
+			false
+		);
+		await fits(cp);
+		for (const tab of ['Overview', 'Calendar', 'Library', 'Programs', 'People', 'Messages']) {
+			await onScreen(cp, `nav.tabs a:text-is("${tab}"), nav.tabs a:has-text("${tab}")`);
+		}
 		await shoot(cp, '61-calendar');
+		await cp
+			.locator(`.agenda-view .row-card[data-athlete="${ATHLETE01}"] button.open`)
+			.first()
+			.click();
+		await cp.locator('dialog.cell-dialog').waitFor();
+		await onScreen(cp, 'dialog.cell-dialog');
+		await shoot(cp, '61-calendar-day-dialog');
+		await cp.keyboard.press('Escape');
 		await open(cp, `${ORG}/overview`);
+		await fits(cp);
 		await shoot(cp, '64-overview');
 		await coachPhone.close();
 
 		const athletePhone = await phoneLike(browser, athlete.ctx);
 		const ap = await athletePhone.newPage();
 		await open(ap, `${ORG}/today`);
+		await fits(ap);
 		await shoot(ap, '62-today');
 		await open(ap, `${ORG}/week`);
+		await fits(ap);
 		await shoot(ap, '66-week');
 		await ap.locator('.day[data-today] .assignment a').first().click();
 		await ap.waitForURL(/\/assignments\//);
+		await fits(ap);
+		await onScreen(ap, 'main h1');
 		await shoot(ap, '63-assignment');
 		await athletePhone.close();
 	});

@@ -97,7 +97,10 @@ export interface Overview {
 		planned: number;
 		completed: number;
 		skipped: number;
+		/** Workouts still open after their day (in the athlete's zone). */
 		overdue: number;
+		/** Athletes with at least one overdue workout: the number the "Overdue" chip shows. */
+		overdue_athletes: number;
 		compliance_pct: number | null;
 	};
 	/** Athletes per traffic light among those matching the search (for the filter chips). */
@@ -277,6 +280,11 @@ export async function deleteAssignment(db: Db, id: string) {
 	return must(await db.rpc('delete_assignment', { p_id: id }));
 }
 
+/** Undoes a delete (staff): the same row comes back, not announced again. */
+export async function restoreAssignment(db: Db, id: string) {
+	return must(await db.rpc('restore_assignment', { p_id: id }));
+}
+
 export async function setAssignmentsPublished(db: Db, ids: string[], published: boolean) {
 	return must(await db.rpc('set_assignments_published', { p_ids: ids, p_published: published }));
 }
@@ -329,6 +337,8 @@ export interface MovementResultInput {
 export async function logResult(
 	db: Db,
 	input: {
+		/** Client-chosen id: a retry with the same id is ignored, not stored twice. */
+		id?: string;
 		organizationId: string;
 		userId: string;
 		assignmentId: string;
@@ -339,20 +349,24 @@ export async function logResult(
 		movements: MovementResultInput[];
 	}
 ) {
-	return must(
-		await db
-			.from('workout_results')
-			.insert({
-				organization_id: input.organizationId,
-				user_id: input.userId,
-				workout_assignment_id: input.assignmentId,
-				workout_id: input.workoutId,
-				score: input.score,
-				notes: input.notes,
-				rpe: input.rpe,
-				movement_results: input.movements as unknown as NonNullable<Json>
-			})
-			.select('id')
-			.single()
-	);
+	const row = {
+		organization_id: input.organizationId,
+		user_id: input.userId,
+		workout_assignment_id: input.assignmentId,
+		workout_id: input.workoutId,
+		score: input.score,
+		notes: input.notes,
+		rpe: input.rpe,
+		movement_results: input.movements as unknown as NonNullable<Json>
+	};
+	if (input.id) {
+		// ON CONFLICT (id) DO NOTHING: the second delivery of the same result changes nothing.
+		must(
+			await db
+				.from('workout_results')
+				.upsert({ ...row, id: input.id }, { onConflict: 'id', ignoreDuplicates: true })
+		);
+		return { id: input.id };
+	}
+	return must(await db.from('workout_results').insert(row).select('id').single());
 }

@@ -3,7 +3,9 @@
 // screens only read (and call enqueue… from ./outbox when a send fails offline).
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../database.types';
-import { flush, list, onOutboxChange, MAX_ATTEMPTS, type OutboxItem } from './outbox';
+import { invalidate } from '$app/navigation';
+import { toasts } from '../toast.svelte';
+import { flush, list, onOutboxChange, remove, MAX_ATTEMPTS, type OutboxItem } from './outbox';
 
 class Outbox {
 	items = $state<OutboxItem[]>([]);
@@ -31,11 +33,37 @@ class Outbox {
 		}
 	}
 
+	/** Waiting form actions (complete, skip, log) of one assignment, for its page. */
+	pendingActions(assignmentId: string) {
+		return this.items.filter((i) => i.kind === 'action' && i.payload.assignmentId === assignmentId);
+	}
+
+	/** The person drops an item the server refused (after reading why). */
+	async discard(id: string): Promise<void> {
+		await remove(id);
+		await this.refresh();
+	}
+
 	async flush(supabase: SupabaseClient<Database>): Promise<void> {
 		if (!navigator.onLine) return;
-		await flush(supabase).catch(() => undefined);
+		const before = new Map(this.items.map((i) => [i.id, i]));
+		const report = await flush(supabase).catch(() => null);
 		this.lastFlush = new Date();
 		await this.refresh();
+		if (!report) return;
+		// Say what the database decided, then show it: screens re-read their assignments.
+		const sentActions = report.sent.filter((id) => before.get(id)?.kind === 'action');
+		for (const id of sentActions) {
+			const item = before.get(id);
+			if (item?.kind === 'action') toasts.show(`Sent: ${item.payload.label}`);
+		}
+		for (const f of report.failed) {
+			const item = before.get(f.id);
+			if (item?.kind === 'action') {
+				toasts.show(`Not saved: ${item.payload.label}. ${f.error}`, 'error', 10_000);
+			}
+		}
+		if (sentActions.length > 0 || report.failed.length > 0) await invalidate('app:assignments');
 	}
 
 	/** Starts watching the connection and the queue; flushes now and on every `online`. Returns the stop. */

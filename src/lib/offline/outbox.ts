@@ -8,6 +8,12 @@
 //               (a file already uploaded by an interrupted flush answers 409 and counts as done;
 //               the message is idempotent on the client id, so it is stored once with its files)
 //   result   -> workout_results upsert with id = item id, onConflict 'id', ignoreDuplicates
+//   action   -> a SvelteKit form action replayed as the enhanced form would post it (complete,
+//               skip, log a result): POST <url> with the saved fields and `x-sveltekit-action`.
+//               Retries are safe: completing or skipping twice leaves one state, and the log
+//               form carries a client id that becomes the result's primary key. A refusal
+//               (the action answers failure or error) is what the database decided: the item
+//               stays, marked refused with its explanation, until the person discards it.
 //
 // HOW SCREENS USE IT (messaging and results screens):
 //
@@ -31,6 +37,7 @@
 // count and flushes. When a form action (server side) fails offline the request never reaches
 // the server: in the `use:enhance` submit callback, `if (!navigator.onLine) { cancel(); enqueue… }`.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { deserialize } from '$app/forms';
 import type { Database } from '../database.types';
 
 type Db = SupabaseClient<Database>;
@@ -57,7 +64,25 @@ export type MessagePayload = {
 const ATTACHMENT_BUCKET = 'attachments';
 export type ResultPayload = Omit<Database['public']['Tables']['workout_results']['Insert'], 'id'>;
 
+/** A form action to replay: where it posts, its fields, and what to call it for the person. */
+export type ActionPayload = {
+	url: string;
+	fields: [string, string][];
+	/** "Mark complete · Back Squat 5x5": names the item in the banner and toasts. */
+	label: string;
+	/** The assignment it changes, so its page can show "waiting to send". */
+	assignmentId?: string;
+};
+
 export type OutboxItem =
+	| {
+			id: string;
+			kind: 'action';
+			payload: ActionPayload;
+			createdAt: number;
+			attempts: number;
+			lastError?: string;
+	  }
 	| {
 			id: string;
 			kind: 'message';
@@ -166,6 +191,11 @@ export const enqueueMessage = (payload: MessagePayload, id?: string) =>
 	enqueue({ kind: 'message', payload, id });
 export const enqueueResult = (payload: ResultPayload, id?: string) =>
 	enqueue({ kind: 'result', payload, id });
+export const enqueueAction = (payload: ActionPayload, id?: string) =>
+	enqueue({ kind: 'action', payload, id });
+
+/** The server answered and said no: retrying cannot change that, the person decides. */
+export class Refused extends Error {}
 
 /** Drops an item (sent, or discarded by the person). */
 export async function remove(id: string): Promise<void> {
@@ -212,6 +242,24 @@ async function send(supabase: Db, item: OutboxItem): Promise<void> {
 			p_object_paths: [...p_object_paths, ...files.map((f) => f.path)]
 		});
 		if (error) throw error;
+	} else if (item.kind === 'action') {
+		const body = new FormData();
+		for (const [k, v] of item.payload.fields) body.append(k, v);
+		const response = await fetch(item.payload.url, {
+			method: 'POST',
+			body,
+			headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+		});
+		const result = deserialize(await response.text());
+		if (result.type === 'success' || result.type === 'redirect') return;
+		if (result.type === 'failure') {
+			const errors = (result.data?.errors ?? {}) as Record<string, string[] | undefined>;
+			throw new Refused(Object.values(errors).flat().join(' ') || 'The server refused it.');
+		}
+		const message = (result.error as { message?: string } | undefined)?.message;
+		// A 5xx is the server (or the API behind it) failing for now: worth another try later.
+		if ((result.status ?? 500) >= 500) throw new Error(message || 'The server failed.');
+		throw new Refused(message || 'The server refused it.');
 	} else {
 		// The client id is the row's primary key: a retry conflicts with the first insert and is ignored.
 		const { error } = await supabase
@@ -249,9 +297,8 @@ export function flush(supabase: Db): Promise<FlushReport> {
 					break;
 				}
 				const message = (error as { message?: string }).message ?? String(error);
-				await tx('readwrite', (s) =>
-					s.put({ ...item, attempts: item.attempts + 1, lastError: message })
-				);
+				const attempts = error instanceof Refused ? MAX_ATTEMPTS : item.attempts + 1;
+				await tx('readwrite', (s) => s.put({ ...item, attempts, lastError: message }));
 				report.failed.push({ id: item.id, error: message });
 			}
 		}

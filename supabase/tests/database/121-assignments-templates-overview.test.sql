@@ -104,9 +104,9 @@ select is((select count(*)::int from public.workout_assignments where organizati
 -- A fresh arrangement: the template cells go, and day d0 = current_date - 20 is "today" for a
 -- frozen p_as_of of 12:00 London time on d0; the window is d0-6 .. d0.
 --   member   4 workouts, all completed                                  -> on_track (100%)
---   member2  2 completed, 1 skipped, 1 open today (not overdue yet)     -> at_risk (50%)
+--   member2  2 completed, 1 skipped, 1 open today (not due yet: 2 of 3) -> at_risk (50%)
 --   late     1 completed, 2 open on earlier days                        -> overdue
---   almost   4 completed, 1 open yesterday (80%, one overdue)           -> at_risk
+--   almost   4 completed, 1 open yesterday (80%, one overdue)           -> overdue
 --   quiet    nothing in the window                                      -> quiet
 -- Not counted: a draft, a rest day, a deleted cell, a cell outside the window, other-gym rows.
 update public.workout_assignments set deleted_at = now() where organization_id = tests.get_organization_id('test-gym');
@@ -146,13 +146,13 @@ select is((select (val ->> 'as_of')::timestamptz from got), ((current_date - 20)
 select is((select val -> 'window' from got),
           jsonb_build_object('from', current_date - 26, 'to', current_date - 20), 'the window is the 7 days ending today in the organization''s zone');
 select is((select val -> 'kpis' from got),
-          '{"active_athletes": 5, "planned": 16, "completed": 11, "skipped": 1, "overdue": 3, "compliance_pct": 69}'::jsonb,
-          'KPIs: five athletes, 16 planned, 11 completed, 1 skipped, 3 overdue, 69% compliance');
+          '{"active_athletes": 5, "planned": 16, "completed": 11, "skipped": 1, "overdue": 3, "overdue_athletes": 2, "compliance_pct": 69}'::jsonb,
+          'KPIs: five athletes, 16 planned, 11 completed, 1 skipped, 3 overdue workouts of 2 athletes, 69% compliance');
 select results_eq($$ select r ->> 'display_name', r ->> 'status', (r ->> 'compliance_pct')::int, (r ->> 'overdue')::int
                       from got, jsonb_array_elements(val -> 'roster') r $$,
-                  $$ values ('almost', 'at_risk', 80, 1), ('late', 'overdue', 33, 2), ('member', 'on_track', 100, 0),
+                  $$ values ('almost', 'overdue', 80, 1), ('late', 'overdue', 33, 2), ('member', 'on_track', 100, 0),
                             ('member2', 'at_risk', 50, 0), ('quiet', 'quiet', null::int, 0) $$,
-                  'the roster rates each athlete: one overdue cell is at_risk, two are overdue, under 70% is at_risk, nothing planned is quiet');
+                  'the roster rates each athlete: any overdue cell is overdue, under 70% of the due cells is at_risk, nothing planned is quiet');
 select is((select jsonb_path_query_array(r -> 'sparkline', '$[*].planned') from got, jsonb_array_elements(val -> 'roster') r
             where r ->> 'display_name' = 'member2'),
           '[0, 0, 0, 1, 1, 1, 1]'::jsonb, 'the sparkline has one entry per day, oldest first, with the planned count');

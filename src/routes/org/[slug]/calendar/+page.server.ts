@@ -7,6 +7,7 @@ import {
 	bulkPublish,
 	coachWeek,
 	deleteAssignment,
+	restoreAssignment,
 	moveAssignment,
 	forkSnapshot,
 	listAthletes,
@@ -170,7 +171,17 @@ export const actions: Actions = {
 		} catch (e) {
 			return failFromDb(e);
 		}
-		return { deleted: true };
+		return { deleted: true, id };
+	},
+	restore: async ({ request, locals, params }) => {
+		await orgContext(locals, params.slug);
+		const id = String((await request.formData()).get('id') ?? '');
+		try {
+			await restoreAssignment(locals.supabase, id);
+		} catch (e) {
+			return failFromDb(e);
+		}
+		return { restored: true };
 	},
 	move: async ({ request, locals, params }) => {
 		await orgContext(locals, params.slug);

@@ -46,3 +46,9 @@ export class CalendarState {
 		this.selected.clear();
 	}
 }
+
+/** The drag payload type of a library workout dropped on a day. */
+export const DRAG_TYPE = 'application/x-coachline-workout';
+
+/** Calendar cells of the week, by `cellKey(athlete, day)`. */
+export type CellsByKey = Record<string, import('../../../../lib/db/assignments').AssignmentCell[]>;

@@ -5,15 +5,17 @@ import { todayIn } from '../../../../lib/dates';
 
 export const load: PageServerLoad = async ({ parent, locals, depends }) => {
 	depends('app:assignments');
+	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
+	const readAt = new Date().toISOString();
 	const { organization, profile } = await parent();
 	const today = todayIn(profile?.time_zone ?? organization.time_zone);
 	try {
 		const items = (await myToday(locals.supabase)).filter(
 			(a) => a.organization_id === organization.id
 		);
-		return { today, items, loadError: null };
+		return { today, items, loadError: null, readAt };
 	} catch (e) {
 		if (!(e instanceof DbError)) throw e;
-		return { today, items: [], loadError: e.message };
+		return { today, items: [], loadError: e.message, readAt };
 	}
 };

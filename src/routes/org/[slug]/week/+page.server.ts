@@ -5,6 +5,8 @@ import { resolveWeek, todayIn, weekDays } from '../../../../lib/dates';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:assignments');
+	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
+	const readAt = new Date().toISOString();
 	const { organization, profile } = await parent();
 	const today = todayIn(profile?.time_zone ?? organization.time_zone);
 	const weekStart = resolveWeek(url.searchParams.get('week'), today);
@@ -23,6 +25,7 @@ export const load: PageServerLoad = async ({ parent, locals, depends, url }) => 
 		today,
 		weekStart,
 		loadError,
+		readAt,
 		days: days.map((date) => ({ date, items: items.filter((a) => a.date === date) }))
 	};
 };

@@ -16,6 +16,8 @@ const UNITS = ['kg', 'lb', 'percent_1rm', 'bodyweight'] as const;
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
 	depends('app:assignments');
+	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
+	const readAt = new Date().toISOString();
 	const { organization } = await parent();
 	if (!UUID.test(params.id)) error(404, 'This assignment does not exist.');
 	try {
@@ -23,7 +25,7 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends }) 
 		if (assignment.organization_id !== organization.id || assignment.deleted_at) {
 			error(404, 'This assignment does not exist or was removed.');
 		}
-		return { assignment };
+		return { assignment, readAt };
 	} catch (e) {
 		if (e instanceof DbError) error(e.status === 404 ? 404 : e.status, e.message);
 		throw e;
@@ -114,7 +116,10 @@ export const actions: Actions = {
 			if (!assignment.snapshot_workout_id) {
 				return failWith(422, { form: ['Only workouts take a result.'] }, values);
 			}
+			const clientId = String(form.get('client_id') ?? '');
 			await logResult(locals.supabase, {
+				// A replay from the offline outbox carries the same id and is stored once.
+				id: UUID.test(clientId) ? clientId : undefined,
 				organizationId: organization.id,
 				userId: user.id,
 				assignmentId: params.id,
