@@ -123,3 +123,71 @@ export async function deleteTemplateCell(db: Db, templateId: string, cellId: str
 export async function renameTemplate(db: Db, id: string, name: string, lengthDays: number) {
 	must(await db.from('program_templates').update({ name, length_days: lengthDays }).eq('id', id));
 }
+
+/** Templates that belong to a program, by name. */
+export async function listProgramTemplates(db: Db, programId: string) {
+	return must(
+		await db
+			.from('program_templates')
+			.select('id, name, length_days')
+			.eq('program_id', programId)
+			.order('name')
+	);
+}
+
+export interface ProgramDay {
+	date: string;
+	items: {
+		title: string;
+		kind: CellKind;
+		athletes: number;
+		completed: number;
+		drafts: number;
+	}[];
+}
+
+/** A program's calendar: per day, what its athletes have planned, grouped by workout. */
+export async function programCalendar(
+	db: Db,
+	programId: string,
+	from: string,
+	to: string
+): Promise<ProgramDay[]> {
+	const rows = must(
+		await db
+			.from('workout_assignments')
+			.select(
+				'date, kind, status, published, note, sort_order, workout:workouts!workout_assignments_snapshot_workout_id_fkey(title)'
+			)
+			.eq('program_id', programId)
+			.is('deleted_at', null)
+			.gte('date', from)
+			.lte('date', to)
+			.order('date')
+			.order('sort_order')
+			.limit(2000)
+	);
+	const days = new Map<string, Map<string, ProgramDay['items'][number]>>();
+	for (const r of rows) {
+		const title =
+			r.kind === 'workout'
+				? (r.workout?.title ?? 'Workout')
+				: r.kind === 'rest'
+					? 'Rest'
+					: (r.note ?? 'Note');
+		const byTitle = days.get(r.date) ?? new Map();
+		days.set(r.date, byTitle);
+		const item = byTitle.get(`${r.kind}:${title}`) ?? {
+			title,
+			kind: r.kind,
+			athletes: 0,
+			completed: 0,
+			drafts: 0
+		};
+		item.athletes += 1;
+		if (r.status === 'completed') item.completed += 1;
+		if (!r.published) item.drafts += 1;
+		byTitle.set(`${r.kind}:${title}`, item);
+	}
+	return [...days.entries()].map(([date, items]) => ({ date, items: [...items.values()] }));
+}
