@@ -165,7 +165,9 @@ class Watch {
 	errors: string[] = [];
 	problems: string[] = [];
 	allowed: RegExp[] = [];
-	constructor(readonly page: Page) {
+	readonly page: Page;
+	constructor(page: Page) {
+		this.page = page;
 		page.on('console', (m) => {
 			if (m.type() === 'error' && !this.allowed.some((r) => r.test(m.text()))) {
 				this.errors.push(`${page.url()}: ${m.text()}`);
@@ -216,9 +218,7 @@ async function screen(watch: Watch, size: Size, name: string): Promise<void> {
 		const axe = (
 			window as unknown as {
 				axe: {
-					run: (
-						o: object
-					) => Promise<{
+					run: (o: object) => Promise<{
 						violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
 					}>;
 				};
