@@ -197,6 +197,47 @@ export default async function results(args: string[]): Promise<void> {
 			40
 		);
 
+		// Before: the per-card readers of 20261207003100, put back inside a transaction that is
+		// rolled back, timed on the same data the same way (fewer calls: they are slow).
+		const previous = readFileSync(
+			new URL(
+				'../../supabase/migrations/20261207003100_results_feed_athlete_page.sql',
+				import.meta.url
+			),
+			'utf8'
+		);
+		const cut = (from: string, to: string) =>
+			previous.slice(previous.indexOf(from), previous.indexOf(to, previous.indexOf(from)));
+		const oldDefs = [
+			cut(
+				'create or replace function public.results_feed(',
+				'comment on function public.results_feed('
+			),
+			cut(
+				'create or replace function public.athlete_profile(',
+				'comment on function public.athlete_profile('
+			)
+		];
+		const before: string[] = [];
+		for (const [name, run] of [cases[0], cases[1], cases[5]]) {
+			const inside: number[] = [];
+			await sql
+				.begin(async (tx) => {
+					for (const def of oldDefs) await tx.unsafe(def);
+					await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ sub: coach, role: 'authenticated', aud: 'authenticated' })}, true)`;
+					await run(tx, 0);
+					for (let i = 0; i < 5; i++) inside.push(Number((await run(tx, i))[0].ms));
+					throw new Error('rollback');
+				})
+				.catch((e: Error) => {
+					if (e.message !== 'rollback') throw e;
+				});
+			before.push(
+				`| ${name} (before: per-card function) | 5 calls | ${fmt(percentile(inside, 50))} | ${fmt(Math.max(...inside))} (max) | ${loadavg().split(' ').slice(0, 3).join(' ')} |`
+			);
+			console.log(before[before.length - 1]);
+		}
+
 		console.log(
 			`\n${counts.athletes} athletes, ${counts.results} results, ${counts.records} records; ${iterations} calls each as a coach`
 		);
@@ -205,6 +246,8 @@ export default async function results(args: string[]): Promise<void> {
 		);
 		console.log('|---|---|---|---|---|---|---|---|');
 		for (const r of rows) console.log(r);
+		console.log('\n| read | calls | in DB p50 | in DB max | loadavg |\n|---|---|---|---|---|');
+		for (const r of before) console.log(r);
 		console.log(`/proc/loadavg at the end: ${loadavg()}`);
 	} finally {
 		await sql.end();
