@@ -26,6 +26,15 @@ export function subscribeUserEvents(
 	uid: string,
 	handlers: UserEventHandlers
 ): () => void {
+	return subscribeTopicEvents(supabase, `user:${uid}`, handlers);
+}
+
+/** The same for any private topic the caller may receive (e.g. `results:<org>` for staff). */
+export function subscribeTopicEvents(
+	supabase: SupabaseClient<Database>,
+	topic: string,
+	handlers: UserEventHandlers
+): () => void {
 	let closed = false;
 	let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -45,7 +54,7 @@ export function subscribeUserEvents(
 	status('connecting');
 	const subscription = listen(
 		supabase,
-		`user:${uid}`,
+		topic,
 		(event, payload) => {
 			if (!closed) handlers.events?.[event]?.(payload);
 		},

@@ -1,6 +1,7 @@
 import type { Json } from '../database.types';
 import type { Db, Enums, Tables } from './client';
 import { must } from './errors';
+import type { SetResult } from '../results';
 
 export type Assignment = Tables<'workout_assignments'>;
 export type AssignmentKind = Enums<'assignment_kind'>;
@@ -331,6 +332,8 @@ export interface MovementResultInput {
 	load?: number;
 	load_unit?: Enums<'load_unit'>;
 	reps?: number;
+	/** One entry per set: what the movement measures (see lib/results.ts). */
+	set_results?: SetResult[];
 }
 
 /** Logs a result against an assignment; the database then marks the assignment completed. */

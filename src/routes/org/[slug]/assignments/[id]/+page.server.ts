@@ -8,11 +8,12 @@ import {
 	skipAssignment,
 	type MovementResultInput
 } from '../../../../../lib/db/assignments';
+import { assignmentResults } from '../../../../../lib/db/results';
+import { parseSetInputs } from '../../../../../lib/results';
 import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../../lib/db/errors';
 import { orgContext } from '../../../../../lib/server/org-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UNITS = ['kg', 'lb', 'percent_1rm', 'bodyweight'] as const;
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
 	depends('app:assignments');
@@ -21,11 +22,19 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends }) 
 	const { organization } = await parent();
 	if (!UUID.test(params.id)) error(404, 'This assignment does not exist.');
 	try {
-		const assignment = await getAssignment(locals.supabase, params.id);
+		// Both reads need only the id: one round of requests, not two.
+		const [assignment, results] = await Promise.all([
+			getAssignment(locals.supabase, params.id),
+			assignmentResults(locals.supabase, params.id).catch((e: unknown) => {
+				// A removed assignment answers 404 here; getAssignment decides what the page says.
+				if (e instanceof DbError && e.status === 404) return { results: [], previous: {} };
+				throw e;
+			})
+		]);
 		if (assignment.organization_id !== organization.id || assignment.deleted_at) {
 			error(404, 'This assignment does not exist or was removed.');
 		}
-		return { assignment, readAt };
+		return { assignment, results, readAt };
 	} catch (e) {
 		if (e instanceof DbError) error(e.status === 404 ? 404 : e.status, e.message);
 		throw e;
@@ -80,35 +89,24 @@ export const actions: Actions = {
 		if (rpe !== null && !(Number.isInteger(rpe) && rpe >= 1 && rpe <= 10)) {
 			errors.rpe = ['RPE is a whole number from 1 to 10.'];
 		}
+		// Per set, by what each movement measures (inputs m.<movement>.<set>.<field>).
+		const parsed = parseSetInputs(
+			[...form].filter((e): e is [string, string] => typeof e[1] === 'string')
+		);
+		Object.assign(errors, parsed.errors);
 		const movements: MovementResultInput[] = [];
-		for (const id of form.getAll('movement_id').map(String)) {
+		for (const id of new Set(form.getAll('movement_id').map(String))) {
 			if (!UUID.test(id)) continue;
-			const loadText = String(form.get(`load_${id}`) ?? '').trim();
-			const repsText = String(form.get(`reps_${id}`) ?? '').trim();
-			const unit = String(form.get(`unit_${id}`) ?? 'kg');
-			if (!loadText && !repsText) continue;
-			const entry: MovementResultInput = { movement_id: id };
-			if (loadText) {
-				const load = Number(loadText);
-				if (!Number.isFinite(load) || load < 0 || load > 10000) {
-					errors[`load_${id}`] = ['A load between 0 and 10,000.'];
-				} else {
-					entry.load = load;
-					entry.load_unit = (UNITS as readonly string[]).includes(unit)
-						? (unit as MovementResultInput['load_unit'])
-						: 'kg';
-				}
-			}
-			if (repsText) {
-				const reps = Number(repsText);
-				if (!Number.isInteger(reps) || reps < 0 || reps > 10000) {
-					errors[`reps_${id}`] = ['Reps are a whole number.'];
-				} else entry.reps = reps;
+			const sets = parsed.sets.get(id);
+			if (!sets || sets.length === 0) continue;
+			const entry: MovementResultInput = { movement_id: id, set_results: sets };
+			if (sets.some((x) => x.load !== undefined)) {
+				entry.load_unit = values[`unit.${id}`] === 'lb' ? 'lb' : 'kg';
 			}
 			movements.push(entry);
 		}
 		if (!score && !notes && rpe === null && movements.length === 0) {
-			errors.form = ['Enter a score, notes, an RPE or a load before saving.'];
+			errors.form = ['Enter a set, a score, notes or an RPE before saving.'];
 		}
 		if (Object.keys(errors).length > 0) return failWith(400, errors, values);
 		try {

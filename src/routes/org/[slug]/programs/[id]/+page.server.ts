@@ -7,6 +7,8 @@ import { listMembers } from '../../../../../lib/db/memberships';
 import { failFromDb, failWith } from '../../../../../lib/db/errors';
 import { requireStaff } from '../../../../../lib/server/guards';
 import { orgContext } from '../../../../../lib/server/org-context';
+import { listProgramTemplates, programCalendar } from '../../../../../lib/db/templates';
+import { addDays, isIsoDate, mondayOf, todayIn } from '../../../../../lib/dates';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,15 +22,30 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends, ur
 		error(404, 'This program does not exist.');
 	}
 	const before = url.searchParams.get('before') ?? undefined;
-	const [enrollments, members, recentComments] = await Promise.all([
+	// The program's calendar: four weeks from the Monday of ?from (default this week).
+	const today = todayIn(organization.time_zone);
+	const fromParam = url.searchParams.get('from');
+	const from = mondayOf(isIsoDate(fromParam) ? fromParam : today);
+	const weeks = 4;
+	const [enrollments, members, recentComments, calendarDays, templates] = await Promise.all([
 		listEnrollments(locals.supabase, program.id),
 		listMembers(locals.supabase, organization.id),
 		// The feed is extra: the page still works when it cannot be read.
-		programRecentComments(locals.supabase, program.id, before).catch(() => null)
+		programRecentComments(locals.supabase, program.id, before).catch(() => null),
+		programCalendar(locals.supabase, program.id, from, addDays(from, 7 * weeks - 1)),
+		listProgramTemplates(locals.supabase, program.id)
 	]);
 	const enrolled = new Set(enrollments.map((e) => e.userId));
 	const candidates = members.filter((m) => m.role === 'member' && !enrolled.has(m.userId));
-	return { program, enrollments, candidates, recentComments, before: before ?? null };
+	return {
+		program,
+		enrollments,
+		candidates,
+		recentComments,
+		before: before ?? null,
+		calendar: { days: calendarDays, from, weeks, today },
+		templates
+	};
 };
 
 export const actions: Actions = {
