@@ -2275,6 +2275,11 @@ export type Database = {
 					isSetofReturn: true;
 				};
 			};
+			assignment_results: { Args: { p_assignment_id: string }; Returns: Json };
+			athlete_profile: {
+				Args: { p_as_of?: string; p_organization_id: string; p_user_id: string; p_weeks?: number };
+				Returns: Json;
+			};
 			block_user: {
 				Args: { p_organization_id: string; p_user_id: string };
 				Returns: {
@@ -3159,6 +3164,17 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			results_feed: {
+				Args: {
+					p_before_at?: string;
+					p_before_id?: string;
+					p_limit?: number;
+					p_organization_id: string;
+					p_program_id?: string;
+					p_user_id?: string;
+				};
+				Returns: Json;
+			};
 			revoke_invitation: {
 				Args: { p_invitation_id: string };
 				Returns: {
@@ -3180,6 +3196,17 @@ export type Database = {
 					isOneToOne: true;
 					isSetofReturn: false;
 				};
+			};
+			save_weeks_as_template: {
+				Args: {
+					p_name: string;
+					p_organization_id: string;
+					p_program_id?: string;
+					p_start_date: string;
+					p_user_id: string;
+					p_weeks: number;
+				};
+				Returns: string;
 			};
 			save_workout: {
 				Args: { p_description: string; p_sections: Json; p_title: string; p_workout_id: string };

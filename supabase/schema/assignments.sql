@@ -73,6 +73,8 @@ ALTER TABLE ONLY public.workout_assignments
 
 CREATE INDEX workout_assignments_assigned_by_idx ON public.workout_assignments USING btree (assigned_by);
 
+CREATE INDEX workout_assignments_given_pointer_idx ON public.workout_assignments USING btree (workout_id) WHERE ((snapshot_workout_id = workout_id) AND (deleted_at IS NULL) AND (published OR (status <> 'assigned'::public.assignment_status)));
+
 CREATE INDEX workout_assignments_last_completed_idx ON public.workout_assignments USING btree (organization_id, user_id, completed_at DESC) WHERE ((status = 'completed'::public.assignment_status) AND (deleted_at IS NULL));
 
 CREATE INDEX workout_assignments_org_date_idx ON public.workout_assignments USING btree (organization_id, date) WHERE (deleted_at IS NULL);
@@ -97,17 +99,25 @@ CREATE TRIGGER workout_assignments_announce_published_on_update AFTER UPDATE OF 
 
 CREATE TRIGGER workout_assignments_audit_change AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN (((((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL)) OR ((old.published IS DISTINCT FROM new.published) AND (new.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_batch_id'::text, true), ''::text) = ''::text))) EXECUTE FUNCTION private.trigger_audit_assignment_change();
 
+CREATE TRIGGER workout_assignments_check_assigned_by AFTER INSERT OR UPDATE OF assigned_by ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_check_assigned_by();
+
 CREATE TRIGGER workout_assignments_comment_program_moved AFTER UPDATE OF program_id ON public.workout_assignments FOR EACH ROW WHEN ((old.program_id IS DISTINCT FROM new.program_id)) EXECUTE FUNCTION private.trigger_assignment_program_moved();
 
 CREATE TRIGGER workout_assignments_consistency BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_assignment_consistency();
 
-CREATE TRIGGER workout_assignments_consistency_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((((((((((((old.organization_id IS DISTINCT FROM new.organization_id) OR (old.user_id IS DISTINCT FROM new.user_id)) OR (old.kind IS DISTINCT FROM new.kind)) OR (old.workout_id IS DISTINCT FROM new.workout_id)) OR (old.snapshot_workout_id IS DISTINCT FROM new.snapshot_workout_id)) OR (old.note IS DISTINCT FROM new.note)) OR (old.program_id IS DISTINCT FROM new.program_id)) OR (old.date IS DISTINCT FROM new.date)) OR (old.status IS DISTINCT FROM new.status)) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason))) EXECUTE FUNCTION private.trigger_assignment_consistency();
+CREATE TRIGGER workout_assignments_consistency_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN (((((((((((((old.organization_id IS DISTINCT FROM new.organization_id) OR (old.user_id IS DISTINCT FROM new.user_id)) OR (old.kind IS DISTINCT FROM new.kind)) OR (old.workout_id IS DISTINCT FROM new.workout_id)) OR (old.snapshot_workout_id IS DISTINCT FROM new.snapshot_workout_id)) OR (old.note IS DISTINCT FROM new.note)) OR (old.program_id IS DISTINCT FROM new.program_id)) OR (old.date IS DISTINCT FROM new.date)) OR (old.status IS DISTINCT FROM new.status)) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason)) AND (COALESCE(current_setting('coachline.assignment_freezing'::text, true), ''::text) <> 'on'::text))) EXECUTE FUNCTION private.trigger_assignment_consistency();
 
 CREATE TRIGGER workout_assignments_guard_status BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_guard_assignment_status();
 
 CREATE TRIGGER workout_assignments_guard_status_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((((old.status IS DISTINCT FROM new.status) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason))) EXECUTE FUNCTION private.trigger_guard_assignment_status();
 
 CREATE TRIGGER workout_assignments_set_updated_at BEFORE UPDATE ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER workout_assignments_stamp_assigned_by BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_manage_assigned_by();
+
+CREATE TRIGGER workout_assignments_stamp_assigned_by_on_update BEFORE UPDATE OF assigned_by ON public.workout_assignments FOR EACH ROW WHEN ((old.assigned_by IS DISTINCT FROM new.assigned_by)) EXECUTE FUNCTION private.trigger_manage_assigned_by();
+
+CREATE TRIGGER workout_assignments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.workout_assignments ENABLE ROW LEVEL SECURITY;
 
@@ -183,6 +193,8 @@ CREATE TRIGGER workout_feed_posts_consistency BEFORE INSERT OR UPDATE ON public.
 
 CREATE TRIGGER workout_feed_posts_set_updated_at BEFORE UPDATE ON public.workout_feed_posts FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER workout_feed_posts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_feed_posts FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+
 ALTER TABLE public.workout_feed_posts ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Feed posts are visible to staff and to enrolled members when li" ON public.workout_feed_posts FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((program_id IN ( SELECT private.enrolled_program_ids() AS enrolled_program_ids)) AND (deleted_at IS NULL) AND (publish_at <= ( SELECT now() AS now)))));
@@ -235,7 +247,7 @@ REVOKE ALL ON FUNCTION private.parse_bulk_filter(p_filter jsonb, OUT organizatio
 GRANT ALL ON FUNCTION private.parse_bulk_filter(p_filter jsonb, OUT organization_id uuid, OUT date_from date, OUT date_to date, OUT program_id uuid, OUT athlete_ids uuid[], OUT status public.assignment_status, OUT kind public.assignment_kind, OUT ids uuid[], OUT cell_users uuid[], OUT cell_dates date[]) TO authenticated;
 GRANT ALL ON FUNCTION private.parse_bulk_filter(p_filter jsonb, OUT organization_id uuid, OUT date_from date, OUT date_to date, OUT program_id uuid, OUT athlete_ids uuid[], OUT status public.assignment_status, OUT kind public.assignment_kind, OUT ids uuid[], OUT cell_users uuid[], OUT cell_dates date[]) TO service_role;
 
-COMMENT ON FUNCTION private.set_assignment_status(p_id uuid, p_status public.assignment_status, p_reason text) IS 'Body of complete/skip/reopen: the athlete on their own published cell (staff may reopen).';
+COMMENT ON FUNCTION private.set_assignment_status(p_id uuid, p_status public.assignment_status, p_reason text) IS 'Body of complete/skip/reopen: the athlete on their own published cell (staff may reopen); a skip reason is optional.';
 
 REVOKE ALL ON FUNCTION private.set_assignment_status(p_id uuid, p_status public.assignment_status, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.set_assignment_status(p_id uuid, p_status public.assignment_status, p_reason text) TO authenticated;
@@ -465,8 +477,7 @@ begin
      and a.deleted_at is null
      and (f.date_from is null or a.date >= f.date_from)
      and (f.date_to is null or a.date <= f.date_to)
-     and (f.program_id is null or a.program_id = f.program_id
-          or (a.program_id is null and a.user_id in (select private.program_member_ids(f.program_id))))
+     and (f.program_id is null or a.user_id in (select private.program_member_ids(f.program_id)))
      and (f.athlete_ids is null or a.user_id = any (f.athlete_ids))
      and (f.status is null or a.status = f.status)
      and (f.kind is null or a.kind = f.kind)
@@ -476,7 +487,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.bulk_filter_ids(p_filter jsonb) IS 'The live assignments a bulk filter matches, after validating it and checking the caller is staff of its organization.';
+COMMENT ON FUNCTION private.bulk_filter_ids(p_filter jsonb) IS 'The live assignments a bulk filter matches (a program means its actively enrolled athletes), after validating it and checking the caller is staff of its organization.';
 
 REVOKE ALL ON FUNCTION private.bulk_filter_ids(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.bulk_filter_ids(p_filter jsonb) TO authenticated;
@@ -599,9 +610,13 @@ begin
   v_from := v_today - 6;
 
   with athletes as materialized (
-    select m.user_id, coalesce(p.display_name, '') as display_name
+    -- each athlete's today in their own zone (else the organization's): a workout dated today is
+    -- not late until that day is over where the athlete lives.
+    select m.user_id, coalesce(p.display_name, '') as display_name,
+           (v_as_of at time zone coalesce(p.time_zone, o.time_zone))::date as today
       from public.memberships m
       join public.profiles p on p.id = m.user_id
+      join public.organizations o on o.id = m.organization_id
      where m.organization_id = coach_overview_for_staff.p_organization_id and m.status = 'active' and m.role = 'member'
   ),
   per_day as (
@@ -609,8 +624,11 @@ begin
            count(*)::integer as planned,
            (count(*) filter (where a.status = 'completed'))::integer as completed,
            (count(*) filter (where a.status = 'skipped'))::integer as skipped,
-           (count(*) filter (where a.status = 'assigned' and a.date < v_today))::integer as overdue
+           (count(*) filter (where a.status = 'assigned' and a.date < ath.today))::integer as overdue,
+           -- due: the day is over for the athlete, or the athlete already answered it
+           (count(*) filter (where a.date < ath.today or a.status <> 'assigned'))::integer as due
       from public.workout_assignments a
+      join athletes ath on ath.user_id = a.user_id
      where a.organization_id = coach_overview_for_staff.p_organization_id
        and a.date between v_from and v_today
        and a.deleted_at is null and a.published and a.kind = 'workout'
@@ -620,6 +638,7 @@ begin
     -- day i (0 = v_from) of the sparkline is at position array_position(days, i) of p/c/s.
     select d.user_id, sum(d.planned)::integer as planned, sum(d.completed)::integer as completed,
            sum(d.skipped)::integer as skipped, sum(d.overdue)::integer as overdue,
+           sum(d.due)::integer as due,
            array_agg(d.day) as days, array_agg(d.planned) as p, array_agg(d.completed) as c,
            array_agg(d.skipped) as s
       from per_day d group by d.user_id
@@ -632,8 +651,8 @@ begin
                 else round(100.0 * pa.completed / pa.planned)::integer end as compliance,
            case
              when coalesce(pa.planned, 0) = 0 then 'quiet'
-             when pa.overdue >= 2 then 'overdue'
-             when pa.overdue = 1 or 100.0 * pa.completed / pa.planned < 70 then 'at_risk'
+             when pa.overdue >= 1 then 'overdue'
+             when pa.due > 0 and 100.0 * pa.completed / pa.due < 70 then 'at_risk'
              else 'on_track'
            end as light,
            pa.days, pa.p, pa.c, pa.s
@@ -678,6 +697,7 @@ begin
                       'completed', coalesce(sum(x.completed), 0),
                       'skipped', coalesce(sum(x.skipped), 0),
                       'overdue', coalesce(sum(x.overdue), 0),
+                      'overdue_athletes', count(*) filter (where x.light = 'overdue'),
                       'compliance_pct', case when coalesce(sum(x.planned), 0) = 0 then null
                                              else round(100.0 * sum(x.completed) / sum(x.planned))::integer end)
                       from rated x),
@@ -794,7 +814,7 @@ declare
   v_pending integer;
 begin
   if enqueue_notifications.p_category is null
-     or enqueue_notifications.p_category not in ('newMessage', 'newComment', 'workoutAssigned') then
+     or enqueue_notifications.p_category not in ('newMessage', 'newComment', 'workoutAssigned', 'announcement') then
     raise exception 'Unknown notification category "%".', enqueue_notifications.p_category
       using errcode = 'PT422', hint = 'invalid_category';
   end if;
@@ -823,6 +843,7 @@ begin
              when (enqueue_notifications.p_category = 'newMessage' and not coalesce(np.messages_enabled, true))
                or (enqueue_notifications.p_category = 'newComment' and not coalesce(np.comments_enabled, true))
                or (enqueue_notifications.p_category = 'workoutAssigned' and not coalesce(np.workouts_enabled, true))
+               or (enqueue_notifications.p_category = 'announcement' and not coalesce(np.announcements_enabled, true))
                then 'category_disabled'
              when np.muted_until is not null and np.muted_until > v_now then 'snoozed'
              when exists (
@@ -895,8 +916,6 @@ CREATE FUNCTION private.fork_snapshot(p_assignment_id uuid) RETURNS uuid
 declare
   v_assignment public.workout_assignments;
   v_snapshot_id uuid;
-  v_section record;
-  v_new_section_id uuid;
 begin
   select * into v_assignment from public.workout_assignments a
    where a.id = fork_snapshot.p_assignment_id for update;
@@ -906,56 +925,23 @@ begin
   if v_assignment.kind <> 'workout' then
     raise exception 'Only workout cells have a workout to copy.' using errcode = 'PT422', hint = 'not_a_workout';
   end if;
-  if v_assignment.snapshot_workout_id is distinct from v_assignment.workout_id then
+  if v_assignment.snapshot_workout_id is distinct from v_assignment.workout_id
+     and not exists (select 1 from public.workout_assignments b
+                      where b.snapshot_workout_id = v_assignment.snapshot_workout_id and b.id <> v_assignment.id)
+     and not exists (select 1 from public.workout_feed_posts f
+                      where f.snapshot_workout_id = v_assignment.snapshot_workout_id)
+  then
     return v_assignment.snapshot_workout_id;
   end if;
 
-  insert into public.workouts (organization_id, title, description, is_snapshot, source_workout_id, created_by)
-  select w.organization_id, w.title, w.description, true, w.id, coalesce((select auth.uid()), v_assignment.assigned_by)
-    from public.workouts w where w.id = v_assignment.workout_id
-  returning id into v_snapshot_id;
-
-  for v_section in
-    select s.id, s.position, s.title, s.notes from public.workout_sections s
-     where s.workout_id = v_assignment.workout_id order by s.position
-  loop
-    insert into public.workout_sections (workout_id, organization_id, position, title, notes)
-    values (v_snapshot_id, v_assignment.organization_id, v_section.position, v_section.title, v_section.notes)
-    returning id into v_new_section_id;
-    insert into public.workout_movements (section_id, workout_id, organization_id, position, name, sets, reps,
-                                          rep_scheme, load, load_unit, time_seconds, distance_meters, notes)
-    select v_new_section_id, v_snapshot_id, m.organization_id, m.position, m.name, m.sets, m.reps, m.rep_scheme,
-           m.load, m.load_unit, m.time_seconds, m.distance_meters, m.notes
-      from public.workout_movements m where m.section_id = v_section.id order by m.position;
-  end loop;
-
-  -- Exercise comments follow their movement (matched by section and movement position), each
-  -- with a new id and its parent link remapped to the copy of its parent.
-  with movement_map as (
-    select om.id as old_id, nm.id as new_id
-      from public.workout_movements om
-      join public.workout_sections os on os.id = om.section_id
-      join public.workout_sections ns on ns.workout_id = v_snapshot_id and ns.position = os.position
-      join public.workout_movements nm on nm.section_id = ns.id and nm.position = om.position
-     where om.workout_id = v_assignment.workout_id
-  ), copies as (
-    select c.*, mm.new_id as new_movement_id, gen_random_uuid() as new_id
-      from public.exercise_comments c
-      join movement_map mm on mm.old_id = c.workout_movement_id
-  )
-  insert into public.exercise_comments (id, workout_movement_id, organization_id, author_id, body, parent_comment_id,
-                                        created_at, updated_at, deleted_at)
-  select c.new_id, c.new_movement_id, c.organization_id, c.author_id, c.body, p.new_id,
-         c.created_at, c.updated_at, c.deleted_at
-    from copies c
-    left join copies p on p.id = c.parent_comment_id;
-
+  v_snapshot_id := private.copy_workout_snapshot(v_assignment.snapshot_workout_id, v_assignment.workout_id,
+                                                 coalesce((select auth.uid()), v_assignment.assigned_by));
   update public.workout_assignments a set snapshot_workout_id = v_snapshot_id where a.id = v_assignment.id;
   return v_snapshot_id;
 end;
 $$;
 
-COMMENT ON FUNCTION private.fork_snapshot(p_assignment_id uuid) IS 'The deep copy behind fork_snapshot_if_needed: workout, sections, movements and their exercise comments (threads remapped) into a snapshot, once per assignment (row lock makes it safe under concurrency).';
+COMMENT ON FUNCTION private.fork_snapshot(p_assignment_id uuid) IS 'The cell''s own snapshot: copied from the library the first time, or from a frozen copy other cells share; then returned as is (row lock makes it safe under concurrency).';
 
 REVOKE ALL ON FUNCTION private.fork_snapshot(p_assignment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.fork_snapshot(p_assignment_id uuid) TO service_role;
@@ -1161,8 +1147,7 @@ begin
        and not a.published
        and (f.date_from is null or a.date >= f.date_from)
        and (f.date_to is null or a.date <= f.date_to)
-       and (f.program_id is null or a.program_id = f.program_id
-            or (a.program_id is null and a.user_id in (select private.program_member_ids(f.program_id))))
+       and (f.program_id is null or a.user_id in (select private.program_member_ids(f.program_id)))
        and (f.athlete_ids is null or a.user_id = any (f.athlete_ids))
        and (f.status is null or a.status = f.status)
        and (f.kind is null or a.kind = f.kind)
@@ -1180,16 +1165,17 @@ begin
   perform pg_catalog.set_config('coachline.assignment_announce_deferred', '', true);
   if cardinality(r.ids) > 0 then
     perform private.announce_assignment_rows(r.ids, r.users, r.orgs, r.dates, r.kinds, r.assigners, r.snapshots);
-    perform private.write_audit(f.organization_id, 'assignment.bulk_published', 'workout_assignment', null,
-      jsonb_build_object('filter', publish_filtered_assignments.p_filter, 'ids', to_jsonb(r.ids),
-                         'count', cardinality(r.ids)),
-      publish_filtered_assignments.p_batch_id);
   end if;
+  -- One audit row per call, also when nothing matched (count 0): the call itself is the event.
+  perform private.write_audit(f.organization_id, 'assignment.bulk_published', 'workout_assignment', null,
+    jsonb_build_object('filter', publish_filtered_assignments.p_filter, 'ids', to_jsonb(r.ids),
+                       'count', cardinality(r.ids)),
+    publish_filtered_assignments.p_batch_id);
   return r.ids;
 end;
 $$;
 
-COMMENT ON FUNCTION private.publish_filtered_assignments(p_filter jsonb, p_batch_id uuid) IS 'Body of bulk_publish_assignments: publishes every live draft the filter matches in one statement, announces them as one batch and writes one audit row (batch id, ids, filter); returns the ids published.';
+COMMENT ON FUNCTION private.publish_filtered_assignments(p_filter jsonb, p_batch_id uuid) IS 'Body of bulk_publish_assignments: publishes every live draft the filter matches (a program means its enrolled athletes) in one statement, announces them as one batch and writes one audit row, count 0 included; returns the ids published.';
 
 REVOKE ALL ON FUNCTION private.publish_filtered_assignments(p_filter jsonb, p_batch_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.publish_filtered_assignments(p_filter jsonb, p_batch_id uuid) TO authenticated;
@@ -1239,9 +1225,7 @@ begin
     raise exception 'Only the athlete can complete or skip their own assignment.'
       using errcode = 'PT403', hint = 'not_your_assignment';
   end if;
-  if set_assignment_status.p_status = 'skipped' and v_reason is null then
-    raise exception 'Say why you are skipping.' using errcode = 'PT422', hint = 'skip_reason_required';
-  end if;
+  -- The reason is optional (seed 002: skip "flips status to skipped"); blank means none.
   if set_assignment_status.p_status = 'skipped' and char_length(v_reason) > 500 then
     raise exception 'Keep the reason under 500 characters.' using errcode = 'PT422', hint = 'skip_reason_too_long';
   end if;
@@ -1509,7 +1493,10 @@ begin
     raise exception 'A result can only complete a live workout assignment of the same athlete.'
       using errcode = 'PT422', hint = 'assignment_mismatch';
   end if;
-  perform private.fork_snapshot(v_assignment.id);
+  -- A cell still following the library gets its own copy; a frozen one is frozen already.
+  if v_assignment.snapshot_workout_id = v_assignment.workout_id then
+    perform private.fork_snapshot(v_assignment.id);
+  end if;
   update public.workout_assignments a
      set status = 'completed', completed_at = coalesce(a.completed_at, pg_catalog.now()), skip_reason = null
    where a.id = v_assignment.id and a.status <> 'completed';
@@ -1517,7 +1504,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.trigger_result_completes_assignment() IS 'Auto-completion: a result logged against an assignment forks its snapshot and moves it to completed.';
+COMMENT ON FUNCTION private.trigger_result_completes_assignment() IS 'Auto-completion: a result logged against an assignment freezes its prescription (if it still follows the library) and moves it to completed.';
 
 REVOKE ALL ON FUNCTION private.trigger_result_completes_assignment() FROM PUBLIC;
 
@@ -1723,30 +1710,28 @@ declare
   v_batch_id uuid;
 begin
   perform private.require_user();
+  -- validates the filter and checks the caller is staff before anything is written
   v_ids := array(select private.bulk_filter_ids(bulk_delete_assignments.p_filter));
-  if cardinality(v_ids) = 0 then
-    return jsonb_build_object('batch_id', null, 'count', 0, 'ids', '[]'::jsonb);
-  end if;
   perform private.lock_assignment_batches((bulk_delete_assignments.p_filter ->> 'organization_id')::uuid);
   v_ids := array(
     select a.id from public.workout_assignments a
      where a.id in (select unnest(v_ids)) and a.deleted_at is null
      order by a.id for update);
-  if cardinality(v_ids) = 0 then
-    return jsonb_build_object('batch_id', null, 'count', 0, 'ids', '[]'::jsonb);
-  end if;
   v_batch_id := private.begin_assignment_batch();
-  update public.workout_assignments a set deleted_at = pg_catalog.now()
-    from (select unnest(v_ids) as id) i
-   where a.id = i.id and a.deleted_at is null;
+  if cardinality(v_ids) > 0 then
+    update public.workout_assignments a set deleted_at = pg_catalog.now()
+      from (select unnest(v_ids) as id) i
+     where a.id = i.id and a.deleted_at is null;
+  end if;
   perform private.end_assignment_batch();
+  -- One audit row per call, count 0 included.
   perform private.audit_assignment_batch((bulk_delete_assignments.p_filter ->> 'organization_id')::uuid,
     'assignment.bulk_deleted', v_batch_id, v_ids, jsonb_build_object('filter', bulk_delete_assignments.p_filter));
   return jsonb_build_object('batch_id', v_batch_id, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids));
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) IS 'Soft-deletes every live match of a bulk filter atomically and writes one audit row (batch_id, ids). Nothing matched: a no-op.';
+COMMENT ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) IS 'Soft-deletes every live match of a bulk filter atomically and writes one audit row (batch_id, ids, count), also when nothing matched (count 0).';
 
 REVOKE ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO authenticated;
@@ -1790,14 +1775,11 @@ begin
   v_batch_id := private.begin_assignment_batch();
   v_ids := private.publish_filtered_assignments(bulk_publish_assignments.p_filter, v_batch_id);
   perform private.end_assignment_batch();
-  if cardinality(v_ids) = 0 then
-    return jsonb_build_object('batch_id', null, 'count', 0, 'ids', '[]'::jsonb);
-  end if;
   return jsonb_build_object('batch_id', v_batch_id, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids));
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) IS 'Publishes every draft match of a bulk filter atomically (pushes and broadcasts as one batch) and writes one audit row. Already published: a no-op.';
+COMMENT ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) IS 'Publishes every draft match of a bulk filter atomically (pushes and broadcasts as one batch) and writes one audit row, also when nothing matched (count 0).';
 
 REVOKE ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) TO authenticated;
@@ -1812,7 +1794,7 @@ CREATE FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp 
     coach_overview.p_offset);
 $$;
 
-COMMENT ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) IS 'Coach overview as of p_as_of over the 7 days ending today in the organization''s zone (published workout cells only): KPIs over every active athlete (active athletes, planned, completed, skipped, overdue, compliance % = completed / planned), counts per traffic light among athletes matching p_search, and one page (p_limit 1-200, default 50, from p_offset) of roster rows with a 7-day sparkline (planned/completed/skipped per day), sorted by p_sort (name | status: overdue first | compliance: lowest first) and filtered to one traffic light (p_status) and a part of the name (p_search); total = rows matching. Traffic light: quiet = nothing planned in the window; overdue = 2 or more cells dated before today still assigned; at_risk = exactly 1 such cell, or compliance below 70%; on_track = otherwise. Errors: not_staff (PT403), invalid_sort / invalid_status / invalid_limit / invalid_offset / invalid_search (PT422).';
+COMMENT ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) IS 'Coach overview as of p_as_of over the 7 days ending today in the organization''s zone (published workout cells only): KPIs over every active athlete (active athletes, planned, completed, skipped, overdue workouts, overdue_athletes, compliance % = completed / planned), counts per traffic light among athletes matching p_search, and one page (p_limit 1-200, default 50, from p_offset) of roster rows with a 7-day sparkline (planned/completed/skipped per day), sorted by p_sort (name | status: overdue first | compliance: lowest first) and filtered to one traffic light (p_status) and a part of the name (p_search); total = rows matching. A workout is overdue when still assigned and dated before the athlete''s today (their zone, else the organization''s). Traffic light: quiet = nothing planned in the window; overdue = at least one overdue workout; at_risk = none overdue but under 70% of the due workouts (day over, or answered) completed; on_track = otherwise. Errors: not_staff (PT403), invalid_sort / invalid_status / invalid_limit / invalid_offset / invalid_search (PT422).';
 
 REVOKE ALL ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) TO authenticated;
@@ -2069,6 +2051,36 @@ REVOKE ALL ON FUNCTION public.reopen_assignment(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.reopen_assignment(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.reopen_assignment(p_id uuid) TO service_role;
 
+CREATE FUNCTION public.restore_assignment(p_id uuid) RETURNS public.workout_assignments
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.workout_assignments;
+begin
+  perform private.require_user();
+  select * into v_row from public.workout_assignments a where a.id = restore_assignment.p_id;
+  if v_row.id is null then
+    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
+  end if;
+  perform private.require_staff(v_row.organization_id);
+  if v_row.deleted_at is null then
+    return v_row;
+  end if;
+  perform pg_catalog.set_config('coachline.assignment_announce_deferred', 'on', true);
+  update public.workout_assignments a set deleted_at = null
+   where a.id = v_row.id returning * into v_row;
+  perform pg_catalog.set_config('coachline.assignment_announce_deferred', '', true);
+  return v_row;
+end;
+$$;
+
+COMMENT ON FUNCTION public.restore_assignment(p_id uuid) IS 'Staff undo a deleted assignment (clears deleted_at) without announcing it again; restoring a live one is a no-op. Errors: assignment_not_found (PT404), not_staff (PT403).';
+
+REVOKE ALL ON FUNCTION public.restore_assignment(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.restore_assignment(p_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.restore_assignment(p_id uuid) TO service_role;
+
 CREATE FUNCTION public.set_assignments_published(p_ids uuid[], p_published boolean) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -2127,14 +2139,14 @@ REVOKE ALL ON FUNCTION public.set_assignments_published(p_ids uuid[], p_publishe
 GRANT ALL ON FUNCTION public.set_assignments_published(p_ids uuid[], p_published boolean) TO authenticated;
 GRANT ALL ON FUNCTION public.set_assignments_published(p_ids uuid[], p_published boolean) TO service_role;
 
-CREATE FUNCTION public.skip_assignment(p_id uuid, p_reason text) RETURNS public.workout_assignments
+CREATE FUNCTION public.skip_assignment(p_id uuid, p_reason text DEFAULT NULL::text) RETURNS public.workout_assignments
     LANGUAGE sql
     SET search_path TO ''
     AS $$
   select * from private.set_assignment_status(skip_assignment.p_id, 'skipped', skip_assignment.p_reason);
 $$;
 
-COMMENT ON FUNCTION public.skip_assignment(p_id uuid, p_reason text) IS 'The athlete skips their own published assignment, saying why.';
+COMMENT ON FUNCTION public.skip_assignment(p_id uuid, p_reason text) IS 'The athlete skips their own published assignment, optionally saying why (blank or null: no reason).';
 
 REVOKE ALL ON FUNCTION public.skip_assignment(p_id uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.skip_assignment(p_id uuid, p_reason text) TO authenticated;

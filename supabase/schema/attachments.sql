@@ -77,6 +77,8 @@ CREATE TRIGGER message_attachments_count AFTER INSERT OR DELETE ON public.messag
 
 CREATE TRIGGER message_attachments_queue_deletion AFTER DELETE ON public.message_attachments FOR EACH ROW EXECUTE FUNCTION private.trigger_queue_attachment_deletion();
 
+CREATE TRIGGER message_attachments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.message_attachments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.message_attachments ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Attachments are visible to whoever sees their message" ON public.message_attachments FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
@@ -131,6 +133,8 @@ CREATE INDEX storage_deletions_organization_id_idx ON public.storage_deletions U
 
 CREATE INDEX storage_deletions_requested_by_idx ON public.storage_deletions USING btree (requested_by);
 
+CREATE TRIGGER storage_deletions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.storage_deletions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.storage_deletions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Storage deletions are visible to the organization's admins" ON public.storage_deletions FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.admin_organization_ids() AS admin_organization_ids)));
@@ -165,6 +169,24 @@ COMMENT ON FUNCTION private.insert_attachments(p_message_id uuid, p_rows public.
 REVOKE ALL ON FUNCTION private.insert_attachments(p_message_id uuid, p_rows public.message_attachments[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.insert_attachments(p_message_id uuid, p_rows public.message_attachments[]) TO service_role;
 
+CREATE FUNCTION private.attachment_object_kind(p_name text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select case
+           when exists (select 1 from public.message_attachments a where a.r2_key = attachment_object_kind.p_name)
+             then 'original'
+           when exists (select 1 from public.message_attachments a where a.thumbnail_r2_key = attachment_object_kind.p_name)
+             then 'thumbnail'
+         end;
+$$;
+
+COMMENT ON FUNCTION private.attachment_object_kind(p_name text) IS 'Whether an attachments-bucket object is a registered attachment (original), its thumbnail, or neither (null).';
+
+REVOKE ALL ON FUNCTION private.attachment_object_kind(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.attachment_object_kind(p_name text) TO authenticated;
+GRANT ALL ON FUNCTION private.attachment_object_kind(p_name text) TO service_role;
+
 CREATE FUNCTION private.attachments_json(p_message_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -184,19 +206,21 @@ CREATE FUNCTION private.can_read_attachment_object(p_name text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select (storage.foldername(can_read_attachment_object.p_name))[2] = (select auth.uid())::text
-      or exists (
-        select 1
-          from public.message_attachments a
-          join public.messages m on m.id = a.message_id
-         where (a.r2_key = can_read_attachment_object.p_name or a.thumbnail_r2_key = can_read_attachment_object.p_name)
-           and m.deleted_at is null
-           and ((((select auth.uid()) in (m.sender_id, m.recipient_id)) and private.is_member(m.organization_id))
-                or (m.workout_assignment_id is not null and private.is_staff(m.organization_id))
-                or private.is_admin(m.organization_id)));
+  select (storage.foldername(can_read_attachment_object.p_name))[1]
+         in (select o::text from private.member_organization_ids() o)
+     and ((storage.foldername(can_read_attachment_object.p_name))[2] = (select auth.uid())::text
+          or exists (
+            select 1
+              from public.message_attachments a
+              join public.messages m on m.id = a.message_id
+             where (a.r2_key = can_read_attachment_object.p_name or a.thumbnail_r2_key = can_read_attachment_object.p_name)
+               and m.deleted_at is null
+               and ((select auth.uid()) in (m.sender_id, m.recipient_id)
+                    or (m.workout_assignment_id is not null and private.is_staff(m.organization_id))
+                    or private.is_admin(m.organization_id))));
 $$;
 
-COMMENT ON FUNCTION private.can_read_attachment_object(p_name text) IS 'Storage SELECT rule of bucket attachments: the uploader; the participants of the message it is attached to (and the organization''s staff for workout threads); owners and admins (moderation).';
+COMMENT ON FUNCTION private.can_read_attachment_object(p_name text) IS 'An attachment''s bytes: readable by active members of its organization (the path''s first folder) who uploaded it, are a party to its message, or are staff (workout threads) or admins there.';
 
 REVOKE ALL ON FUNCTION private.can_read_attachment_object(p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.can_read_attachment_object(p_name text) TO authenticated;
@@ -669,6 +693,38 @@ $$;
 COMMENT ON FUNCTION private.trigger_drop_attachments_of_deleted_message() IS 'A deleted message (by its sender or a moderator) loses its files too, like its text.';
 
 REVOKE ALL ON FUNCTION private.trigger_drop_attachments_of_deleted_message() FROM PUBLIC;
+
+CREATE FUNCTION private.trigger_protect_attachment_objects() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_kind text := private.attachment_object_kind(old.name);
+  v_trusted boolean := current_user not in ('anon', 'authenticated');
+begin
+  if v_kind is null then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  if tg_op = 'DELETE' then
+    if not v_trusted then
+      raise exception 'That file is attached to a message: delete the message instead.'
+        using errcode = 'PT409', hint = 'attachment_immutable';
+    end if;
+    return old;
+  end if;
+  if (new.bucket_id, new.name, new.version, new.metadata, new.owner, new.owner_id)
+     is distinct from (old.bucket_id, old.name, old.version, old.metadata, old.owner, old.owner_id)
+     and (v_kind = 'original' or not v_trusted) then
+    raise exception 'That file is attached to a message and cannot be replaced or changed.'
+      using errcode = 'PT409', hint = 'attachment_immutable';
+  end if;
+  return new;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_protect_attachment_objects() IS 'Keeps registered attachment objects as they were sent: no replacement or move by anyone, thumbnails rewritten and objects deleted only by trusted roles.';
+
+REVOKE ALL ON FUNCTION private.trigger_protect_attachment_objects() FROM PUBLIC;
 
 CREATE FUNCTION private.trigger_queue_attachment_deletion() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER

@@ -37,13 +37,15 @@ CREATE INDEX audit_logs_batch_id_idx ON public.audit_logs USING btree (batch_id)
 
 CREATE INDEX audit_logs_entity_idx ON public.audit_logs USING btree (entity_type, entity_id);
 
-CREATE INDEX audit_logs_moderation_idx ON public.audit_logs USING btree (organization_id, created_at DESC, id DESC) WHERE (action = ANY (ARRAY['moderation.message_deleted'::text, 'moderation.exercise_comment_deleted'::text, 'member.erased'::text, 'account.deleted'::text]));
+CREATE INDEX audit_logs_moderation_v2_idx ON public.audit_logs USING btree (organization_id, created_at DESC, id DESC) WHERE (action = ANY (ARRAY['moderation.message_deleted'::text, 'moderation.exercise_comment_deleted'::text, 'moderation.announcement_deleted'::text, 'member.erased'::text, 'account.deleted'::text]));
 
 CREATE INDEX audit_logs_organization_created_idx ON public.audit_logs USING btree (organization_id, created_at DESC);
 
 CREATE TRIGGER audit_logs_append_only BEFORE DELETE OR UPDATE ON public.audit_logs FOR EACH ROW EXECUTE FUNCTION private.trigger_refuse_audit_change();
 
 CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON public.audit_logs FOR EACH STATEMENT EXECUTE FUNCTION private.trigger_refuse_audit_change();
+
+CREATE TRIGGER audit_logs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.audit_logs FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.audit_logs ENABLE ROW LEVEL SECURITY;
 

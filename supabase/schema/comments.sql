@@ -53,6 +53,8 @@ CREATE TRIGGER exercise_comments_organization BEFORE INSERT OR UPDATE OF workout
 
 CREATE TRIGGER exercise_comments_set_updated_at BEFORE UPDATE OF body ON public.exercise_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER exercise_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.exercise_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.exercise_comments ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Exercise comments are visible to the organization's staff" ON public.exercise_comments FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)));
@@ -136,6 +138,8 @@ CREATE INDEX program_comments_organization_id_idx ON public.program_comments USI
 
 CREATE INDEX program_comments_workout_assignment_id_idx ON public.program_comments USING btree (workout_assignment_id);
 
+CREATE TRIGGER program_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.program_comments ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Program comment feeds are visible to the organization's staff" ON public.program_comments FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)));
@@ -184,6 +188,8 @@ CREATE INDEX workout_comment_reads_organization_id_idx ON public.workout_comment
 CREATE INDEX workout_comment_reads_program_id_idx ON public.workout_comment_reads USING btree (program_id);
 
 CREATE TRIGGER workout_comment_reads_roll_up AFTER INSERT OR DELETE OR UPDATE ON public.workout_comment_reads FOR EACH ROW EXECUTE FUNCTION private.trigger_roll_up_comment_unreads();
+
+CREATE TRIGGER workout_comment_reads_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_comment_reads FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
 
 ALTER TABLE public.workout_comment_reads ENABLE ROW LEVEL SECURITY;
 
@@ -424,7 +430,22 @@ begin
     raise exception 'That workout was not found or is not yours to discuss.'
       using errcode = 'PT404', hint = 'assignment_not_found';
   end if;
-  v_recipient_id := case when v_assignment.user_id = v_user_id then v_assignment.assigned_by else v_assignment.user_id end;
+  if v_assignment.user_id = v_user_id then
+    -- The athlete writes: to staff who are active members now, never to someone who left.
+    v_recipient_id := private.workout_thread_staff_recipient(v_assignment.id);
+    if v_recipient_id is null then
+      raise exception 'Nobody on this organization''s staff can read comments right now.'
+        using errcode = 'PT422', hint = 'no_staff_to_notify';
+    end if;
+  else
+    v_recipient_id := v_assignment.user_id;
+    if not exists (select 1 from public.memberships m
+                    where m.organization_id = v_assignment.organization_id and m.user_id = v_recipient_id
+                      and m.status = 'active') then
+      raise exception 'That athlete is no longer a member of this organization.'
+        using errcode = 'PT422', hint = 'athlete_not_member';
+    end if;
+  end if;
   if v_recipient_id = v_user_id then
     raise exception 'You cannot comment to yourself.' using errcode = 'PT422', hint = 'cannot_message_self';
   end if;
@@ -455,7 +476,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.post_workout_comment(p_assignment_id uuid, p_content text, p_client_id uuid, p_object_paths text[]) IS 'Body of public.post_workout_comment: athlete (published, not deleted) or staff; recipient from the assignment; idempotent on client_id.';
+COMMENT ON FUNCTION private.post_workout_comment(p_assignment_id uuid, p_content text, p_client_id uuid, p_object_paths text[]) IS 'Body of public.post_workout_comment: athlete (published, not deleted) or staff; recipient from the database (active staff now, or the athlete while a member); idempotent on client_id.';
 
 REVOKE ALL ON FUNCTION private.post_workout_comment(p_assignment_id uuid, p_content text, p_client_id uuid, p_object_paths text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.post_workout_comment(p_assignment_id uuid, p_content text, p_client_id uuid, p_object_paths text[]) TO authenticated;

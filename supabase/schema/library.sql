@@ -70,7 +70,11 @@ CREATE INDEX workout_movements_workout_id_idx ON public.workout_movements USING 
 
 CREATE TRIGGER workout_movements_inherit_organization BEFORE INSERT OR UPDATE ON public.workout_movements FOR EACH ROW EXECUTE FUNCTION private.trigger_inherit_workout_organization();
 
+CREATE TRIGGER workout_movements_keep_given_versions BEFORE INSERT OR DELETE OR UPDATE ON public.workout_movements FOR EACH ROW EXECUTE FUNCTION private.trigger_freeze_library_workout();
+
 CREATE TRIGGER workout_movements_set_updated_at BEFORE UPDATE ON public.workout_movements FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER workout_movements_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_movements FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.workout_movements ENABLE ROW LEVEL SECURITY;
 
@@ -120,7 +124,11 @@ CREATE INDEX workout_sections_organization_id_idx ON public.workout_sections USI
 
 CREATE TRIGGER workout_sections_inherit_organization BEFORE INSERT OR UPDATE ON public.workout_sections FOR EACH ROW EXECUTE FUNCTION private.trigger_inherit_workout_organization();
 
+CREATE TRIGGER workout_sections_keep_given_versions BEFORE INSERT OR DELETE OR UPDATE ON public.workout_sections FOR EACH ROW EXECUTE FUNCTION private.trigger_freeze_library_workout();
+
 CREATE TRIGGER workout_sections_set_updated_at BEFORE UPDATE ON public.workout_sections FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER workout_sections_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_sections FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.workout_sections ENABLE ROW LEVEL SECURITY;
 
@@ -176,9 +184,13 @@ CREATE INDEX workouts_organization_id_idx ON public.workouts USING btree (organi
 
 CREATE INDEX workouts_source_workout_id_idx ON public.workouts USING btree (source_workout_id);
 
+CREATE TRIGGER workouts_keep_given_versions BEFORE UPDATE OF title, description ON public.workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_freeze_library_workout();
+
 CREATE TRIGGER workouts_set_updated_at BEFORE UPDATE ON public.workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
 CREATE TRIGGER workouts_source_same_organization BEFORE INSERT OR UPDATE OF source_workout_id, organization_id ON public.workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_workout_source_same_organization();
+
+CREATE TRIGGER workouts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.workouts ENABLE ROW LEVEL SECURITY;
 
@@ -214,6 +226,119 @@ COMMENT ON FUNCTION private.can_read_workout(p_workout_id uuid) IS 'Whether the 
 REVOKE ALL ON FUNCTION private.can_read_workout(p_workout_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.can_read_workout(p_workout_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.can_read_workout(p_workout_id uuid) TO service_role;
+
+CREATE FUNCTION private.copy_workout_snapshot(p_content_workout_id uuid, p_library_workout_id uuid, p_created_by uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_snapshot_id uuid;
+  v_old_sections uuid[];
+  v_new_sections uuid[];
+  v_old_movements uuid[];
+  v_new_movements uuid[];
+begin
+  insert into public.workouts (organization_id, title, description, is_snapshot, source_workout_id, created_by)
+  select w.organization_id, w.title, w.description, true, copy_workout_snapshot.p_library_workout_id,
+         copy_workout_snapshot.p_created_by
+    from public.workouts w where w.id = copy_workout_snapshot.p_content_workout_id
+  returning id into v_snapshot_id;
+
+  -- New ids are chosen up front so movements and comments map to their copies by id, not by
+  -- position (positions may be mid-reorder inside a caller's transaction: the unique key is deferred).
+  select coalesce(array_agg(s.id order by s.position, s.id), '{}'),
+         coalesce(array_agg(gen_random_uuid()), '{}')
+    into v_old_sections, v_new_sections
+    from public.workout_sections s where s.workout_id = copy_workout_snapshot.p_content_workout_id;
+  insert into public.workout_sections (id, workout_id, organization_id, position, title, notes)
+  select n.new_id, v_snapshot_id, s.organization_id, s.position, s.title, s.notes
+    from unnest(v_old_sections, v_new_sections) n (old_id, new_id)
+    join public.workout_sections s on s.id = n.old_id;
+
+  select coalesce(array_agg(m.id order by m.id), '{}'), coalesce(array_agg(gen_random_uuid()), '{}')
+    into v_old_movements, v_new_movements
+    from public.workout_movements m where m.workout_id = copy_workout_snapshot.p_content_workout_id;
+  insert into public.workout_movements (id, section_id, workout_id, organization_id, position, name, sets, reps,
+                                        rep_scheme, load, load_unit, time_seconds, distance_meters, notes)
+  select n.new_id, ns.new_id, v_snapshot_id, m.organization_id, m.position, m.name, m.sets, m.reps, m.rep_scheme,
+         m.load, m.load_unit, m.time_seconds, m.distance_meters, m.notes
+    from unnest(v_old_movements, v_new_movements) n (old_id, new_id)
+    join public.workout_movements m on m.id = n.old_id
+    join unnest(v_old_sections, v_new_sections) ns (old_id, new_id) on ns.old_id = m.section_id;
+
+  -- Exercise comments follow their movement, each with a new id and its parent remapped.
+  with copies as (
+    select c.*, n.new_id as new_movement_id, gen_random_uuid() as new_id
+      from unnest(v_old_movements, v_new_movements) n (old_id, new_id)
+      join public.exercise_comments c on c.workout_movement_id = n.old_id
+  )
+  insert into public.exercise_comments (id, workout_movement_id, organization_id, author_id, body, parent_comment_id,
+                                        created_at, updated_at, deleted_at)
+  select c.new_id, c.new_movement_id, c.organization_id, c.author_id, c.body, p.new_id,
+         c.created_at, c.updated_at, c.deleted_at
+    from copies c
+    left join copies p on p.id = c.parent_comment_id;
+
+  return v_snapshot_id;
+end;
+$$;
+
+COMMENT ON FUNCTION private.copy_workout_snapshot(p_content_workout_id uuid, p_library_workout_id uuid, p_created_by uuid) IS 'Deep copy (workout, sections, movements, exercise comments) of p_content_workout_id into a new snapshot of library workout p_library_workout_id.';
+
+REVOKE ALL ON FUNCTION private.copy_workout_snapshot(p_content_workout_id uuid, p_library_workout_id uuid, p_created_by uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.copy_workout_snapshot(p_content_workout_id uuid, p_library_workout_id uuid, p_created_by uuid) TO service_role;
+
+CREATE FUNCTION private.freeze_library_workout(p_workout_id uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_workout public.workouts;
+  v_snapshot_id uuid;
+begin
+  -- The cheap probe first: almost every row of an edit finds nothing to freeze.
+  if not exists (
+    select 1 from public.workout_assignments a
+     where a.workout_id = freeze_library_workout.p_workout_id
+       and a.snapshot_workout_id = a.workout_id and a.deleted_at is null
+       and (a.published or a.status <> 'assigned'))
+  then
+    return null;
+  end if;
+  -- Two edits of one workout freeze one after the other: the second then finds nothing left.
+  select * into v_workout from public.workouts w where w.id = freeze_library_workout.p_workout_id for update;
+  if v_workout.id is null or v_workout.is_snapshot then
+    return null;
+  end if;
+  if not exists (
+    select 1 from public.workout_assignments a
+     where a.workout_id = freeze_library_workout.p_workout_id
+       and a.snapshot_workout_id = a.workout_id and a.deleted_at is null
+       and (a.published or a.status <> 'assigned'))
+  then
+    return null;
+  end if;
+
+  v_snapshot_id := private.copy_workout_snapshot(v_workout.id, v_workout.id,
+                                                 coalesce((select auth.uid()), v_workout.created_by));
+  -- The copy was just made from this organization's library workout, so each cell's consistency
+  -- check (snapshot of the assigned workout, same organization) holds by construction: skipping
+  -- it halves the cost of repointing 2,000 cells. Transaction-local, unset right after.
+  perform pg_catalog.set_config('coachline.assignment_freezing', 'on', true);
+  update public.workout_assignments a
+     set snapshot_workout_id = v_snapshot_id
+   where a.workout_id = v_workout.id
+     and a.snapshot_workout_id = a.workout_id and a.deleted_at is null
+     and (a.published or a.status <> 'assigned');
+  perform pg_catalog.set_config('coachline.assignment_freezing', '', true);
+  return v_snapshot_id;
+end;
+$$;
+
+COMMENT ON FUNCTION private.freeze_library_workout(p_workout_id uuid) IS 'Before a library workout changes: one frozen copy of its current version, shared by every live published/completed/skipped cell still pointing at it. Returns the copy, or null when nothing needed freezing.';
+
+REVOKE ALL ON FUNCTION private.freeze_library_workout(p_workout_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.freeze_library_workout(p_workout_id uuid) TO service_role;
 
 CREATE FUNCTION private.readable_workout_ids() RETURNS SETOF uuid
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -254,6 +379,29 @@ COMMENT ON FUNCTION private.readable_workout_ids() IS 'Workouts the current user
 REVOKE ALL ON FUNCTION private.readable_workout_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.readable_workout_ids() TO authenticated;
 GRANT ALL ON FUNCTION private.readable_workout_ids() TO service_role;
+
+CREATE FUNCTION private.trigger_freeze_library_workout() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_table_name = 'workouts' then
+    perform private.freeze_library_workout(old.id);
+    return new;
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') then
+    perform private.freeze_library_workout(old.workout_id);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or new.workout_id is distinct from old.workout_id) then
+    perform private.freeze_library_workout(new.workout_id);
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_freeze_library_workout() IS 'Freezes what athletes were given before a library workout''s title, description, sections or movements change.';
+
+REVOKE ALL ON FUNCTION private.trigger_freeze_library_workout() FROM PUBLIC;
 
 CREATE FUNCTION private.trigger_inherit_workout_organization() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER

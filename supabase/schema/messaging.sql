@@ -63,9 +63,11 @@ CREATE INDEX conversation_summaries_other_user_id_idx ON public.conversation_sum
 
 CREATE TRIGGER conversation_summaries_set_updated_at BEFORE UPDATE ON public.conversation_summaries FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER conversation_summaries_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.conversation_summaries FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.conversation_summaries ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Conversation summaries are visible to their owner" ON public.conversation_summaries FOR SELECT TO authenticated USING (((owner_id = ( SELECT auth.uid() AS uid)) AND (NOT (other_user_id IN ( SELECT private.blocked_user_ids() AS blocked_user_ids)))));
+CREATE POLICY "Conversation summaries are visible to their active owner" ON public.conversation_summaries FOR SELECT TO authenticated USING (((owner_id = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)) AND (NOT (other_user_id IN ( SELECT private.blocked_user_ids() AS blocked_user_ids)))));
 
 CREATE POLICY "Conversation summaries can be muted or hidden by their owner" ON public.conversation_summaries FOR UPDATE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
 
@@ -193,9 +195,11 @@ CREATE TRIGGER messages_drop_attachments_on_delete AFTER UPDATE OF deleted_at ON
 
 CREATE TRIGGER messages_set_updated_at BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER messages_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Messages are visible to participants, workout threads to staff" ON public.messages FOR SELECT TO authenticated USING (((sender_id = ( SELECT auth.uid() AS uid)) OR ((recipient_id = ( SELECT auth.uid() AS uid)) AND (NOT (sender_id IN ( SELECT private.blocked_user_ids() AS blocked_user_ids)))) OR ((workout_assignment_id IS NOT NULL) AND (organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)))));
+CREATE POLICY "Messages are visible to active members who take part" ON public.messages FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)) AND ((sender_id = ( SELECT auth.uid() AS uid)) OR ((recipient_id = ( SELECT auth.uid() AS uid)) AND (NOT (sender_id IN ( SELECT private.blocked_user_ids() AS blocked_user_ids)))) OR ((workout_assignment_id IS NOT NULL) AND (organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids))))));
 
 COMMENT ON COLUMN public.messages.attachment_count IS 'Kept by the attachments feature; lets the content check allow attachment-only messages.';
 
@@ -245,6 +249,8 @@ CREATE INDEX user_blocks_blocked_id_idx ON public.user_blocks USING btree (block
 CREATE INDEX user_blocks_organization_id_idx ON public.user_blocks USING btree (organization_id);
 
 CREATE TRIGGER user_blocks_recount_comment_unreads AFTER INSERT OR DELETE ON public.user_blocks FOR EACH ROW EXECUTE FUNCTION private.trigger_recount_comment_unreads_on_block();
+
+CREATE TRIGGER user_blocks_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.user_blocks FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.user_blocks ENABLE ROW LEVEL SECURITY;
 
@@ -340,6 +346,19 @@ REVOKE ALL ON FUNCTION private.blocked_user_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.blocked_user_ids() TO authenticated;
 GRANT ALL ON FUNCTION private.blocked_user_ids() TO service_role;
 
+CREATE FUNCTION private.blocker_ids() RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select b.blocker_id from public.user_blocks b where b.blocked_id = (select auth.uid());
+$$;
+
+COMMENT ON FUNCTION private.blocker_ids() IS 'The people who blocked the current user: their profiles and memberships read as absent to them.';
+
+REVOKE ALL ON FUNCTION private.blocker_ids() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.blocker_ids() TO authenticated;
+GRANT ALL ON FUNCTION private.blocker_ids() TO service_role;
+
 CREATE FUNCTION private.broadcast(p_event text, p_topics text[], p_payloads jsonb[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -376,12 +395,12 @@ begin
     select 1 from public.workout_assignments a
      where a.id = can_use_assignment_topic.p_assignment_id
        and a.deleted_at is null
-       and ((a.user_id = (select auth.uid()) and a.published)
+       and ((a.user_id = (select auth.uid()) and a.published and private.is_member(a.organization_id))
             or private.is_staff(a.organization_id)));
 end;
 $$;
 
-COMMENT ON FUNCTION private.can_use_assignment_topic(p_assignment_id uuid) IS 'Whether the current user may listen and type on assignment:<id>: its athlete once published, or the organization''s staff.';
+COMMENT ON FUNCTION private.can_use_assignment_topic(p_assignment_id uuid) IS 'Whether the caller may use a workout thread (typing topic, read, mark read): its athlete while an active member and the thread is published, or active staff.';
 
 REVOKE ALL ON FUNCTION private.can_use_assignment_topic(p_assignment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.can_use_assignment_topic(p_assignment_id uuid) TO authenticated;
@@ -397,21 +416,35 @@ declare
   v_parts text[];
   v_low uuid;
   v_high uuid;
+  v_program public.programs;
 begin
   if v_user_id is null or p_topic is null or p_extension is null
      or p_extension not in ('broadcast', 'presence') then
     return false;
   end if;
-
   if p_topic ~ ('^user:' || v_uuid || '$') then
     return not p_send and p_extension = 'broadcast' and pg_catalog.substr(p_topic, 6)::uuid = v_user_id;
   end if;
-
   if p_topic ~ ('^org:' || v_uuid || '$') then
     return (not p_send or p_extension = 'presence')
        and private.is_member(pg_catalog.substr(p_topic, 5)::uuid);
   end if;
-
+  -- results:<org>: the organization's results feed; staff listen, only the database speaks.
+  if p_topic ~ ('^results:' || v_uuid || '$') then
+    return not p_send and p_extension = 'broadcast'
+       and private.is_staff(pg_catalog.substr(p_topic, 9)::uuid);
+  end if;
+  -- program:<id>: its organization's staff and its actively enrolled athletes receive; nobody
+  -- sends from a client (the announcement trigger does, as the definer)
+  if p_topic ~ ('^program:' || v_uuid || '$') then
+    if p_send or p_extension <> 'broadcast' then
+      return false;
+    end if;
+    select * into v_program from public.programs p where p.id = pg_catalog.substr(p_topic, 9)::uuid;
+    return v_program.id is not null
+       and (private.is_staff(v_program.organization_id)
+            or v_program.id in (select private.enrolled_program_ids()));
+  end if;
   if p_topic ~ ('^dm:' || v_uuid || ':' || v_uuid || ':' || v_uuid || '$') then
     v_parts := pg_catalog.string_to_array(p_topic, ':');
     v_low := v_parts[3]::uuid;
@@ -422,20 +455,18 @@ begin
     return private.messaging_refusal(v_parts[2]::uuid, v_user_id,
                                      case when v_user_id = v_low then v_high else v_low end) is null;
   end if;
-
   if p_topic ~ ('^assignment:' || v_uuid || '$') then
     return private.can_use_assignment_topic(pg_catalog.substr(p_topic, 12)::uuid);
   end if;
-
   return false;
 end;
 $_$;
 
-COMMENT ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) IS 'The one rule behind realtime.messages policies: may the current user receive (p_send false) or send (true) this extension on this private topic?';
+COMMENT ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) IS 'The one rule behind realtime.messages policies: may the current user receive (p_send false) or send (true) this extension on this private topic? (user, org, results, program, dm, assignment)';
 
 REVOKE ALL ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) TO authenticated;
 GRANT ALL ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) TO service_role;
+GRANT ALL ON FUNCTION private.can_use_realtime_topic(p_topic text, p_extension text, p_send boolean) TO authenticated;
 
 CREATE FUNCTION private.check_message_content(p_content text, p_attachment_count integer DEFAULT 0) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
@@ -835,18 +866,20 @@ CREATE FUNCTION private.profile_cards(p_profile_ids uuid[]) RETURNS TABLE(id uui
     from public.profiles p
    where p.id = any (profile_cards.p_profile_ids)
      and (p.id = (select auth.uid())
-          or exists (
-               select 1
-                 from public.memberships me
-                 join public.organizations o on o.id = me.organization_id
-                 join public.memberships them
-                   on them.organization_id = me.organization_id and them.user_id = p.id and them.status = 'active'
-                where me.user_id = (select auth.uid()) and me.status = 'active'
-                  and (me.role in ('owner', 'admin', 'coach') or o.member_dm_enabled
-                       or them.role in ('owner', 'admin', 'coach'))));
+          or (exists (
+                select 1
+                  from public.memberships me
+                  join public.organizations o on o.id = me.organization_id
+                  join public.memberships them
+                    on them.organization_id = me.organization_id and them.user_id = p.id and them.status = 'active'
+                 where me.user_id = (select auth.uid()) and me.status = 'active'
+                   and (me.role in ('owner', 'admin', 'coach') or o.member_dm_enabled
+                        or them.role in ('owner', 'admin', 'coach')))
+              and not exists (select 1 from public.user_blocks b
+                               where b.blocker_id = p.id and b.blocked_id = (select auth.uid()))));
 $$;
 
-COMMENT ON FUNCTION private.profile_cards(p_profile_ids uuid[]) IS 'Names and avatars of the listed people the caller may see (the profiles policy''s rule, asked of these ids only): for pages of a few people.';
+COMMENT ON FUNCTION private.profile_cards(p_profile_ids uuid[]) IS 'Names and avatars of the listed people the caller may see (the profiles policy''s rule, blocks included, asked of these ids only): for pages of a few people.';
 
 REVOKE ALL ON FUNCTION private.profile_cards(p_profile_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.profile_cards(p_profile_ids uuid[]) TO authenticated;

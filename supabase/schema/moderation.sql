@@ -312,14 +312,15 @@ begin
     from public.audit_logs l
     left join public.profiles p on p.id = l.actor_id
    where l.organization_id = moderation_log.p_organization_id
-     and l.action in ('moderation.message_deleted', 'moderation.exercise_comment_deleted', 'member.erased', 'account.deleted')
+     and l.action in ('moderation.message_deleted', 'moderation.exercise_comment_deleted',
+                      'moderation.announcement_deleted', 'member.erased', 'account.deleted')
      and (moderation_log.p_before is null or l.created_at < moderation_log.p_before)
    order by l.created_at desc, l.id desc
    limit least(greatest(coalesce(moderation_log.p_limit, 50), 1), 200);
 end;
 $$;
 
-COMMENT ON FUNCTION public.moderation_log(p_organization_id uuid, p_before timestamp with time zone, p_limit integer) IS 'Moderation and erasure entries of an organization, newest first; owners and admins only. Errors: not_admin (PT403).';
+COMMENT ON FUNCTION public.moderation_log(p_organization_id uuid, p_before timestamp with time zone, p_limit integer) IS 'Moderation (messages, exercise comments, announcements) and erasure entries of an organization, newest first; owners and admins only. Errors: not_admin (PT403).';
 
 REVOKE ALL ON FUNCTION public.moderation_log(p_organization_id uuid, p_before timestamp with time zone, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.moderation_log(p_organization_id uuid, p_before timestamp with time zone, p_limit integer) TO authenticated;

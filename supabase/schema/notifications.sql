@@ -48,6 +48,8 @@ CREATE INDEX notification_mutes_user_id_idx ON public.notification_mutes USING b
 
 CREATE UNIQUE INDEX notification_mutes_user_person_idx ON public.notification_mutes USING btree (user_id, muted_user_id) WHERE (muted_user_id IS NOT NULL);
 
+CREATE TRIGGER notification_mutes_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_mutes FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.notification_mutes ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Notification mutes are visible to their owner" ON public.notification_mutes FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
@@ -81,7 +83,8 @@ CREATE TABLE public.notification_outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
     CONSTRAINT notification_outbox_attempts_chk CHECK ((attempts >= 0)),
-    CONSTRAINT notification_outbox_category_chk CHECK ((category = ANY (ARRAY['newMessage'::text, 'newComment'::text, 'workoutAssigned'::text]))),
+    CONSTRAINT notification_outbox_category_chk CHECK ((category = ANY (ARRAY['newMessage'::text, 'newComment'::text, 'workoutAssigned'::text, 'announcement'::text]))),
+    CONSTRAINT notification_outbox_last_error_chk CHECK (((last_error IS NULL) OR (last_error = ANY (ARRAY['gone'::text, 'rejected'::text, 'unreachable'::text, 'retrying'::text])))),
     CONSTRAINT notification_outbox_payload_chk CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT notification_outbox_skip_reason_chk CHECK (((status = 'skipped'::public.notification_status) = (skip_reason IS NOT NULL)))
 );
@@ -98,9 +101,13 @@ CREATE INDEX notification_outbox_user_id_idx ON public.notification_outbox USING
 
 CREATE INDEX notification_outbox_worker_idx ON public.notification_outbox USING btree (status, not_before) WHERE (status = ANY (ARRAY['pending'::public.notification_status, 'sending'::public.notification_status]));
 
+CREATE TRIGGER notification_outbox_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_outbox FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.notification_outbox ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Queued notifications are visible to their recipient" ON public.notification_outbox FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+COMMENT ON COLUMN public.notification_outbox.last_error IS 'Why the last delivery did not succeed, as a category only: gone, rejected, unreachable or retrying.';
 
 COMMENT ON TABLE public.notification_outbox IS 'Transactional outbox of web pushes: written with the event, claimed by the worker with FOR UPDATE SKIP LOCKED.';
 
@@ -120,6 +127,7 @@ CREATE TABLE public.notification_preferences (
     muted_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    announcements_enabled boolean DEFAULT true NOT NULL,
     CONSTRAINT notification_preferences_quiet_hours_chk CHECK ((((quiet_hours_start IS NULL) = (quiet_hours_end IS NULL)) AND ((quiet_hours_start IS NULL) OR (quiet_hours_start <> quiet_hours_end)))),
     CONSTRAINT notification_preferences_time_zone_chk CHECK (private.is_valid_time_zone(time_zone))
 );
@@ -132,6 +140,8 @@ ALTER TABLE ONLY public.notification_preferences
 
 CREATE TRIGGER notification_preferences_set_updated_at BEFORE UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER notification_preferences_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.notification_preferences ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Notification preferences are visible to their owner" ON public.notification_preferences FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
@@ -141,6 +151,8 @@ CREATE POLICY "Notification preferences can be created by their owner" ON public
 CREATE POLICY "Notification preferences can be deleted by their owner" ON public.notification_preferences FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
 
 CREATE POLICY "Notification preferences can be edited by their owner" ON public.notification_preferences FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+COMMENT ON COLUMN public.notification_preferences.announcements_enabled IS 'Push for announcements from staff (the feed shows them either way).';
 
 COMMENT ON TABLE public.notification_preferences IS 'Per-person push settings; no row means everything on, no quiet hours. Quiet hours are local to time_zone (else the profile''s, else the organization''s, else UTC).';
 
@@ -174,6 +186,10 @@ ALTER TABLE ONLY public.push_subscriptions
     ADD CONSTRAINT push_subscriptions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id);
 
 CREATE INDEX push_subscriptions_user_id_idx ON public.push_subscriptions USING btree (user_id);
+
+CREATE TRIGGER push_subscriptions_check_endpoint AFTER INSERT OR UPDATE OF endpoint ON public.push_subscriptions FOR EACH ROW EXECUTE FUNCTION private.trigger_check_push_endpoint();
+
+CREATE TRIGGER push_subscriptions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.push_subscriptions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.push_subscriptions ENABLE ROW LEVEL SECURITY;
 
@@ -213,7 +229,7 @@ declare
   v_id uuid;
 begin
   if enqueue_notification.p_category is null
-     or enqueue_notification.p_category not in ('newMessage', 'newComment', 'workoutAssigned') then
+     or enqueue_notification.p_category not in ('newMessage', 'newComment', 'workoutAssigned', 'announcement') then
     raise exception 'Unknown notification category "%".', enqueue_notification.p_category
       using errcode = 'PT422', hint = 'invalid_category';
   end if;
@@ -221,7 +237,7 @@ begin
   -- The person, their preferences and whether a mute applies: one statement (three probes by
   -- key; a statement's executor start costs more than a probe).
   select p.id, p.deleted_at, p.time_zone,
-         np.messages_enabled, np.comments_enabled, np.workouts_enabled, np.muted_until,
+         np.messages_enabled, np.comments_enabled, np.workouts_enabled, np.announcements_enabled, np.muted_until,
          np.quiet_hours_start, np.quiet_hours_end, np.time_zone,
          exists (
            select 1 from public.notification_mutes nm
@@ -231,7 +247,7 @@ begin
                                            then v_sender::uuid end
                    or nm.conversation_key = v_conversation))
     into v_profile.id, v_profile.deleted_at, v_profile.time_zone,
-         v_prefs.messages_enabled, v_prefs.comments_enabled, v_prefs.workouts_enabled, v_prefs.muted_until,
+         v_prefs.messages_enabled, v_prefs.comments_enabled, v_prefs.workouts_enabled, v_prefs.announcements_enabled, v_prefs.muted_until,
          v_prefs.quiet_hours_start, v_prefs.quiet_hours_end, v_prefs.time_zone, v_muted
     from (select 1) as one
     left join public.profiles p on p.id = enqueue_notification.p_user_id
@@ -241,7 +257,8 @@ begin
     v_skip := 'recipient_deleted';
   elsif (enqueue_notification.p_category = 'newMessage' and not coalesce(v_prefs.messages_enabled, true))
      or (enqueue_notification.p_category = 'newComment' and not coalesce(v_prefs.comments_enabled, true))
-     or (enqueue_notification.p_category = 'workoutAssigned' and not coalesce(v_prefs.workouts_enabled, true)) then
+     or (enqueue_notification.p_category = 'workoutAssigned' and not coalesce(v_prefs.workouts_enabled, true))
+     or (enqueue_notification.p_category = 'announcement' and not coalesce(v_prefs.announcements_enabled, true)) then
     v_skip := 'category_disabled';
   elsif v_prefs.muted_until is not null and v_prefs.muted_until > enqueue_notification.p_now then
     v_skip := 'snoozed';
@@ -396,7 +413,7 @@ COMMENT ON FUNCTION private.service_role_claim_notifications(p_limit integer, p_
 REVOKE ALL ON FUNCTION private.service_role_claim_notifications(p_limit integer, p_lease interval, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.service_role_claim_notifications(p_limit integer, p_lease interval, p_now timestamp with time zone) TO service_role;
 
-CREATE FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text DEFAULT NULL::text, p_retry_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_max_attempts integer DEFAULT 8, p_now timestamp with time zone DEFAULT now()) RETURNS integer
+CREATE FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text DEFAULT NULL::text, p_retry_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_max_attempts integer DEFAULT 8, p_now timestamp with time zone DEFAULT now(), p_category text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -406,38 +423,55 @@ begin
   if p_outcome not in ('sent', 'no_subscription', 'retry', 'failed') then
     raise exception 'Unknown delivery outcome "%".', p_outcome using errcode = 'PT422', hint = 'invalid_outcome';
   end if;
+  if p_category is not null and p_category not in ('gone', 'rejected', 'unreachable') then
+    raise exception 'Unknown failure category "%".', p_category using errcode = 'PT422', hint = 'invalid_outcome';
+  end if;
   -- Only rows still being sent: a slower duplicate finishing after its lease ran out and the row
   -- was finished by another worker changes nothing.
-  update public.notification_outbox o
-     set status = case
-                    when p_outcome = 'sent' then 'sent'
-                    when p_outcome = 'no_subscription' then 'skipped'
-                    when p_outcome = 'retry' and o.attempts < p_max_attempts then 'pending'
-                    else 'failed'
-                  end::public.notification_status,
-         skip_reason = case when p_outcome = 'no_subscription' then 'no_subscription' end,
-         sent_at = case when p_outcome = 'sent' then p_now end,
-         locked_at = null,
-         last_error = case when p_outcome in ('retry', 'failed') then left(p_error, 1000) end,
-         -- Backoff 5 s, 10 s, 20 s … capped at an hour, unless the push service named a time.
-         not_before = case
-                        when p_outcome = 'retry' and o.attempts < p_max_attempts then
-                          coalesce(p_retry_at,
-                                   p_now + least(interval '1 hour',
-                                                 interval '5 seconds' * power(2, greatest(o.attempts - 1, 0))))
-                        else o.not_before
-                      end
-   where o.id = any (p_ids)
-     and o.status = 'sending';
-  get diagnostics v_count = row_count;
+  with finished as (
+    update public.notification_outbox o
+       set status = case
+                      when p_outcome = 'sent' then 'sent'
+                      when p_outcome = 'no_subscription' then 'skipped'
+                      when p_outcome = 'retry' and o.attempts < p_max_attempts then 'pending'
+                      else 'failed'
+                    end::public.notification_status,
+           skip_reason = case when p_outcome = 'no_subscription' then 'no_subscription' end,
+           sent_at = case when p_outcome = 'sent' then p_now end,
+           locked_at = null,
+           -- What the recipient may read: a category, never the raw error.
+           last_error = case
+                          when p_outcome = 'retry' and o.attempts < p_max_attempts then 'retrying'
+                          when p_outcome in ('retry', 'failed') then coalesce(p_category,
+                                 case when p_outcome = 'retry' then 'unreachable' else 'rejected' end)
+                          when p_outcome = 'no_subscription' and p_category = 'gone' then 'gone'
+                        end,
+           -- Backoff 5 s, 10 s, 20 s … capped at an hour, unless the push service named a time.
+           not_before = case
+                          when p_outcome = 'retry' and o.attempts < p_max_attempts then
+                            coalesce(p_retry_at,
+                                     p_now + least(interval '1 hour',
+                                                   interval '5 seconds' * power(2, greatest(o.attempts - 1, 0))))
+                          else o.not_before
+                        end
+     where o.id = any (p_ids)
+       and o.status = 'sending'
+    returning o.id
+  ), logged as (
+    insert into private.notification_delivery_errors as e (notification_id, detail, recorded_at)
+    select f.id, pg_catalog.left(p_error, 1000), p_now from finished f
+     where p_error is not null and p_outcome in ('retry', 'failed', 'no_subscription')
+    on conflict (notification_id) do update set detail = excluded.detail, recorded_at = excluded.recorded_at
+  )
+  select count(*) into v_count from finished;
   return v_count;
 end;
 $$;
 
-COMMENT ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone) IS 'Records one delivery outcome for a set of claimed rows: sent, no_subscription, retry (exponential backoff up to p_max_attempts, then failed) or failed.';
+COMMENT ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone, p_category text) IS 'Records one delivery outcome for a set of claimed rows: sent, no_subscription, retry (exponential backoff up to p_max_attempts, then failed) or failed; users read p_category (gone, rejected, unreachable) or retrying, the raw p_error goes to the private log.';
 
-REVOKE ALL ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone, p_category text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.service_role_finish_notifications(p_ids uuid[], p_outcome text, p_error text, p_retry_at timestamp with time zone, p_max_attempts integer, p_now timestamp with time zone, p_category text) TO service_role;
 
 CREATE FUNCTION private.service_role_push_delivery_stats(p_now timestamp with time zone DEFAULT now()) RETURNS TABLE(pending bigint, due bigint, deferred bigint, sending bigint, retrying bigint, sent bigint, failed bigint, skipped bigint, oldest_due_seconds double precision)
     LANGUAGE sql STABLE SECURITY DEFINER

@@ -54,6 +54,8 @@ CREATE INDEX class_session_workouts_workout_id_idx ON public.class_session_worko
 
 CREATE TRIGGER class_session_workouts_consistency BEFORE INSERT OR UPDATE ON public.class_session_workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_class_session_workout_consistency();
 
+CREATE TRIGGER class_session_workouts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_session_workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.class_session_workouts ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Class session workouts are visible with their session" ON public.class_session_workouts FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR (class_session_id IN ( SELECT private.readable_class_session_ids() AS readable_class_session_ids))));
@@ -124,6 +126,8 @@ CREATE TRIGGER class_sessions_consistency BEFORE INSERT OR UPDATE ON public.clas
 
 CREATE TRIGGER class_sessions_set_updated_at BEFORE UPDATE ON public.class_sessions FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER class_sessions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_sessions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+
 ALTER TABLE public.class_sessions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Class sessions are visible to staff and to their members" ON public.class_sessions FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR (id IN ( SELECT private.readable_class_session_ids() AS readable_class_session_ids))));
@@ -165,6 +169,8 @@ ALTER TABLE ONLY public.class_types
 CREATE INDEX class_types_organization_id_idx ON public.class_types USING btree (organization_id);
 
 CREATE TRIGGER class_types_set_updated_at BEFORE UPDATE ON public.class_types FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER class_types_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_types FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.class_types ENABLE ROW LEVEL SECURITY;
 
@@ -222,6 +228,8 @@ CREATE INDEX program_enrollments_user_id_idx ON public.program_enrollments USING
 
 CREATE TRIGGER program_enrollments_consistency BEFORE INSERT OR UPDATE ON public.program_enrollments FOR EACH ROW EXECUTE FUNCTION private.trigger_enrollment_consistency();
 
+CREATE TRIGGER program_enrollments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_enrollments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_by');
+
 ALTER TABLE public.program_enrollments ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Enrollments are visible to staff and to the enrolled person" ON public.program_enrollments FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((user_id = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)))));
@@ -277,6 +285,8 @@ CREATE INDEX program_template_cells_workout_id_idx ON public.program_template_ce
 
 CREATE TRIGGER program_template_cells_consistency BEFORE INSERT OR UPDATE ON public.program_template_cells FOR EACH ROW EXECUTE FUNCTION private.trigger_template_cell_consistency();
 
+CREATE TRIGGER program_template_cells_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_template_cells FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.program_template_cells ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Template cells are visible to staff" ON public.program_template_cells FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)));
@@ -330,6 +340,8 @@ CREATE TRIGGER program_templates_consistency BEFORE INSERT OR UPDATE ON public.p
 
 CREATE TRIGGER program_templates_set_updated_at BEFORE UPDATE ON public.program_templates FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER program_templates_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_templates FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+
 ALTER TABLE public.program_templates ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Program templates are visible to staff" ON public.program_templates FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)));
@@ -376,6 +388,8 @@ CREATE INDEX programs_created_by_idx ON public.programs USING btree (created_by)
 CREATE INDEX programs_organization_id_idx ON public.programs USING btree (organization_id);
 
 CREATE TRIGGER programs_set_updated_at BEFORE UPDATE ON public.programs FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER programs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.programs FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.programs ENABLE ROW LEVEL SECURITY;
 
@@ -558,3 +572,63 @@ $$;
 COMMENT ON FUNCTION private.trigger_template_consistency() IS 'Templates stay inside their organization and never shrink under their own cells.';
 
 REVOKE ALL ON FUNCTION private.trigger_template_consistency() FROM PUBLIC;
+
+CREATE FUNCTION public.save_weeks_as_template(p_organization_id uuid, p_user_id uuid, p_start_date date, p_weeks integer, p_name text, p_program_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_template_id uuid;
+begin
+  perform private.require_staff(save_weeks_as_template.p_organization_id);
+  if save_weeks_as_template.p_weeks is null or save_weeks_as_template.p_weeks not between 1 and 12 then
+    raise exception 'A template holds from 1 to 12 weeks.' using errcode = 'PT422', hint = 'weeks_out_of_range';
+  end if;
+  if save_weeks_as_template.p_start_date is null then
+    raise exception 'Choose the first day of the weeks to save.' using errcode = 'PT422', hint = 'start_date_required';
+  end if;
+  if not exists (
+    select 1 from public.memberships m
+     where m.organization_id = save_weeks_as_template.p_organization_id
+       and m.user_id = save_weeks_as_template.p_user_id and m.status = 'active'
+  ) then
+    raise exception 'This person is not an athlete of the organization.'
+      using errcode = 'PT404', hint = 'athlete_not_found';
+  end if;
+  if not exists (
+    select 1 from public.workout_assignments a
+     where a.organization_id = save_weeks_as_template.p_organization_id
+       and a.user_id = save_weeks_as_template.p_user_id and a.deleted_at is null
+       and a.date >= save_weeks_as_template.p_start_date
+       and a.date < save_weeks_as_template.p_start_date + 7 * save_weeks_as_template.p_weeks
+  ) then
+    raise exception 'Nothing is planned in those weeks, so there is nothing to save.'
+      using errcode = 'PT422', hint = 'nothing_planned';
+  end if;
+
+  -- The name check and the program's organization are the table's and its trigger's to refuse.
+  insert into public.program_templates (organization_id, program_id, name, length_days, created_by)
+  values (save_weeks_as_template.p_organization_id, save_weeks_as_template.p_program_id,
+          btrim(save_weeks_as_template.p_name), 7 * save_weeks_as_template.p_weeks, (select auth.uid()))
+  returning id into v_template_id;
+
+  insert into public.program_template_cells (template_id, organization_id, day_offset, sort_order, kind,
+                                             workout_id, note)
+  select v_template_id, a.organization_id, a.date - save_weeks_as_template.p_start_date,
+         -- Renumbered per day: two cells of one day may share a sort_order on the calendar.
+         (row_number() over (partition by a.date order by a.sort_order, a.created_at, a.id) - 1)::integer,
+         a.kind, a.workout_id, a.note
+    from public.workout_assignments a
+   where a.organization_id = save_weeks_as_template.p_organization_id
+     and a.user_id = save_weeks_as_template.p_user_id and a.deleted_at is null
+     and a.date >= save_weeks_as_template.p_start_date
+     and a.date < save_weeks_as_template.p_start_date + 7 * save_weeks_as_template.p_weeks;
+  return v_template_id;
+end;
+$$;
+
+COMMENT ON FUNCTION public.save_weeks_as_template(p_organization_id uuid, p_user_id uuid, p_start_date date, p_weeks integer, p_name text, p_program_id uuid) IS 'Saves 1-12 weeks of one athlete''s calendar from a start date as a new program template (library workouts, rest days and notes at their day offsets).';
+
+REVOKE ALL ON FUNCTION public.save_weeks_as_template(p_organization_id uuid, p_user_id uuid, p_start_date date, p_weeks integer, p_name text, p_program_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.save_weeks_as_template(p_organization_id uuid, p_user_id uuid, p_start_date date, p_weeks integer, p_name text, p_program_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.save_weeks_as_template(p_organization_id uuid, p_user_id uuid, p_start_date date, p_weeks integer, p_name text, p_program_id uuid) TO service_role;

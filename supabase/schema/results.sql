@@ -41,6 +41,8 @@ CREATE INDEX personal_records_user_id_idx ON public.personal_records USING btree
 
 CREATE INDEX personal_records_workout_result_id_idx ON public.personal_records USING btree (workout_result_id);
 
+CREATE TRIGGER personal_records_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.personal_records FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
+
 ALTER TABLE public.personal_records ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Personal records are visible to their athlete and to staff" ON public.personal_records FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids))));
@@ -87,6 +89,10 @@ ALTER TABLE ONLY public.workout_results
 ALTER TABLE ONLY public.workout_results
     ADD CONSTRAINT workout_results_workout_id_fkey FOREIGN KEY (workout_id) REFERENCES public.workouts(id);
 
+CREATE INDEX workout_results_org_performed_id_idx ON public.workout_results USING btree (organization_id, performed_at, id);
+
+CREATE INDEX workout_results_org_user_performed_id_idx ON public.workout_results USING btree (organization_id, user_id, performed_at, id);
+
 CREATE INDEX workout_results_organization_performed_idx ON public.workout_results USING btree (organization_id, performed_at DESC);
 
 CREATE INDEX workout_results_user_performed_idx ON public.workout_results USING btree (user_id, performed_at DESC);
@@ -95,6 +101,8 @@ CREATE INDEX workout_results_workout_assignment_id_idx ON public.workout_results
 
 CREATE INDEX workout_results_workout_id_idx ON public.workout_results USING btree (workout_id);
 
+CREATE TRIGGER workout_results_announce AFTER INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_announce_result();
+
 CREATE TRIGGER workout_results_complete_assignment AFTER INSERT OR UPDATE OF workout_assignment_id ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_result_completes_assignment();
 
 CREATE TRIGGER workout_results_consistency BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_result_consistency();
@@ -102,6 +110,8 @@ CREATE TRIGGER workout_results_consistency BEFORE INSERT OR UPDATE ON public.wor
 CREATE TRIGGER workout_results_lock_assignment BEFORE INSERT OR UPDATE OF workout_assignment_id ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_lock_result_assignment();
 
 CREATE TRIGGER workout_results_set_updated_at BEFORE UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER workout_results_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 CREATE TRIGGER workout_results_update_personal_records AFTER INSERT OR DELETE OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_update_personal_records();
 
@@ -127,6 +137,12 @@ GRANT ALL ON TABLE public.workout_results TO service_role;
 -- functions (with their comments and grants)
 -- =============================================================================================
 
+COMMENT ON FUNCTION private.result_card(p_result public.workout_results) IS 'One result as screens show it: who, which workout and day, per-movement and per-set numbers, and the records it holds.';
+
+REVOKE ALL ON FUNCTION private.result_card(p_result public.workout_results) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.result_card(p_result public.workout_results) TO authenticated;
+GRANT ALL ON FUNCTION private.result_card(p_result public.workout_results) TO service_role;
+
 CREATE FUNCTION private.is_valid_movement_results(p_entries jsonb) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -141,7 +157,9 @@ begin
   for v_entry in select e from jsonb_array_elements(p_entries) e loop
     if jsonb_typeof(v_entry) <> 'object' then return false; end if;
     for v_key in select k from jsonb_object_keys(v_entry) k loop
-      if v_key not in ('movement_id', 'load', 'load_unit', 'reps', 'sets', 'notes') then return false; end if;
+      if v_key not in ('movement_id', 'load', 'load_unit', 'reps', 'sets', 'notes', 'set_results') then
+        return false;
+      end if;
     end loop;
     if jsonb_typeof(v_entry -> 'movement_id') is distinct from 'string'
        or (v_entry ->> 'movement_id') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
@@ -151,7 +169,8 @@ begin
       if jsonb_typeof(v_entry -> 'load') <> 'number' then return false; end if;
       if (v_entry ->> 'load')::numeric not between 0 and 10000 then return false; end if;
     end if;
-    if v_entry ? 'load_unit' and (v_entry ->> 'load_unit') not in ('kg', 'lb', 'percent_1rm', 'bodyweight') then
+    if v_entry ? 'load_unit' and (jsonb_typeof(v_entry -> 'load_unit') <> 'string'
+                                  or (v_entry ->> 'load_unit') not in ('kg', 'lb', 'percent_1rm', 'bodyweight')) then
       return false;
     end if;
     if v_entry ? 'reps' then
@@ -169,16 +188,68 @@ begin
                               or char_length(v_entry ->> 'notes') > 500) then
       return false;
     end if;
+    if v_entry ? 'set_results' and not private.is_valid_set_results(v_entry -> 'set_results') then
+      return false;
+    end if;
   end loop;
   return true;
 end;
 $_$;
 
-COMMENT ON FUNCTION private.is_valid_movement_results(p_entries jsonb) IS 'Shape of workout_results.movement_results: an array of {movement_id, load?, load_unit?, reps?, sets?, notes?}.';
+COMMENT ON FUNCTION private.is_valid_movement_results(p_entries jsonb) IS 'Shape of workout_results.movement_results: an array of {movement_id, load?, load_unit?, reps?, sets?, notes?, set_results?}; set_results is checked by is_valid_set_results.';
 
 REVOKE ALL ON FUNCTION private.is_valid_movement_results(p_entries jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_valid_movement_results(p_entries jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.is_valid_movement_results(p_entries jsonb) TO service_role;
+
+CREATE FUNCTION private.is_valid_set_results(p_sets jsonb) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_set jsonb;
+  v_key text;
+  v_value numeric;
+begin
+  if p_sets is null or jsonb_typeof(p_sets) <> 'array'
+     or jsonb_array_length(p_sets) not between 1 and 100 then
+    return false;
+  end if;
+  for v_set in select s from jsonb_array_elements(is_valid_set_results.p_sets) s loop
+    -- A set says at least one thing that was done.
+    if jsonb_typeof(v_set) <> 'object' or v_set = '{}'::jsonb then
+      return false;
+    end if;
+    for v_key in select k from jsonb_object_keys(v_set) k loop
+      if v_key not in ('load', 'reps', 'time_seconds', 'distance_meters', 'calories', 'rounds', 'rpe') then
+        return false;
+      end if;
+      if jsonb_typeof(v_set -> v_key) <> 'number' then
+        return false;
+      end if;
+      v_value := (v_set ->> v_key)::numeric;
+      if v_key = 'load' and v_value not between 0 and 10000 then return false; end if;
+      if v_key = 'distance_meters' and v_value not between 0 and 1000000 then return false; end if;
+      -- Counts are whole numbers.
+      if v_key in ('reps', 'time_seconds', 'calories', 'rounds', 'rpe') and v_value <> trunc(v_value) then
+        return false;
+      end if;
+      if v_key = 'reps' and v_value not between 0 and 10000 then return false; end if;
+      if v_key = 'time_seconds' and v_value not between 0 and 86400 then return false; end if;
+      if v_key = 'calories' and v_value not between 0 and 10000 then return false; end if;
+      if v_key = 'rounds' and v_value not between 0 and 1000 then return false; end if;
+      if v_key = 'rpe' and v_value not between 1 and 10 then return false; end if;
+    end loop;
+  end loop;
+  return true;
+end;
+$$;
+
+COMMENT ON FUNCTION private.is_valid_set_results(p_sets jsonb) IS 'Shape of one movement''s set_results: 1 to 100 sets, each a non-empty object of load, reps, time_seconds, distance_meters, calories, rounds, rpe within range.';
+
+REVOKE ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO service_role;
 
 CREATE FUNCTION private.normalize_movement_name(p_name text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -190,6 +261,8 @@ $$;
 COMMENT ON FUNCTION private.normalize_movement_name(p_name text) IS 'One spelling per movement for personal records: trimmed, single-spaced, lowercase.';
 
 REVOKE ALL ON FUNCTION private.normalize_movement_name(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.normalize_movement_name(p_name text) TO authenticated;
+GRANT ALL ON FUNCTION private.normalize_movement_name(p_name text) TO service_role;
 
 CREATE FUNCTION private.recompute_personal_records(p_organization_id uuid, p_user_id uuid, p_names text[]) RETURNS void
     LANGUAGE plpgsql
@@ -219,24 +292,148 @@ COMMENT ON FUNCTION private.recompute_personal_records(p_organization_id uuid, p
 
 REVOKE ALL ON FUNCTION private.recompute_personal_records(p_organization_id uuid, p_user_id uuid, p_names text[]) FROM PUBLIC;
 
+CREATE FUNCTION private.result_card(p_result public.workout_results) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'id', p_result.id,
+    'user_id', p_result.user_id,
+    'display_name', (select p.display_name from public.profiles p where p.id = p_result.user_id),
+    'workout_id', p_result.workout_id,
+    'workout_title', (select w.title from public.workouts w where w.id = p_result.workout_id),
+    'assignment_id', p_result.workout_assignment_id,
+    'assignment_date', a.date,
+    'program_id', a.program_id,
+    'program_name', (select pg.name from public.programs pg where pg.id = a.program_id),
+    'performed_at', p_result.performed_at,
+    'score', p_result.score,
+    'notes', p_result.notes,
+    'rpe', p_result.rpe,
+    'movements', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'movement_id', m.id, 'name', m.name,
+               'load_unit', coalesce(e ->> 'load_unit', m.load_unit::text),
+               'load', e -> 'load', 'reps', e -> 'reps', 'notes', e -> 'notes',
+               'set_results', coalesce(e -> 'set_results', '[]'::jsonb))
+             order by s.position, m.position)
+        from jsonb_array_elements(p_result.movement_results) e
+        join public.workout_movements m on m.id = (e ->> 'movement_id')::uuid
+        join public.workout_sections s on s.id = m.section_id), '[]'::jsonb),
+    -- The records this result holds now, as the database keeps them.
+    'records', coalesce((
+      select jsonb_agg(jsonb_build_object('movement_name', pr.movement_name, 'load_unit', pr.load_unit,
+                                          'best_load', pr.best_load, 'reps', pr.reps)
+                       order by pr.movement_name)
+        from public.personal_records pr where pr.workout_result_id = p_result.id), '[]'::jsonb))
+    from (select 1) one
+    left join public.workout_assignments a on a.id = p_result.workout_assignment_id;
+$$;
+
+CREATE FUNCTION private.result_cards(p_result_ids uuid[]) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- One query for all cards: every lookup is a join on a primary key or an indexed foreign key.
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', r.id,
+           'user_id', r.user_id,
+           'display_name', p.display_name,
+           'workout_id', r.workout_id,
+           'workout_title', w.title,
+           'assignment_id', r.workout_assignment_id,
+           'assignment_date', a.date,
+           'program_id', a.program_id,
+           'program_name', pg.name,
+           'performed_at', r.performed_at,
+           'score', r.score,
+           'notes', r.notes,
+           'rpe', r.rpe,
+           'movements', mv.movements,
+           -- The records this result holds now, as the database keeps them.
+           'records', rc.records)
+         order by r.performed_at desc, r.id desc), '[]'::jsonb)
+    from public.workout_results r
+    left join public.workout_assignments a on a.id = r.workout_assignment_id
+    left join public.programs pg on pg.id = a.program_id
+    left join public.workouts w on w.id = r.workout_id
+    left join public.profiles p on p.id = r.user_id
+    cross join lateral (
+      select coalesce(jsonb_agg(jsonb_build_object(
+                 'movement_id', m.id, 'name', m.name,
+                 'load_unit', coalesce(e ->> 'load_unit', m.load_unit::text),
+                 'load', e -> 'load', 'reps', e -> 'reps', 'notes', e -> 'notes',
+                 'set_results', coalesce(e -> 'set_results', '[]'::jsonb))
+               order by s.position, m.position), '[]'::jsonb) as movements
+        from jsonb_array_elements(r.movement_results) e
+        -- offset 0 keeps this a primary-key probe per logged movement: flattened, the planner
+        -- guesses 100 elements and hashes every movement of the organization for each card.
+        cross join lateral (
+          select wm.id, wm.name, wm.load_unit, wm.position, wm.section_id
+            from public.workout_movements wm
+           where wm.id = (e ->> 'movement_id')::uuid
+          offset 0) m
+        join public.workout_sections s on s.id = m.section_id) mv
+    cross join lateral (
+      select coalesce(jsonb_agg(jsonb_build_object('movement_name', pr.movement_name, 'load_unit', pr.load_unit,
+                                                   'best_load', pr.best_load, 'reps', pr.reps)
+                                order by pr.movement_name), '[]'::jsonb) as records
+        from public.personal_records pr
+       where pr.workout_result_id = r.id) rc
+   where r.id = any(result_cards.p_result_ids)
+     -- The workout_results select policy, evaluated once for the whole set.
+     and (r.user_id = (select auth.uid())
+          or r.organization_id in (select private.staff_organization_ids()));
+$$;
+
+COMMENT ON FUNCTION private.result_cards(p_result_ids uuid[]) IS 'The cards of a set of results (newest first) in one query: who, which workout and day, per-movement and per-set numbers, and the records each holds. Same card shape as private.result_card.';
+
+REVOKE ALL ON FUNCTION private.result_cards(p_result_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.result_cards(p_result_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.result_cards(p_result_ids uuid[]) TO service_role;
+
 CREATE FUNCTION private.result_load_entries(p_result_ids uuid[]) RETURNS TABLE(workout_result_id uuid, organization_id uuid, user_id uuid, movement_name text, load_unit public.load_unit, load numeric, reps integer, performed_at timestamp with time zone)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select r.id, r.organization_id, r.user_id, private.normalize_movement_name(m.name),
-         coalesce((e ->> 'load_unit')::public.load_unit, m.load_unit), (e ->> 'load')::numeric,
-         (e ->> 'reps')::integer, r.performed_at
+         coalesce((e ->> 'load_unit')::public.load_unit, m.load_unit), l.load, l.reps, r.performed_at
     from public.workout_results r
     cross join lateral jsonb_array_elements(r.movement_results) e
     join public.workout_movements m on m.id = (e ->> 'movement_id')::uuid
+    cross join lateral (
+      select (e ->> 'load')::numeric as load, (e ->> 'reps')::integer as reps
+       where e ? 'load'
+      union all
+      select (s ->> 'load')::numeric, (s ->> 'reps')::integer
+        from jsonb_array_elements(case when jsonb_typeof(e -> 'set_results') = 'array'
+                                       then e -> 'set_results' else '[]'::jsonb end) s
+       where s ? 'load'
+    ) l
    where r.id = any (result_load_entries.p_result_ids)
-     and e ? 'load'
      and coalesce((e ->> 'load_unit')::public.load_unit, m.load_unit) in ('kg', 'lb');
 $$;
 
-COMMENT ON FUNCTION private.result_load_entries(p_result_ids uuid[]) IS 'The kg/lb loads recorded in the given results, with normalized movement names.';
+COMMENT ON FUNCTION private.result_load_entries(p_result_ids uuid[]) IS 'The kg/lb loads recorded in the given results (per movement and per set), with normalized movement names.';
 
 REVOKE ALL ON FUNCTION private.result_load_entries(p_result_ids uuid[]) FROM PUBLIC;
+
+CREATE FUNCTION private.trigger_announce_result() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- The payload only names the result: listeners re-read it under their own RLS.
+  perform realtime.send(
+    jsonb_build_object('id', new.id, 'user_id', new.user_id, 'op', lower(tg_op)),
+    'result_logged', 'results:' || new.organization_id::text, true);
+  return null;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_announce_result() IS 'Tells the organization''s staff (topic results:<org>) that a result was logged or edited, so open feeds re-read.';
+
+REVOKE ALL ON FUNCTION private.trigger_announce_result() FROM PUBLIC;
 
 CREATE FUNCTION private.trigger_lock_result_assignment() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -344,3 +541,216 @@ $$;
 COMMENT ON FUNCTION private.trigger_update_personal_records() IS 'Keeps personal_records in step with workout_results: raise on insert, rebuild on edit or delete.';
 
 REVOKE ALL ON FUNCTION private.trigger_update_personal_records() FROM PUBLIC;
+
+CREATE FUNCTION public.assignment_results(p_assignment_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_assignment public.workout_assignments;
+begin
+  perform private.require_user();
+  select * into v_assignment from public.workout_assignments a
+   where a.id = assignment_results.p_assignment_id and a.deleted_at is null;
+  if v_assignment.id is null then
+    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
+  end if;
+  return jsonb_build_object(
+    'results', private.result_cards(array(
+      select r.id from public.workout_results r where r.workout_assignment_id = v_assignment.id)),
+    -- Per movement of this workout: what the athlete logged for the same exercise last time
+    -- (same normalized name, any other workout), to prefill the form.
+    'previous', coalesce((
+      select jsonb_object_agg(m.id, prev.entry)
+        from public.workout_movements m
+        cross join lateral (
+          select jsonb_build_object('performed_at', r.performed_at,
+                                    'load_unit', coalesce(e ->> 'load_unit', pm.load_unit::text),
+                                    'load', e -> 'load', 'reps', e -> 'reps',
+                                    'set_results', coalesce(e -> 'set_results', '[]'::jsonb)) as entry
+            from public.workout_results r
+            cross join lateral jsonb_array_elements(r.movement_results) e
+            join public.workout_movements pm on pm.id = (e ->> 'movement_id')::uuid
+           where r.user_id = v_assignment.user_id
+             and r.organization_id = v_assignment.organization_id
+             and r.workout_assignment_id is distinct from v_assignment.id
+             and private.normalize_movement_name(pm.name) = private.normalize_movement_name(m.name)
+           order by r.performed_at desc
+           limit 1) prev
+       where m.workout_id = v_assignment.snapshot_workout_id), '{}'::jsonb));
+end;
+$$;
+
+COMMENT ON FUNCTION public.assignment_results(p_assignment_id uuid) IS 'The results logged against one assignment (cards, newest first) and, per movement, the athlete''s previous numbers for that exercise.';
+
+REVOKE ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) TO service_role;
+
+CREATE FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer DEFAULT 12, p_as_of timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_weeks integer := least(greatest(coalesce(athlete_profile.p_weeks, 12), 1), 52);
+  v_athlete jsonb;
+  v_zone text;
+  v_today date;
+  v_week date;
+begin
+  perform private.require_staff(athlete_profile.p_organization_id);
+  select jsonb_build_object('user_id', p.id, 'display_name', p.display_name, 'avatar_path', p.avatar_path,
+                            'role', m.role, 'member_since', m.created_at,
+                            'time_zone', coalesce(p.time_zone, o.time_zone)),
+         coalesce(p.time_zone, o.time_zone, 'UTC')
+    into v_athlete, v_zone
+    from public.memberships m
+    join public.profiles p on p.id = m.user_id
+    join public.organizations o on o.id = m.organization_id
+   where m.organization_id = athlete_profile.p_organization_id
+     and m.user_id = athlete_profile.p_user_id
+     and m.status = 'active';
+  if v_athlete is null then
+    raise exception 'This person is not an athlete of the organization.'
+      using errcode = 'PT404', hint = 'athlete_not_found';
+  end if;
+  -- The athlete's own today decides what is due and what is coming.
+  v_today := (coalesce(athlete_profile.p_as_of, pg_catalog.now()) at time zone v_zone)::date;
+  v_week := pg_catalog.date_trunc('week', v_today::timestamp)::date;
+
+  return jsonb_build_object(
+    'athlete', v_athlete,
+    'today', v_today,
+    -- Per week: published workouts that are due (dated before today, or already answered).
+    'compliance', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'week_start', wk.d::date, 'due', c.due, 'completed', c.completed, 'skipped', c.skipped,
+               'pct', case when c.due > 0 then round(100.0 * c.completed / c.due) end)
+             order by wk.d), '[]'::jsonb)
+        from generate_series(v_week - 7 * (v_weeks - 1), v_week, interval '7 days') wk(d)
+        cross join lateral (
+          select count(*) filter (where a.date < v_today or a.status <> 'assigned') as due,
+                 count(*) filter (where a.status = 'completed') as completed,
+                 count(*) filter (where a.status = 'skipped') as skipped
+            from public.workout_assignments a
+           where a.user_id = athlete_profile.p_user_id
+             and a.organization_id = athlete_profile.p_organization_id
+             and a.deleted_at is null and a.published and a.kind = 'workout'
+             and a.date >= wk.d::date and a.date < wk.d::date + 7) c),
+    'recent_results', (
+      -- One set-based card query for the ten newest, found on the keyset index.
+      select private.result_cards(array(
+        select r.id from public.workout_results r
+         where r.organization_id = athlete_profile.p_organization_id
+           and r.user_id = athlete_profile.p_user_id
+         order by r.performed_at desc, r.id desc limit 10))),
+    'records', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'movement_name', pr.movement_name, 'load_unit', pr.load_unit, 'best_load', pr.best_load,
+               'reps', pr.reps, 'achieved_at', pr.achieved_at, 'workout_result_id', pr.workout_result_id)
+             order by pr.movement_name, pr.load_unit), '[]'::jsonb)
+        from public.personal_records pr
+       where pr.organization_id = athlete_profile.p_organization_id
+         and pr.user_id = athlete_profile.p_user_id),
+    'comments', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'id', x.id, 'body', x.body, 'created_at', x.created_at, 'movement_name', x.movement_name,
+               'workout_title', x.workout_title, 'assignment_id', x.assignment_id)
+             order by x.created_at desc), '[]'::jsonb)
+        from (select ec.id, ec.body, ec.created_at, wm.name as movement_name, w.title as workout_title,
+                     (select a.id from public.workout_assignments a
+                       where a.snapshot_workout_id = wm.workout_id and a.user_id = athlete_profile.p_user_id
+                         and a.deleted_at is null
+                       order by a.date desc limit 1) as assignment_id
+                from public.exercise_comments ec
+                join public.workout_movements wm on wm.id = ec.workout_movement_id
+                join public.workouts w on w.id = wm.workout_id
+               where ec.organization_id = athlete_profile.p_organization_id
+                 and ec.author_id = athlete_profile.p_user_id
+                 and ec.deleted_at is null
+               order by ec.created_at desc limit 20) x),
+    -- What the athlete wrote about their training: result notes and skip reasons.
+    'notes', (
+      select coalesce(jsonb_agg(to_jsonb(x) order by x.at desc), '[]'::jsonb)
+        from (
+          (select 'result' as kind, r.notes as text, r.performed_at as at, r.workout_assignment_id as assignment_id,
+                  (select w.title from public.workouts w where w.id = r.workout_id) as title
+             from public.workout_results r
+            where r.organization_id = athlete_profile.p_organization_id
+              and r.user_id = athlete_profile.p_user_id and r.notes is not null
+            order by r.performed_at desc limit 20)
+          union all
+          (select 'skip', a.skip_reason, a.updated_at, a.id,
+                  (select w.title from public.workouts w where w.id = a.snapshot_workout_id)
+             from public.workout_assignments a
+            where a.organization_id = athlete_profile.p_organization_id
+              and a.user_id = athlete_profile.p_user_id
+              and a.deleted_at is null and a.skip_reason is not null
+            order by a.updated_at desc limit 20)) x),
+    'upcoming', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'id', a.id, 'date', a.date, 'kind', a.kind, 'status', a.status, 'published', a.published,
+               'note', a.note, 'title', (select w.title from public.workouts w where w.id = a.snapshot_workout_id))
+             order by a.date, a.sort_order), '[]'::jsonb)
+        from public.workout_assignments a
+       where a.organization_id = athlete_profile.p_organization_id
+         and a.user_id = athlete_profile.p_user_id
+         and a.deleted_at is null
+         and a.date >= v_today and a.date < v_week + 21),
+    'programs', (
+      select coalesce(jsonb_agg(jsonb_build_object('id', pg.id, 'name', pg.name) order by pg.name), '[]'::jsonb)
+        from public.program_enrollments e
+        join public.programs pg on pg.id = e.program_id
+       where e.organization_id = athlete_profile.p_organization_id
+         and e.user_id = athlete_profile.p_user_id and e.ended_at is null));
+end;
+$$;
+
+COMMENT ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) IS 'Everything the staff page of one athlete shows, in one call: weekly compliance, recent results, records, their exercise comments and notes, the coming weeks and programs. p_as_of (default now) fixes "today" for tests and reports.';
+
+REVOKE ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO service_role;
+
+CREATE FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid DEFAULT NULL::uuid, p_user_id uuid DEFAULT NULL::uuid, p_before_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_limit integer := least(greatest(coalesce(results_feed.p_limit, 20), 1), 50);
+  v_ids uuid[];
+  v_rows jsonb;
+  v_last jsonb;
+begin
+  -- Authorized once; everything below is one index read for the page and one card query.
+  perform private.require_staff(results_feed.p_organization_id);
+  -- One row more than asked tells whether there is a next page. The keyset condition is a row
+  -- comparison, so it is a range bound on (organization_id[, user_id], performed_at, id).
+  v_ids := array(
+    select r.id from public.workout_results r
+     where r.organization_id = results_feed.p_organization_id
+       and (results_feed.p_user_id is null or r.user_id = results_feed.p_user_id)
+       and (results_feed.p_program_id is null
+            or exists (select 1 from public.workout_assignments a
+                        where a.id = r.workout_assignment_id and a.program_id = results_feed.p_program_id))
+       and (results_feed.p_before_at is null
+            or (r.performed_at, r.id) < (results_feed.p_before_at,
+                                         coalesce(results_feed.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+     order by r.performed_at desc, r.id desc
+     limit v_limit + 1);
+  v_rows := private.result_cards(v_ids[1:v_limit]);
+  if pg_catalog.cardinality(v_ids) > v_limit then
+    v_last := v_rows -> (v_limit - 1);
+  end if;
+  return jsonb_build_object(
+    'results', v_rows,
+    'next', case when v_last is null then null
+                 else jsonb_build_object('before_at', v_last -> 'performed_at', 'before_id', v_last -> 'id') end);
+end;
+$$;
+
+COMMENT ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) IS 'Staff''s feed of logged results across the organization, newest first, optionally for one program or athlete, keyset-paged by (performed_at, id).';
+
+REVOKE ALL ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
+GRANT ALL ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) TO service_role;

@@ -26,7 +26,7 @@ CREATE TYPE public.membership_status AS ENUM (
 CREATE TABLE public.invitations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     organization_id uuid NOT NULL,
-    email text NOT NULL,
+    email text,
     role public.membership_role DEFAULT 'member'::public.membership_role NOT NULL,
     token text DEFAULT encode(extensions.gen_random_bytes(24), 'hex'::text) NOT NULL,
     invited_by uuid NOT NULL,
@@ -38,6 +38,7 @@ CREATE TABLE public.invitations (
     CONSTRAINT invitations_accepted_chk CHECK (((accepted_at IS NULL) = (accepted_by IS NULL))),
     CONSTRAINT invitations_email_format_chk CHECK (((email = lower(btrim(email))) AND (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (char_length(email) <= 320))),
     CONSTRAINT invitations_expiry_chk CHECK ((expires_at > created_at)),
+    CONSTRAINT invitations_link_expiry_chk CHECK (((email IS NOT NULL) OR (expires_at <= (created_at + '7 days'::interval)))),
     CONSTRAINT invitations_used_once_chk CHECK (((accepted_at IS NULL) OR (revoked_at IS NULL)))
 );
 
@@ -64,9 +65,13 @@ CREATE UNIQUE INDEX invitations_one_pending_per_email_idx ON public.invitations 
 
 CREATE INDEX invitations_organization_id_idx ON public.invitations USING btree (organization_id, created_at DESC);
 
+CREATE TRIGGER invitations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.invitations FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+
 ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Invitations are visible to owners and admins" ON public.invitations FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.admin_organization_ids() AS admin_organization_ids)));
+
+COMMENT ON COLUMN public.invitations.email IS 'Who the invitation is for: only the account with this email (case-insensitive) may accept it. Null for a link invitation (anyone holding the link, made with create_invitation_link).';
 
 COMMENT ON TABLE public.invitations IS 'Pending, accepted, revoked and expired invitations to an organization.';
 
@@ -117,9 +122,11 @@ CREATE TRIGGER memberships_keep_an_owner BEFORE DELETE OR UPDATE ON public.membe
 
 CREATE TRIGGER memberships_set_updated_at BEFORE UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER memberships_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Memberships are visible to the person, staff and colleagues" ON public.memberships FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (organization_id IN ( SELECT private.visible_membership_organization_ids() AS visible_membership_organization_ids)) OR ((status = 'active'::public.membership_status) AND (role = ANY (ARRAY['owner'::public.membership_role, 'admin'::public.membership_role, 'coach'::public.membership_role])) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)))));
+CREATE POLICY "Memberships are visible to the person, staff and colleagues" ON public.memberships FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (((organization_id IN ( SELECT private.visible_membership_organization_ids() AS visible_membership_organization_ids)) OR ((status = 'active'::public.membership_status) AND (role = ANY (ARRAY['owner'::public.membership_role, 'admin'::public.membership_role, 'coach'::public.membership_role])) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)))) AND (NOT (user_id IN ( SELECT private.blocker_ids() AS blocker_ids))))));
 
 COMMENT ON TABLE public.memberships IS 'Who belongs to which organization, with which role. Removal keeps the row (status removed).';
 
@@ -155,6 +162,8 @@ ALTER TABLE ONLY public.organizations
 CREATE INDEX organizations_created_by_idx ON public.organizations USING btree (created_by);
 
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+
+CREATE TRIGGER organizations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY;
 
@@ -204,6 +213,8 @@ CREATE TRIGGER profiles_queue_replaced_avatar AFTER UPDATE OF avatar_path ON pub
 
 CREATE TRIGGER profiles_set_updated_at BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
+CREATE TRIGGER profiles_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY "Profiles are visible to the people who share an organization" ON public.profiles FOR SELECT TO authenticated USING ((id IN ( SELECT private.visible_profile_ids() AS visible_profile_ids)));
@@ -243,6 +254,18 @@ REVOKE ALL ON FUNCTION public.change_member_role(p_membership_id uuid, p_role pu
 GRANT ALL ON FUNCTION public.change_member_role(p_membership_id uuid, p_role public.membership_role) TO authenticated;
 GRANT ALL ON FUNCTION public.change_member_role(p_membership_id uuid, p_role public.membership_role) TO service_role;
 
+COMMENT ON FUNCTION private.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) IS 'Body of public.create_invitation_link: an invitation anyone holding the link may accept, owner/admin only, valid 1 hour to 7 days.';
+
+COMMENT ON FUNCTION public.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) IS 'Makes a link invitation for nobody in particular: whoever holds the link may join with the role until it expires (1 hour to 7 days). Owners and admins only. Errors: organization_not_found (PT404), not_admin, owner_required (PT403), invalid_validity (PT422).';
+
+REVOKE ALL ON FUNCTION private.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) TO authenticated;
+GRANT ALL ON FUNCTION private.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) TO service_role;
+
+REVOKE ALL ON FUNCTION public.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) TO authenticated;
+GRANT ALL ON FUNCTION public.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) TO service_role;
+
 COMMENT ON FUNCTION private.invite_member(p_organization_id uuid, p_email text, p_role public.membership_role) IS 'Body of public.invite_member: owners/admins invite an email with a role; a repeated invitation replaces the pending one.';
 
 COMMENT ON FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role public.membership_role) IS 'Invites an email with a role. Errors: organization_not_found (PT404), not_admin/owner_required (PT403), invalid_email (PT422), already_member (PT409).';
@@ -266,6 +289,7 @@ CREATE FUNCTION private.accept_invitation(p_token text) RETURNS public.membershi
     AS $$
 declare
   v_user_id uuid := private.require_user();
+  v_email text := private.caller_email();
   v_invitation public.invitations;
   v_membership public.memberships;
 begin
@@ -292,6 +316,12 @@ begin
     raise exception 'You are already a member of this organization.'
       using errcode = 'PT409', hint = 'already_member';
   end if;
+  -- An invitation sent to an address is for that address's account, not for whoever holds the link.
+  if v_invitation.email is not null and v_invitation.email is distinct from v_email then
+    raise exception 'This invitation is for %; you are signed in as %. Sign in with the invited email, or ask for an invitation to yours.',
+                    private.mask_email(v_invitation.email), coalesce(v_email, 'an account without an email')
+      using errcode = 'PT403', hint = 'invitation_other_email';
+  end if;
 
   insert into public.memberships (organization_id, user_id, role)
   values (v_invitation.organization_id, v_user_id, v_invitation.role)
@@ -307,7 +337,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.accept_invitation(p_token text) IS 'Body of public.accept_invitation: turns a valid token into an active membership, once.';
+COMMENT ON FUNCTION private.accept_invitation(p_token text) IS 'Body of public.accept_invitation: a valid, pending, unexpired invitation, for the caller''s email when it names one.';
 
 REVOKE ALL ON FUNCTION private.accept_invitation(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.accept_invitation(p_token text) TO authenticated;
@@ -324,6 +354,19 @@ COMMENT ON FUNCTION private.admin_organization_ids() IS 'Organizations the curre
 REVOKE ALL ON FUNCTION private.admin_organization_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.admin_organization_ids() TO authenticated;
 GRANT ALL ON FUNCTION private.admin_organization_ids() TO service_role;
+
+CREATE FUNCTION private.caller_email() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.lower(u.email) from auth.users u where u.id = (select auth.uid());
+$$;
+
+COMMENT ON FUNCTION private.caller_email() IS 'The signed-in account''s email, lowercased (from auth.users, not from the token).';
+
+REVOKE ALL ON FUNCTION private.caller_email() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.caller_email() TO authenticated;
+GRANT ALL ON FUNCTION private.caller_email() TO service_role;
 
 CREATE FUNCTION private.change_member_role(p_membership_id uuid, p_role public.membership_role) RETURNS public.memberships
     LANGUAGE plpgsql SECURITY DEFINER
@@ -368,6 +411,45 @@ begin
                               jsonb_build_object('user_id', v_membership.user_id,
                                                  'role', change_member_role.p_role));
   return v_membership;
+end;
+$$;
+
+CREATE FUNCTION private.create_invitation_link(p_organization_id uuid, p_role public.membership_role, p_valid_for interval) RETURNS public.invitations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user_id uuid := private.require_user();
+  v_caller_role public.membership_role;
+  v_role public.membership_role := coalesce(create_invitation_link.p_role, 'member');
+  v_valid_for interval := coalesce(create_invitation_link.p_valid_for, interval '7 days');
+  v_invitation public.invitations;
+begin
+  select m.role into v_caller_role from public.memberships m
+   where m.organization_id = create_invitation_link.p_organization_id and m.user_id = v_user_id and m.status = 'active';
+  if v_caller_role is null then
+    raise exception 'That organization does not exist or you are not in it.'
+      using errcode = 'PT404', hint = 'organization_not_found';
+  end if;
+  if v_caller_role not in ('owner', 'admin') then
+    raise exception 'Only owners and admins can invite people.' using errcode = 'PT403', hint = 'not_admin';
+  end if;
+  if v_role = 'owner' and v_caller_role <> 'owner' then
+    raise exception 'Only an owner can invite another owner.' using errcode = 'PT403', hint = 'owner_required';
+  end if;
+  if v_valid_for < interval '1 hour' or v_valid_for > interval '7 days' then
+    raise exception 'A link invitation is valid for between 1 hour and 7 days.'
+      using errcode = 'PT422', hint = 'invalid_validity';
+  end if;
+
+  insert into public.invitations (organization_id, email, role, invited_by, expires_at)
+  values (create_invitation_link.p_organization_id, null, v_role, v_user_id, pg_catalog.now() + v_valid_for)
+  returning * into v_invitation;
+
+  perform private.write_audit(v_invitation.organization_id, 'invitation.created', 'invitation',
+                              v_invitation.id, jsonb_build_object('email', null, 'role', v_role, 'link', true,
+                                                                  'expires_at', v_invitation.expires_at));
+  return v_invitation;
 end;
 $$;
 
@@ -440,29 +522,37 @@ COMMENT ON FUNCTION private.find_invitation(p_token text) IS 'The invitation wit
 
 REVOKE ALL ON FUNCTION private.find_invitation(p_token text) FROM PUBLIC;
 
-CREATE FUNCTION private.get_invitation(p_token text) RETURNS TABLE(organization_id uuid, organization_name text, email text, role public.membership_role, expires_at timestamp with time zone, status text)
+CREATE FUNCTION private.get_invitation(p_token text) RETURNS TABLE(organization_id uuid, organization_name text, email text, role public.membership_role, expires_at timestamp with time zone, status text, for_you boolean, signed_in_as text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
+  v_email text;
   v_invitation public.invitations;
 begin
   perform private.require_user();
+  v_email := private.caller_email();
   v_invitation := private.find_invitation(get_invitation.p_token);
   return query
-    select o.id, o.name, v_invitation.email, v_invitation.role, v_invitation.expires_at,
+    select o.id, o.name,
+           case when v_invitation.email = v_email then v_invitation.email
+                else private.mask_email(v_invitation.email) end,
+           v_invitation.role, v_invitation.expires_at,
            case when v_invitation.accepted_at is not null then 'accepted'
                 when v_invitation.revoked_at is not null then 'revoked'
                 when v_invitation.expires_at <= pg_catalog.now() then 'expired'
-                else 'pending' end
+                else 'pending' end,
+           v_invitation.email is null or v_invitation.email = v_email,
+           v_email
       from public.organizations o where o.id = v_invitation.organization_id;
 end;
 $$;
 
-COMMENT ON FUNCTION private.get_invitation(p_token text) IS 'Body of public.get_invitation: the organization, role and state behind an invitation link.';
+COMMENT ON FUNCTION private.get_invitation(p_token text) IS 'Body of public.get_invitation: what a token invites to; the invited email in full only to its owner.';
 
 REVOKE ALL ON FUNCTION private.get_invitation(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.get_invitation(p_token text) TO authenticated;
+GRANT ALL ON FUNCTION private.get_invitation(p_token text) TO service_role;
 
 CREATE FUNCTION private.invite_member(p_organization_id uuid, p_email text, p_role public.membership_role) RETURNS public.invitations
     LANGUAGE plpgsql SECURITY DEFINER
@@ -552,6 +642,24 @@ COMMENT ON FUNCTION private.is_staff(p_organization_id uuid) IS 'Whether the cur
 REVOKE ALL ON FUNCTION private.is_staff(p_organization_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_staff(p_organization_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.is_staff(p_organization_id uuid) TO service_role;
+
+CREATE FUNCTION private.mask_email(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case
+           when mask_email.p_email is null then null
+           when pg_catalog.strpos(mask_email.p_email, '@') < 2 then '…' || mask_email.p_email
+           else pg_catalog.left(mask_email.p_email, 1) || '…'
+                || pg_catalog.substr(mask_email.p_email, pg_catalog.strpos(mask_email.p_email, '@'))
+         end;
+$$;
+
+COMMENT ON FUNCTION private.mask_email(p_email text) IS 'An email shown to someone it does not belong to: its first letter and its domain (a…@example.com).';
+
+REVOKE ALL ON FUNCTION private.mask_email(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.mask_email(p_email text) TO authenticated;
+GRANT ALL ON FUNCTION private.mask_email(p_email text) TO service_role;
 
 CREATE FUNCTION private.member_organization_ids() RETURNS SETOF uuid
     LANGUAGE sql STABLE
@@ -819,17 +927,20 @@ CREATE FUNCTION private.visible_profile_ids() RETURNS SETOF uuid
   -- oneself
   select (select auth.uid())
   union
-  -- everyone active in an organization where I am staff, or where members may talk to each other
+  -- everyone active in an organization where I am staff, or where members may talk to each other,
+  -- except the people who blocked me
   select them.user_id
     from public.memberships me
     join public.organizations o on o.id = me.organization_id
     join public.memberships them on them.organization_id = me.organization_id and them.status = 'active'
    where me.user_id = (select auth.uid()) and me.status = 'active'
      and (me.role in ('owner', 'admin', 'coach') or o.member_dm_enabled
-          or them.role in ('owner', 'admin', 'coach'));
+          or them.role in ('owner', 'admin', 'coach'))
+     and not exists (select 1 from public.user_blocks b
+                      where b.blocker_id = them.user_id and b.blocked_id = (select auth.uid()));
 $$;
 
-COMMENT ON FUNCTION private.visible_profile_ids() IS 'Profiles the current user may see: their own, the staff of their organizations, everyone in organizations they staff or where member messaging is on.';
+COMMENT ON FUNCTION private.visible_profile_ids() IS 'Profiles the current user may see: their own, the staff of their organizations, everyone in organizations they staff or where member messaging is on; never someone who blocked them.';
 
 REVOKE ALL ON FUNCTION private.visible_profile_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.visible_profile_ids() TO authenticated;
@@ -855,6 +966,14 @@ CREATE FUNCTION public.change_member_role(p_membership_id uuid, p_role public.me
   select * from private.change_member_role(change_member_role.p_membership_id, change_member_role.p_role);
 $$;
 
+CREATE FUNCTION public.create_invitation_link(p_organization_id uuid, p_role public.membership_role DEFAULT 'member'::public.membership_role, p_valid_for interval DEFAULT '7 days'::interval) RETURNS public.invitations
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.create_invitation_link(create_invitation_link.p_organization_id,
+                                               create_invitation_link.p_role, create_invitation_link.p_valid_for);
+$$;
+
 CREATE FUNCTION public.create_organization(p_name text, p_slug text, p_time_zone text DEFAULT 'UTC'::text) RETURNS public.organizations
     LANGUAGE sql
     SET search_path TO ''
@@ -869,14 +988,14 @@ REVOKE ALL ON FUNCTION public.create_organization(p_name text, p_slug text, p_ti
 GRANT ALL ON FUNCTION public.create_organization(p_name text, p_slug text, p_time_zone text) TO authenticated;
 GRANT ALL ON FUNCTION public.create_organization(p_name text, p_slug text, p_time_zone text) TO service_role;
 
-CREATE FUNCTION public.get_invitation(p_token text) RETURNS TABLE(organization_id uuid, organization_name text, email text, role public.membership_role, expires_at timestamp with time zone, status text)
+CREATE FUNCTION public.get_invitation(p_token text) RETURNS TABLE(organization_id uuid, organization_name text, email text, role public.membership_role, expires_at timestamp with time zone, status text, for_you boolean, signed_in_as text)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select * from private.get_invitation(get_invitation.p_token);
 $$;
 
-COMMENT ON FUNCTION public.get_invitation(p_token text) IS 'What an invitation link leads to (organization, role, pending/accepted/revoked/expired). Errors: invitation_not_found (PT404).';
+COMMENT ON FUNCTION public.get_invitation(p_token text) IS 'What an invitation token invites to, for a signed-in person: organization, role, expiry, status, whether it is addressed to them (for_you) and the email they are signed in as. Errors: not_authenticated (PT403), invitation_not_found (PT404).';
 
 REVOKE ALL ON FUNCTION public.get_invitation(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.get_invitation(p_token text) TO authenticated;

@@ -36,8 +36,9 @@ export const actions: Actions = {
 				...parsed.data
 			});
 			const link = `${url.origin}/invite/${invitation.token}`;
+			// This form always addresses an email; link-only invitations are made elsewhere.
 			const mail = await mailInvitation({
-				email: invitation.email,
+				email: invitation.email ?? parsed.data.email,
 				invitationUrl: link,
 				organization: organization.name,
 				invitedBy: locals.user?.email ?? 'A coach'
