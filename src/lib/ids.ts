@@ -16,3 +16,13 @@ export function uuidV7(now: number = Date.now()): string {
 	const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a string is a UUID in the text form Postgres prints: the one check before an id from a
+ * URL or a form reaches the database (which would answer a malformed one with a 400, not a 404).
+ */
+export function isUuid(value: string): boolean {
+	return UUID.test(value);
+}

@@ -133,8 +133,3 @@ export function listen(
 		}
 	};
 }
-
-/** Test hook: how many topics this client currently has joined through the hub. */
-export function hubTopics(db: Client): string[] {
-	return [...(hubs.get(db)?.keys() ?? [])];
-}

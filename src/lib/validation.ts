@@ -1,6 +1,7 @@
 // Early, friendly validation of form input. The database is the authority on every rule; these
 // schemas only catch the obvious before a round trip, with messages a person can act on.
 import { z } from 'zod';
+import { Constants } from './database.types';
 
 const trimmed = (label: string, max: number) =>
 	z
@@ -48,7 +49,7 @@ export const organizationSchema = z.object({
 	timeZone: z.string().trim().min(1, 'Choose a time zone.')
 });
 
-export const roleSchema = z.enum(['owner', 'admin', 'coach', 'member'], {
+export const roleSchema = z.enum(Constants.public.Enums.membership_role, {
 	error: 'Choose a role.'
 });
 
@@ -64,7 +65,7 @@ export const profileSchema = z.object({
 
 export const programSchema = z.object({
 	name: trimmed('Name', 120),
-	mode: z.enum(['coaching', 'feed', 'schedule'], { error: 'Choose a mode.' }),
+	mode: z.enum(Constants.public.Enums.program_mode, { error: 'Choose a mode.' }),
 	description: optionalText('Description', 5000)
 });
 

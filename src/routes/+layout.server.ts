@@ -1,6 +1,6 @@
 import type { LayoutServerLoad } from './$types';
-import { listMyOrganizations } from '../lib/db/organizations';
-import { getProfile } from '../lib/db/profiles';
+import { listMyOrganizations } from '#lib/db/organizations.ts';
+import { getProfile } from '#lib/db/profiles.ts';
 
 export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	depends('app:session');

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { lastOrganization } from '../lib/server/active-org';
+import { lastOrganization } from '#lib/server/active-org.ts';
 
 export const load: PageServerLoad = async ({ parent, cookies }) => {
 	const { user, organizations, shellError } = await parent();

@@ -54,13 +54,6 @@ export async function getAnnouncement(db: Db, id: string) {
 	);
 }
 
-export async function latestUnreadAnnouncement(db: Db, organizationId: string) {
-	const rows = must(
-		await db.rpc('latest_unread_announcement', { p_organization_id: organizationId })
-	);
-	return rows[0] ?? null;
-}
-
 export async function postAnnouncement(
 	db: Db,
 	input: {

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '../database.types';
+import { Constants, type Database } from '../database.types';
 
 /** The request's client (locals.supabase): every call runs as the signed-in person under RLS. */
 export type Db = SupabaseClient<Database>;
@@ -8,8 +8,9 @@ export type Tables<T extends keyof Database['public']['Tables']> =
 export type Enums<T extends keyof Database['public']['Enums']> = Database['public']['Enums'][T];
 export type MembershipRole = Enums<'membership_role'>;
 
-export const ROLES: readonly MembershipRole[] = ['owner', 'admin', 'coach', 'member'];
-export const STAFF_ROLES: readonly MembershipRole[] = ['owner', 'admin', 'coach'];
+/** Every role, in rank order (the enum's own order, from the generated types). */
+export const ROLES: readonly MembershipRole[] = Constants.public.Enums.membership_role;
+export const STAFF_ROLES: readonly MembershipRole[] = ROLES.filter((r) => r !== 'member');
 
 export function isStaff(role: MembershipRole | null | undefined): boolean {
 	return !!role && STAFF_ROLES.includes(role);

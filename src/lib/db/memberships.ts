@@ -1,4 +1,4 @@
-import type { Db, MembershipRole } from './client';
+import { ROLES, type Db, type MembershipRole } from './client';
 import { must } from './errors';
 
 export interface Member {
@@ -7,20 +7,6 @@ export interface Member {
 	role: MembershipRole;
 	displayName: string;
 	joinedAt: string;
-}
-
-export async function getMyMembership(db: Db, organizationId: string, userId: string) {
-	return (
-		must(
-			await db
-				.from('memberships')
-				.select('id, role')
-				.eq('organization_id', organizationId)
-				.eq('user_id', userId)
-				.eq('status', 'active')
-				.maybeSingle()
-		) ?? null
-	);
 }
 
 /** Active members of an organization that RLS lets me see, owners first. */
@@ -35,7 +21,7 @@ export async function listMembers(db: Db, organizationId: string): Promise<Membe
 			.eq('status', 'active')
 			.order('created_at')
 	);
-	const order: MembershipRole[] = ['owner', 'admin', 'coach', 'member'];
+	const order = ROLES;
 	return rows
 		.map((r) => ({
 			id: r.id,

@@ -252,12 +252,6 @@ export async function markConversationRead(
 	);
 }
 
-export async function markMessageRead(db: Db, messageId: string): Promise<ChatMessage> {
-	return toChatMessage(
-		must(await db.rpc('mark_message_read', { p_message_id: messageId }).single())
-	);
-}
-
 export async function editMessage(db: Db, messageId: string, content: string) {
 	return toChatMessage(
 		must(await db.rpc('edit_message', { p_message_id: messageId, p_content: content }).single())

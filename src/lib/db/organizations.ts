@@ -23,10 +23,6 @@ export async function listMyOrganizations(db: Db, userId: string): Promise<MyOrg
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function getOrganizationBySlug(db: Db, slug: string): Promise<Organization | null> {
-	return must(await db.from('organizations').select('*').eq('slug', slug).maybeSingle()) ?? null;
-}
-
 /**
  * The organization at this address and my active membership in it, in one request (the layout
  * of every organization page needs both before the page's own reads start); null when it does

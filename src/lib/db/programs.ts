@@ -3,7 +3,6 @@ import { must } from './errors';
 
 export type Program = Tables<'programs'>;
 export type ProgramMode = Enums<'program_mode'>;
-export const PROGRAM_MODES: readonly ProgramMode[] = ['coaching', 'feed', 'schedule'];
 
 export async function listPrograms(db: Db, organizationId: string) {
 	const rows = must(

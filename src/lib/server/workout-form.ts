@@ -1,15 +1,14 @@
 import { workoutSchema, fieldErrors } from '../validation';
 import type { WorkoutInput } from '../db/workouts';
+import { isUuid } from '../ids';
 
 export type ParsedWorkout =
 	{ ok: true; workout: WorkoutInput } | { ok: false; errors: Record<string, string[]> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The id a saved section or movement carries in the draft; anything else means a new row. */
 function idOf(raw: unknown): string | null {
 	if (!raw || typeof raw !== 'object' || !('id' in raw)) return null;
-	return typeof raw.id === 'string' && UUID.test(raw.id) ? raw.id : null;
+	return typeof raw.id === 'string' && isUuid(raw.id) ? raw.id : null;
 }
 
 function listAt(raw: unknown, key: string): unknown[] {

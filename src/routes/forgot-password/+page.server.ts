@@ -1,7 +1,7 @@
 import type { Actions } from './$types';
-import { failWith } from '../../lib/db/errors';
-import { emailSchema, formValues } from '../../lib/validation';
-import { authMessage } from '../../lib/auth-messages';
+import { failWith } from '#lib/db/errors.ts';
+import { emailSchema, formValues } from '#lib/validation.ts';
+import { authMessage } from '#lib/auth-messages.ts';
 
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {

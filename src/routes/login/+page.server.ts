@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions } from './$types';
-import { failWith } from '../../lib/db/errors';
-import { fieldErrors, formValues, signInSchema } from '../../lib/validation';
-import { safeNext } from '../../lib/safe-next';
+import { failWith } from '#lib/db/errors.ts';
+import { fieldErrors, formValues, signInSchema } from '#lib/validation.ts';
+import { safeNext } from '#lib/safe-next.ts';
 
 export const actions: Actions = {
 	default: async ({ request, locals, url }) => {

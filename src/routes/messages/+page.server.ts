@@ -2,7 +2,7 @@
 // organization's messages (the one last visited, remembered in a cookie; else the first).
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { lastOrganization } from '../../lib/server/active-org';
+import { lastOrganization } from '#lib/server/active-org.ts';
 
 export const load: PageServerLoad = async ({ parent, cookies }) => {
 	const { user, organizations } = await parent();

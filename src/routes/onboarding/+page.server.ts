@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions } from './$types';
-import { createOrganization } from '../../lib/db/organizations';
-import { failFromDb, failWith } from '../../lib/db/errors';
-import { fieldErrors, formValues, organizationSchema } from '../../lib/validation';
+import { createOrganization } from '#lib/db/organizations.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { fieldErrors, formValues, organizationSchema } from '#lib/validation.ts';
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {

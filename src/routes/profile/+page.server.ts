@@ -1,10 +1,10 @@
 import type { Actions } from './$types';
-import { clearAvatar, setAvatar, updateProfile } from '../../lib/db/profiles';
-import { DbError, failFromDb, failWith } from '../../lib/db/errors';
-import { requireUser } from '../../lib/server/guards';
-import { normaliseAvatar } from '../../lib/server/avatars';
-import { avatarProblem } from '../../lib/avatars';
-import { fieldErrors, formValues, profileSchema } from '../../lib/validation';
+import { clearAvatar, setAvatar, updateProfile } from '#lib/db/profiles.ts';
+import { DbError, failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireUser } from '#lib/server/guards.ts';
+import { normaliseAvatar } from '#lib/server/avatars.ts';
+import { avatarProblem } from '#lib/avatars.ts';
+import { fieldErrors, formValues, profileSchema } from '#lib/validation.ts';
 
 export const actions: Actions = {
 	save: async ({ request, locals }) => {

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { failWith } from '../../lib/db/errors';
-import { formValues } from '../../lib/validation';
-import { authMessage } from '../../lib/auth-messages';
+import { failWith } from '#lib/db/errors.ts';
+import { formValues } from '#lib/validation.ts';
+import { authMessage } from '#lib/auth-messages.ts';
 
 export const load: PageServerLoad = async ({ locals }) => ({ email: locals.user?.email ?? null });
 

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { acceptInvitation, getInvitation } from '../../../lib/db/invitations';
-import { getOrganizationById } from '../../../lib/db/organizations';
-import { DbError, failFromDb } from '../../../lib/db/errors';
+import { acceptInvitation, getInvitation } from '#lib/db/invitations.ts';
+import { getOrganizationById } from '#lib/db/organizations.ts';
+import { DbError, failFromDb } from '#lib/db/errors.ts';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	// The token is a bearer secret: only a signed-in person may look behind it.

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { failWith } from '../../../lib/db/errors';
-import { formValues } from '../../../lib/validation';
-import { safeNext } from '../../../lib/safe-next';
-import { authMessage } from '../../../lib/auth-messages';
+import { failWith } from '#lib/db/errors.ts';
+import { formValues } from '#lib/validation.ts';
+import { safeNext } from '#lib/safe-next.ts';
+import { authMessage } from '#lib/auth-messages.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	if (!locals.user) redirect(303, '/login');

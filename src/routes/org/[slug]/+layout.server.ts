@@ -1,9 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
-import { getMyOrganizationBySlug } from '../../../lib/db/organizations';
-import { rememberOrganization } from '../../../lib/server/active-org';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { getMyOrganizationBySlug } from '#lib/db/organizations.ts';
+import { rememberOrganization } from '#lib/server/active-org.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: LayoutServerLoad = async ({ params, locals, cookies, depends, url }) => {
 	depends('app:organization');
@@ -11,7 +10,7 @@ export const load: LayoutServerLoad = async ({ params, locals, cookies, depends,
 	if (!user) error(401, 'Sign in first.');
 	// Links made by the database (push notifications) carry the organization's id, which never
 	// changes when a slug does: send them on to the slug address.
-	if (UUID.test(params.slug)) {
+	if (isUuid(params.slug)) {
 		const { data } = await locals.supabase
 			.from('organizations')
 			.select('slug')

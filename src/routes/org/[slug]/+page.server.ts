@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { isStaff } from '../../../lib/db/client';
+import { isStaff } from '#lib/db/client.ts';
 
 /** The organization's front door: staff land on the overview, members on today. */
 export const load: PageServerLoad = async ({ parent, params }) => {

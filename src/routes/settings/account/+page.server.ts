@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { deleteMyAccount } from '../../../lib/db/moderation';
-import { failFromDb, failWith } from '../../../lib/db/errors';
-import { requireUser } from '../../../lib/server/guards';
-import { authMessage } from '../../../lib/auth-messages';
+import { deleteMyAccount } from '#lib/db/moderation.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireUser } from '#lib/server/guards.ts';
+import { authMessage } from '#lib/auth-messages.ts';
 
 /** The SVG auth-js hands over as a data: URL, re-encoded so it is safe in an img src. */
 function qrImage(dataUrl: string): string {

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { requireUser } from '../../../lib/server/guards';
+import { requireUser } from '#lib/server/guards.ts';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const SNOOZE_PRESETS: Record<string, number | null> = {

@@ -1,10 +1,9 @@
 import type { Actions, PageServerLoad } from './$types';
-import { failFromDb, failWith } from '../../../lib/db/errors';
-import { getProfile } from '../../../lib/db/profiles';
-import { listMyBlocks, setReadReceipts, unblockUser } from '../../../lib/db/privacy';
-import { requireUser } from '../../../lib/server/guards';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { getProfile } from '#lib/db/profiles.ts';
+import { listMyBlocks, setReadReceipts, unblockUser } from '#lib/db/privacy.ts';
+import { requireUser } from '#lib/server/guards.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ locals, depends }) => {
 	depends('app:privacy');
@@ -30,7 +29,7 @@ export const actions: Actions = {
 	unblock: async ({ request, locals }) => {
 		requireUser(locals.user);
 		const userId = String((await request.formData()).get('userId') ?? '');
-		if (!UUID.test(userId)) return failWith(400, { form: ['Choose who to unblock.'] });
+		if (!isUuid(userId)) return failWith(400, { form: ['Choose who to unblock.'] });
 		try {
 			await unblockUser(locals.supabase, userId);
 			return { unblocked: userId };

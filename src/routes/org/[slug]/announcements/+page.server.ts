@@ -6,14 +6,13 @@ import {
 	listAnnouncements,
 	markAnnouncementRead,
 	postAnnouncement
-} from '../../../../lib/db/announcements';
-import { listPrograms } from '../../../../lib/db/programs';
-import { isAdmin, isStaff } from '../../../../lib/db/client';
-import { failFromDb, failWith } from '../../../../lib/db/errors';
-import { orgContext } from '../../../../lib/server/org-context';
+} from '#lib/db/announcements.ts';
+import { listPrograms } from '#lib/db/programs.ts';
+import { isAdmin, isStaff } from '#lib/db/client.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { orgContext } from '#lib/server/org-context.ts';
 import { parseAnnouncementForm } from './form';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:announcements');
@@ -21,7 +20,7 @@ export const load: PageServerLoad = async ({ parent, locals, depends, url }) => 
 	const staff = isStaff(membership.role);
 	const at = url.searchParams.get('before');
 	const id = url.searchParams.get('before_id');
-	const before = at && id && UUID.test(id) ? { at, id } : undefined;
+	const before = at && id && isUuid(id) ? { at, id } : undefined;
 	try {
 		const [items, programs] = await Promise.all([
 			listAnnouncements(locals.supabase, organization.id, before),
@@ -88,7 +87,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const reason = String(form.get('reason') ?? '').trim();
-		if (!UUID.test(id)) return failWith(400, { form: ['That announcement does not exist.'] });
+		if (!isUuid(id)) return failWith(400, { form: ['That announcement does not exist.'] });
 		if (reason.length > 500)
 			return failWith(400, { reason: ['Keep the reason under 500 characters.'] });
 		try {
@@ -103,7 +102,7 @@ export const actions: Actions = {
 		const ids = (await request.formData())
 			.getAll('id')
 			.map(String)
-			.filter((id) => UUID.test(id))
+			.filter((id) => isUuid(id))
 			.slice(0, 50);
 		try {
 			for (const id of ids) await markAnnouncementRead(locals.supabase, id);

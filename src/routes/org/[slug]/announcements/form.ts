@@ -1,7 +1,7 @@
-import type { FieldErrors } from '../../../../lib/db/errors';
+import type { FieldErrors } from '#lib/db/errors.ts';
+import { isUuid } from '#lib/ids.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AnnouncementForm {
 	body: string;
@@ -24,7 +24,7 @@ export function parseAnnouncementForm(form: FormData, timeZone: string): Announc
 	const errors: FieldErrors = {};
 	if (!body) errors.body = ['Write something to announce.'];
 	else if (body.length > 5000) errors.body = ['Keep it under 5,000 characters.'];
-	if (program && !UUID.test(program)) errors.program_id = ['Choose who it is for from the list.'];
+	if (program && !isUuid(program)) errors.program_id = ['Choose who it is for from the list.'];
 	if (pin && !DATE.test(pin)) errors.pinned_until = ['Pick a date.'];
 	return {
 		body,

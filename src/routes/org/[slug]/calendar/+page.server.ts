@@ -20,15 +20,15 @@ import {
 	type AssignmentKind,
 	type BulkFilter,
 	type PublishMode
-} from '../../../../lib/db/assignments';
-import { listPrograms } from '../../../../lib/db/programs';
-import { listWorkouts } from '../../../../lib/db/workouts';
-import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
-import { orgContext } from '../../../../lib/server/org-context';
-import { isIsoDate, resolveWeek, todayIn, weekDays } from '../../../../lib/dates';
+} from '#lib/db/assignments.ts';
+import { listPrograms } from '#lib/db/programs.ts';
+import { listWorkouts } from '#lib/db/workouts.ts';
+import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { isIsoDate, resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
+import { isUuid } from '#lib/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KINDS: readonly AssignmentKind[] = ['workout', 'rest', 'note'];
 
 export const load: PageServerLoad = async ({ parent, locals, url, depends }) => {
@@ -38,7 +38,7 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	const today = todayIn(organization.time_zone);
 	const weekStart = resolveWeek(url.searchParams.get('week'), today);
 	const programParam = url.searchParams.get('program');
-	const programId = programParam && UUID.test(programParam) ? programParam : null;
+	const programId = programParam && isUuid(programParam) ? programParam : null;
 	const db = locals.supabase;
 
 	const [athletes, programs, workouts, templates] = await Promise.all([
@@ -81,9 +81,7 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 };
 
 function readFilter(form: FormData, organizationId: string) {
-	const athleteIds = [...new Set(form.getAll('athlete_id').map(String))].filter((id) =>
-		UUID.test(id)
-	);
+	const athleteIds = [...new Set(form.getAll('athlete_id').map(String))].filter((id) => isUuid(id));
 	const from = String(form.get('date_from') ?? '');
 	const to = String(form.get('date_to') ?? '');
 	const program = String(form.get('program_id') ?? '');
@@ -99,10 +97,10 @@ function readFilter(form: FormData, organizationId: string) {
 		.getAll('cell')
 		.map(String)
 		.map((c) => c.split('|'))
-		.filter(([id, date]) => UUID.test(id ?? '') && isIsoDate(date ?? ''))
+		.filter(([id, date]) => isUuid(id ?? '') && isIsoDate(date ?? ''))
 		.map(([id, date]) => ({ athlete_id: id, date }));
 	if (cells.length > 0) filter.cells = cells;
-	if (UUID.test(program)) filter.program_id = program;
+	if (isUuid(program)) filter.program_id = program;
 	return filter;
 }
 
@@ -121,13 +119,13 @@ export const actions: Actions = {
 		const athleteIds = form
 			.getAll('athlete_id')
 			.map(String)
-			.filter((id) => UUID.test(id));
+			.filter((id) => isUuid(id));
 		const errors: FieldErrors = {};
 		if (athleteIds.length === 0) errors.form = ['Choose an athlete.'];
 		if (!isIsoDate(values.date)) errors.date = ['Choose a day.'];
 		const kind = values.kind as AssignmentKind;
 		if (!KINDS.includes(kind)) errors.kind = ['Choose workout, rest or note.'];
-		if (kind === 'workout' && !UUID.test(values.workout_id)) {
+		if (kind === 'workout' && !isUuid(values.workout_id)) {
 			errors.workout_id = ['Choose a workout from the library.'];
 		}
 		if (kind === 'note' && !values.note) errors.note = ['Write the note.'];
@@ -144,7 +142,7 @@ export const actions: Actions = {
 				workoutId: kind === 'workout' ? values.workout_id : null,
 				note: values.note || null,
 				mode,
-				programId: UUID.test(values.program_id) ? values.program_id : null
+				programId: isUuid(values.program_id) ? values.program_id : null
 			});
 			return { assigned: rows.length, mode };
 		} catch (e) {
@@ -252,9 +250,9 @@ export const actions: Actions = {
 		const athleteIds = form
 			.getAll('athlete_id')
 			.map(String)
-			.filter((id) => UUID.test(id));
+			.filter((id) => isUuid(id));
 		const errors: FieldErrors = {};
-		if (!UUID.test(values.template_id)) errors.template_id = ['Choose a template.'];
+		if (!isUuid(values.template_id)) errors.template_id = ['Choose a template.'];
 		if (!isIsoDate(values.start_date)) errors.start_date = ['Choose a start date.'];
 		if (athleteIds.length === 0) errors.athletes = ['Choose at least one athlete.'];
 		if (Object.keys(errors).length > 0) return failWith(400, errors, values);

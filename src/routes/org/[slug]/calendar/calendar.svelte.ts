@@ -51,4 +51,4 @@ export class CalendarState {
 export const DRAG_TYPE = 'application/x-coachline-workout';
 
 /** Calendar cells of the week, by `cellKey(athlete, day)`. */
-export type CellsByKey = Record<string, import('../../../../lib/db/assignments').AssignmentCell[]>;
+export type CellsByKey = Record<string, import('#lib/db/assignments.ts').AssignmentCell[]>;

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { duplicateWorkout, listWorkouts, setWorkoutArchived } from '../../../../lib/db/workouts';
-import { failFromDb, failWith } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
-import { orgContext } from '../../../../lib/server/org-context';
+import { duplicateWorkout, listWorkouts, setWorkoutArchived } from '#lib/db/workouts.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, url, depends }) => {
 	depends('app:workouts');

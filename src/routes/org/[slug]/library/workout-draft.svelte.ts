@@ -1,7 +1,7 @@
 // The workout builder's state: a title, ordered sections, ordered movements with their
 // prescription as the person types it (text), plus a polite announcement for screen readers
 // after each structural change (added, removed, moved).
-import { formatDuration } from '../../../../lib/validation';
+import { formatDuration } from '#lib/validation.ts';
 
 export type LoadUnit = 'kg' | 'lb' | 'percent_1rm' | 'bodyweight';
 

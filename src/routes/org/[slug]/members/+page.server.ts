@@ -1,17 +1,13 @@
 import type { Actions, PageServerLoad } from './$types';
-import { isAdmin } from '../../../../lib/db/client';
-import { changeMemberRole, listMembers, removeMember } from '../../../../lib/db/memberships';
-import {
-	inviteMember,
-	listPendingInvitations,
-	revokeInvitation
-} from '../../../../lib/db/invitations';
-import { eraseMember } from '../../../../lib/db/moderation';
-import { failFromDb, failWith } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
-import { orgContext } from '../../../../lib/server/org-context';
-import { fieldErrors, formValues, inviteSchema, roleSchema } from '../../../../lib/validation';
-import { mailInvitation } from '../../../../lib/server/invite-mail';
+import { isAdmin } from '#lib/db/client.ts';
+import { changeMemberRole, listMembers, removeMember } from '#lib/db/memberships.ts';
+import { inviteMember, listPendingInvitations, revokeInvitation } from '#lib/db/invitations.ts';
+import { eraseMember } from '#lib/db/moderation.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { fieldErrors, formValues, inviteSchema, roleSchema } from '#lib/validation.ts';
+import { mailInvitation } from '#lib/server/invite-mail.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:members');

@@ -1,16 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { listMembers } from '../../../../lib/db/memberships';
+import { listMembers } from '#lib/db/memberships.ts';
 import {
 	getOrCreateConversation,
 	listConversations,
 	searchMessages,
 	type SearchHit
-} from '../../../../lib/db/messages';
-import { DbError, failFromDb, failWith } from '../../../../lib/db/errors';
-import { orgContext } from '../../../../lib/server/org-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+} from '#lib/db/messages.ts';
+import { DbError, failFromDb, failWith } from '#lib/db/errors.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:messages');
@@ -55,7 +54,7 @@ export const actions: Actions = {
 	start: async ({ request, locals, params }) => {
 		const { organization } = await orgContext(locals, params.slug);
 		const userId = String((await request.formData()).get('userId') ?? '');
-		if (!UUID.test(userId)) {
+		if (!isUuid(userId)) {
 			return failWith(400, { userId: ['Choose who to write to.'] }, { userId });
 		}
 		try {

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { displayNames } from '../../../../lib/db/comments';
-import { listModerationLog, LOG_PAGE } from '../../../../lib/db/moderation';
-import { requireAdmin } from '../../../../lib/server/guards';
+import { displayNames } from '#lib/db/comments.ts';
+import { listModerationLog, LOG_PAGE } from '#lib/db/moderation.ts';
+import { requireAdmin } from '#lib/server/guards.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:moderation');

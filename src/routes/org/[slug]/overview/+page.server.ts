@@ -5,9 +5,9 @@ import {
 	type OverviewQuery,
 	type OverviewRow,
 	type OverviewSort
-} from '../../../../lib/db/assignments';
-import { DbError } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
+} from '#lib/db/assignments.ts';
+import { DbError } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
 
 const PAGE_SIZE = 50;
 const SORTS: OverviewSort[] = ['status', 'compliance', 'name'];

@@ -1,11 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { createProgram, listPrograms } from '../../../../lib/db/programs';
-import { programUnreadCounts } from '../../../../lib/db/comments';
-import { failFromDb, failWith } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
-import { orgContext } from '../../../../lib/server/org-context';
-import { fieldErrors, formValues, programSchema } from '../../../../lib/validation';
+import { createProgram, listPrograms } from '#lib/db/programs.ts';
+import { programUnreadCounts } from '#lib/db/comments.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { fieldErrors, formValues, programSchema } from '#lib/validation.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends }) => {
 	depends('app:programs');

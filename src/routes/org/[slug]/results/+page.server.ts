@@ -1,12 +1,11 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { listAthletes } from '../../../../lib/db/assignments';
-import { listPrograms } from '../../../../lib/db/programs';
-import { resultsFeed } from '../../../../lib/db/results';
-import { DbError } from '../../../../lib/db/errors';
-import { requireStaff } from '../../../../lib/server/guards';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { listAthletes } from '#lib/db/assignments.ts';
+import { listPrograms } from '#lib/db/programs.ts';
+import { resultsFeed } from '#lib/db/results.ts';
+import { DbError } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, url, depends }) => {
 	depends('app:results');
@@ -14,7 +13,7 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	requireStaff(membership.role);
 	const pick = (key: string) => {
 		const v = url.searchParams.get(key);
-		return v && UUID.test(v) ? v : null;
+		return v && isUuid(v) ? v : null;
 	};
 	const programId = pick('program');
 	const userId = pick('athlete');

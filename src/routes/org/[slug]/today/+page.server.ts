@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { myToday } from '../../../../lib/db/assignments';
-import { DbError } from '../../../../lib/db/errors';
-import { todayIn } from '../../../../lib/dates';
+import { myToday } from '#lib/db/assignments.ts';
+import { DbError } from '#lib/db/errors.ts';
+import { todayIn } from '#lib/dates.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends }) => {
 	depends('app:assignments');

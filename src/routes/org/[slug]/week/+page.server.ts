@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
-import { myWeek, type AssignmentCell } from '../../../../lib/db/assignments';
-import { DbError } from '../../../../lib/db/errors';
-import { resolveWeek, todayIn, weekDays } from '../../../../lib/dates';
+import { myWeek, type AssignmentCell } from '#lib/db/assignments.ts';
+import { DbError } from '#lib/db/errors.ts';
+import { resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, depends, url }) => {
 	depends('app:assignments');

@@ -1,10 +1,10 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { createWorkout } from '../../../../../lib/db/workouts';
-import { failFromDb, failWith } from '../../../../../lib/db/errors';
-import { requireStaff } from '../../../../../lib/server/guards';
-import { orgContext } from '../../../../../lib/server/org-context';
-import { parseWorkoutForm } from '../../../../../lib/server/workout-form';
+import { createWorkout } from '#lib/db/workouts.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { parseWorkoutForm } from '#lib/server/workout-form.ts';
 
 export const load: PageServerLoad = async ({ parent }) => {
 	const { membership } = await parent();

@@ -1,22 +1,20 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { getProgram } from '../../../../../lib/db/programs';
-import { endEnrollment, enroll, listEnrollments } from '../../../../../lib/db/enrollments';
-import { programRecentComments } from '../../../../../lib/db/comments';
-import { listMembers } from '../../../../../lib/db/memberships';
-import { failFromDb, failWith } from '../../../../../lib/db/errors';
-import { requireStaff } from '../../../../../lib/server/guards';
-import { orgContext } from '../../../../../lib/server/org-context';
-import { listProgramTemplates, programCalendar } from '../../../../../lib/db/templates';
-import { addDays, isIsoDate, mondayOf, todayIn } from '../../../../../lib/dates';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { getProgram } from '#lib/db/programs.ts';
+import { endEnrollment, enroll, listEnrollments } from '#lib/db/enrollments.ts';
+import { programRecentComments } from '#lib/db/comments.ts';
+import { listMembers } from '#lib/db/memberships.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { listProgramTemplates, programCalendar } from '#lib/db/templates.ts';
+import { addDays, isIsoDate, mondayOf, todayIn } from '#lib/dates.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends, url }) => {
 	depends('app:program');
 	const { organization, membership } = await parent();
 	requireStaff(membership.role);
-	if (!UUID.test(params.id)) error(404, 'This program does not exist.');
 	const program = await getProgram(locals.supabase, params.id);
 	if (!program || program.organization_id !== organization.id) {
 		error(404, 'This program does not exist.');
@@ -52,7 +50,7 @@ export const actions: Actions = {
 	enroll: async ({ request, locals, params }) => {
 		const { user, organization } = await orgContext(locals, params.slug);
 		const userId = String((await request.formData()).get('userId') ?? '');
-		if (!UUID.test(userId)) return failWith(400, { userId: ['Choose an athlete.'] });
+		if (!isUuid(userId)) return failWith(400, { userId: ['Choose an athlete.'] });
 		try {
 			await enroll(locals.supabase, {
 				organizationId: organization.id,

@@ -7,19 +7,17 @@ import {
 	renameTemplate,
 	updateTemplateCell,
 	type CellInput
-} from '../../../../../lib/db/templates';
-import { listWorkouts } from '../../../../../lib/db/workouts';
-import { failFromDb, failWith, type FieldErrors } from '../../../../../lib/db/errors';
-import { requireStaff } from '../../../../../lib/server/guards';
-import { orgContext } from '../../../../../lib/server/org-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+} from '#lib/db/templates.ts';
+import { listWorkouts } from '#lib/db/workouts.ts';
+import { failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, params, depends }) => {
 	depends('app:template');
 	const { organization, membership } = await parent();
 	requireStaff(membership.role);
-	if (!UUID.test(params.id)) error(404, 'This template does not exist.');
 	const [template, workouts] = await Promise.all([
 		getTemplate(locals.supabase, params.id),
 		listWorkouts(locals.supabase, organization.id)
@@ -41,7 +39,7 @@ function readCell(form: FormData): {
 	const errors: FieldErrors = {};
 	const day = Number(values.day_offset);
 	const kind = values.kind;
-	const workoutId = values.workout_id && UUID.test(values.workout_id) ? values.workout_id : null;
+	const workoutId = values.workout_id && isUuid(values.workout_id) ? values.workout_id : null;
 	const note = (values.note ?? '').trim() || null;
 	if (!Number.isInteger(day) || day < 0) errors.day_offset = ['Choose a day.'];
 	if (kind !== 'workout' && kind !== 'rest' && kind !== 'note')
@@ -82,8 +80,7 @@ export const actions: Actions = {
 		await orgContext(locals, params.slug);
 		const form = await request.formData();
 		const cellId = String(form.get('cell_id') ?? '');
-		if (!UUID.test(cellId))
-			return fail(404, { errors: { form: ['That cell is gone.'] }, values: {} });
+		if (!isUuid(cellId)) return fail(404, { errors: { form: ['That cell is gone.'] }, values: {} });
 		const { input, errors, values } = readCell(form);
 		if (!input) return failWith(400, errors, values);
 		try {
@@ -105,8 +102,7 @@ export const actions: Actions = {
 	delete: async ({ locals, params, request }) => {
 		await orgContext(locals, params.slug);
 		const cellId = String((await request.formData()).get('cell_id') ?? '');
-		if (!UUID.test(cellId))
-			return fail(404, { errors: { form: ['That cell is gone.'] }, values: {} });
+		if (!isUuid(cellId)) return fail(404, { errors: { form: ['That cell is gone.'] }, values: {} });
 		try {
 			await deleteTemplateCell(locals.supabase, params.id, cellId);
 		} catch (e) {

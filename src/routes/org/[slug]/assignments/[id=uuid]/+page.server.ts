@@ -7,20 +7,18 @@ import {
 	reopenAssignment,
 	skipAssignment,
 	type MovementResultInput
-} from '../../../../../lib/db/assignments';
-import { assignmentResults } from '../../../../../lib/db/results';
-import { parseSetInputs } from '../../../../../lib/results';
-import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../../lib/db/errors';
-import { orgContext } from '../../../../../lib/server/org-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+} from '#lib/db/assignments.ts';
+import { assignmentResults } from '#lib/db/results.ts';
+import { parseSetInputs } from '#lib/results.ts';
+import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
 	depends('app:assignments');
 	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
 	const readAt = new Date().toISOString();
 	const { organization } = await parent();
-	if (!UUID.test(params.id)) error(404, 'This assignment does not exist.');
 	try {
 		// Both reads need only the id: one round of requests, not two.
 		const [assignment, results] = await Promise.all([
@@ -96,7 +94,7 @@ export const actions: Actions = {
 		Object.assign(errors, parsed.errors);
 		const movements: MovementResultInput[] = [];
 		for (const id of new Set(form.getAll('movement_id').map(String))) {
-			if (!UUID.test(id)) continue;
+			if (!isUuid(id)) continue;
 			const sets = parsed.sets.get(id);
 			if (!sets || sets.length === 0) continue;
 			const entry: MovementResultInput = { movement_id: id, set_results: sets };
@@ -117,7 +115,7 @@ export const actions: Actions = {
 			const clientId = String(form.get('client_id') ?? '');
 			await logResult(locals.supabase, {
 				// A replay from the offline outbox carries the same id and is stored once.
-				id: UUID.test(clientId) ? clientId : undefined,
+				id: isUuid(clientId) ? clientId : undefined,
 				organizationId: organization.id,
 				userId: user.id,
 				assignmentId: params.id,

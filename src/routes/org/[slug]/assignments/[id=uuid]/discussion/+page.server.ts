@@ -1,14 +1,11 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { isAdmin } from '../../../../../../lib/db/client';
-import { getAssignmentHeader } from '../../../../../../lib/db/comments';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isAdmin } from '#lib/db/client.ts';
+import { getAssignmentHeader } from '#lib/db/comments.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
 	depends('app:assignment-discussion');
 	const { organization, membership, profile, user } = await parent();
-	if (!UUID.test(params.id)) error(404, 'This workout does not exist.');
 	const assignment = await getAssignmentHeader(locals.supabase, params.id);
 	// RLS hides other athletes' workouts: "not found" and "not yours" look the same.
 	if (!assignment || assignment.organizationId !== organization.id) {

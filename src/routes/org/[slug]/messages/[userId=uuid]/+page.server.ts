@@ -1,18 +1,15 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { conversationMessages, getOrCreateConversation } from '../../../../../lib/db/messages';
-import { DbError, failFromDb } from '../../../../../lib/db/errors';
-import { getProfile } from '../../../../../lib/db/profiles';
-import { blockUser, listMyBlocks, unblockUser } from '../../../../../lib/db/privacy';
-import { orgContext } from '../../../../../lib/server/org-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { conversationMessages, getOrCreateConversation } from '#lib/db/messages.ts';
+import { DbError, failFromDb } from '#lib/db/errors.ts';
+import { getProfile } from '#lib/db/profiles.ts';
+import { blockUser, listMyBlocks, unblockUser } from '#lib/db/privacy.ts';
+import { orgContext } from '#lib/server/org-context.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, params, depends }) => {
 	depends('app:conversation');
 	const { organization } = await parent();
 	const me = locals.user?.id ?? '';
-	if (!UUID.test(params.userId)) error(404, 'There is no such conversation.');
 	const other = await getProfile(locals.supabase, params.userId.toLowerCase());
 	if (!other || other.id === me) error(404, 'There is no such conversation.');
 

@@ -5,28 +5,25 @@ import {
 	getWorkout,
 	setWorkoutArchived,
 	updateWorkout
-} from '../../../../../lib/db/workouts';
-import { failFromDb, failWith } from '../../../../../lib/db/errors';
-import { isAdmin } from '../../../../../lib/db/client';
+} from '#lib/db/workouts.ts';
+import { failFromDb, failWith } from '#lib/db/errors.ts';
+import { isAdmin } from '#lib/db/client.ts';
 import {
 	addExerciseComment,
 	deleteExerciseComment,
 	editExerciseComment,
 	listExerciseComments,
 	listSavedMovements
-} from '../../../../../lib/db/comments';
-import { moderateDeleteExerciseComment } from '../../../../../lib/db/moderation';
-import { requireStaff } from '../../../../../lib/server/guards';
-import { orgContext } from '../../../../../lib/server/org-context';
-import { parseWorkoutForm } from '../../../../../lib/server/workout-form';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+} from '#lib/db/comments.ts';
+import { moderateDeleteExerciseComment } from '#lib/db/moderation.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { parseWorkoutForm } from '#lib/server/workout-form.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
 	depends('app:workout');
 	const { organization, membership } = await parent();
 	requireStaff(membership.role);
-	if (!UUID.test(params.id)) error(404, 'This workout does not exist.');
 	const workout = await getWorkout(locals.supabase, params.id);
 	if (!workout || workout.organization_id !== organization.id) {
 		error(404, 'This workout does not exist or was deleted.');

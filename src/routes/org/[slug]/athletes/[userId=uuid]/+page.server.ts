@@ -1,20 +1,18 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { athleteProfile, saveWeeksAsTemplate } from '../../../../../lib/db/results';
-import { listPrograms } from '../../../../../lib/db/programs';
-import { DbError, failFromDb, failWith, type FieldErrors } from '../../../../../lib/db/errors';
-import { isIsoDate, mondayOf } from '../../../../../lib/dates';
-import { requireStaff } from '../../../../../lib/server/guards';
-import { orgContext } from '../../../../../lib/server/org-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { athleteProfile, saveWeeksAsTemplate } from '#lib/db/results.ts';
+import { listPrograms } from '#lib/db/programs.ts';
+import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
+import { isIsoDate, mondayOf } from '#lib/dates.ts';
+import { requireStaff } from '#lib/server/guards.ts';
+import { orgContext } from '#lib/server/org-context.ts';
+import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, locals, params, depends }) => {
 	depends('app:athlete');
 	const { organization, membership } = await parent();
 	// Staff only: members get the 403 page (and the database refuses them anyway).
 	requireStaff(membership.role);
-	if (!UUID.test(params.userId)) error(404, 'This athlete does not exist.');
 	try {
 		const [profile, programs] = await Promise.all([
 			athleteProfile(locals.supabase, organization.id, params.userId.toLowerCase()),
@@ -37,7 +35,7 @@ export const actions: Actions = {
 		const name = (values.name ?? '').trim();
 		const start = values.start ?? '';
 		const weeks = Number(values.weeks ?? '1');
-		const programId = values.program_id && UUID.test(values.program_id) ? values.program_id : null;
+		const programId = values.program_id && isUuid(values.program_id) ? values.program_id : null;
 		if (!name) errors.name = ['Give the template a name.'];
 		else if (name.length > 120) errors.name = ['Keep the name under 120 characters.'];
 		if (!isIsoDate(start)) errors.start = ['Choose the first week.'];
