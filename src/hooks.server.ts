@@ -44,6 +44,25 @@ const supabase: Handle = async ({ event, resolve }) => {
 	});
 };
 
+/**
+ * Who the access token names, read without verifying it (the auth server does that alongside);
+ * the token rather than the session's user object, which supabase-js warns is not to be trusted.
+ */
+function unverifiedClaims(token: string | undefined): SessionUser | null {
+	const part = token?.split('.')[1];
+	if (!part) return null;
+	try {
+		const claims = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as {
+			sub?: unknown;
+			email?: unknown;
+		};
+		if (typeof claims.sub !== 'string' || !claims.sub) return null;
+		return { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null };
+	} catch {
+		return null;
+	}
+}
+
 /** Pages anyone may open; everything else needs a signed-in person. */
 const PUBLIC_PATHS = ['/', '/login', '/signup'];
 const GUEST_ONLY = ['/login', '/signup'];
@@ -57,9 +76,27 @@ function isPublic(pathname: string): boolean {
 }
 
 const authGuard: Handle = async ({ event, resolve }) => {
+	const { pathname, search } = event.url;
+	const reading = event.request.method === 'GET' || event.request.method === 'HEAD';
+	if (reading && !isPublic(pathname)) {
+		// A page a signed-in person reads: its loads start with the session the cookie carries
+		// (read locally, refreshed first when expired) while the auth server confirms it, instead
+		// of after; every API call still carries the access token, which the API verifies. The
+		// page is sent only once the session is confirmed, and only for that same person. Form
+		// actions change things, so they wait for the confirmation below.
+		const { data } = await event.locals.supabase.auth.getSession();
+		const claimed = unverifiedClaims(data.session?.access_token);
+		if (claimed) {
+			event.locals.user = claimed;
+			const [response, { user }] = await Promise.all([
+				resolve(event),
+				event.locals.safeGetSession()
+			]);
+			if (user?.id === claimed.id) return response;
+		}
+	}
 	const { user } = await event.locals.safeGetSession();
 	event.locals.user = user;
-	const { pathname, search } = event.url;
 
 	if (!user && !isPublic(pathname)) {
 		const next = encodeURIComponent(pathname + search);

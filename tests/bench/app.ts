@@ -22,7 +22,7 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -39,6 +39,7 @@ const root = path.resolve(here, '../..');
 const TARGET_P95 = 150;
 const TARGET_DEPTH = 2;
 const TARGET_DM_P99 = 150;
+const dumped = new Set<string>();
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
 const wall = () => performance.timeOrigin + performance.now();
@@ -497,6 +498,12 @@ class Person {
 		}
 		const ms = performance.now() - t;
 		w.inFlight.delete(this.sessionId);
+		// COACHLINE_APP_BENCH_DUMP=<dir> keeps the first response of each kind, to look at.
+		const dump = process.env.COACHLINE_APP_BENCH_DUMP;
+		if (dump && !dumped.has(kind)) {
+			dumped.add(kind);
+			writeFileSync(path.join(dump, `${kind.replace(/\W+/g, '-')}.html`), text);
+		}
 		w.phase.traces.set(kind, { t0: t, calls: flight.calls });
 		w.phase.add(
 			kind,

@@ -23,6 +23,33 @@ export async function listMyOrganizations(db: Db, userId: string): Promise<MyOrg
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The organization at this address with my active membership in it, in one request (the inner
+ * join drops it when I am not an active member; RLS hides it from non-members anyway).
+ */
+export async function getOrganizationWithMembership(
+	db: Db,
+	slug: string,
+	userId: string
+): Promise<{
+	organization: Organization;
+	membership: { id: string; role: MembershipRole };
+} | null> {
+	const row = must(
+		await db
+			.from('organizations')
+			.select('*, memberships!inner(id, role)')
+			.eq('slug', slug)
+			.eq('memberships.user_id', userId)
+			.eq('memberships.status', 'active')
+			.maybeSingle()
+	);
+	if (!row) return null;
+	const { memberships, ...organization } = row;
+	const membership = memberships[0];
+	return membership ? { organization, membership } : null;
+}
+
 export async function getOrganizationBySlug(db: Db, slug: string): Promise<Organization | null> {
 	return must(await db.from('organizations').select('*').eq('slug', slug).maybeSingle()) ?? null;
 }

@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getMyMembership } from '../db/memberships';
-import { getOrganizationBySlug } from '../db/organizations';
+import { getOrganizationWithMembership } from '../db/organizations';
 import { requireUser } from './guards';
 
 /**
@@ -9,9 +8,7 @@ import { requireUser } from './guards';
  */
 export async function orgContext(locals: App.Locals, slug: string) {
 	const user = requireUser(locals.user);
-	const organization = await getOrganizationBySlug(locals.supabase, slug);
-	if (!organization) error(404, 'This organization does not exist or you are not a member of it.');
-	const membership = await getMyMembership(locals.supabase, organization.id, user.id);
-	if (!membership) error(404, 'This organization does not exist or you are not a member of it.');
-	return { user, organization, membership };
+	const found = await getOrganizationWithMembership(locals.supabase, slug, user.id);
+	if (!found) error(404, 'This organization does not exist or you are not a member of it.');
+	return { user, ...found };
 }

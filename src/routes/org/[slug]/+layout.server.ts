@@ -1,7 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
-import { getOrganizationBySlug } from '../../../lib/db/organizations';
-import { getMyMembership } from '../../../lib/db/memberships';
+import { getOrganizationWithMembership } from '../../../lib/db/organizations';
 import { rememberOrganization } from '../../../lib/server/active-org';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,10 +21,10 @@ export const load: LayoutServerLoad = async ({ params, locals, cookies, depends,
 			redirect(307, url.pathname.replace(`/org/${params.slug}`, `/org/${data.slug}`) + url.search);
 	}
 	// RLS shows an organization only to its members, so "not found" and "not yours" look the same.
-	const organization = await getOrganizationBySlug(locals.supabase, params.slug);
-	if (!organization) error(404, 'This organization does not exist or you are not a member of it.');
-	const membership = await getMyMembership(locals.supabase, organization.id, user.id);
-	if (!membership) error(404, 'This organization does not exist or you are not a member of it.');
+	// One request for both (a page's own loads wait for this one).
+	const found = await getOrganizationWithMembership(locals.supabase, params.slug, user.id);
+	if (!found) error(404, 'This organization does not exist or you are not a member of it.');
+	const { organization, membership } = found;
 	rememberOrganization(cookies, organization.slug);
 	return { organization, membership };
 };
