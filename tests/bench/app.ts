@@ -1,5 +1,5 @@
 // `npm run bench -- app [duration=60] [warmup=15] [athletes=200] [coaches=20] [realtime=1000]
-// [think=5] [steps=1.5,2,3] [step=20] [profile=1] [build=1] [org=2000]`: pages as people wait for
+// [think=5] [steps=1.5,2,3] [step=20] [profile=1] [web=1] [build=1] [org=2000]`: pages as people wait for
 // them. The production build (adapter-node, `node build/index.js`) against a throwaway stack that
 // holds the generated organization, with simulated people signed in through the app's own login
 // form (real GoTrue sign-in, the @supabase/ssr cookie the app sets), each walking through their
@@ -21,6 +21,7 @@
 // and timed until the recipient's subscriber on `user:<recipient>` decodes `message_created`.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ import { findFreePort } from '../../stack/postgres.ts';
 import { generateOrganization } from './_generate.ts';
 import { percentile } from './_measure.ts';
 import { cpuOf, cpuOfTree, loadAverage, rssMb, treePssMb } from './_procs.ts';
+import { measureVitals, printRouteSizes, routeSizes } from './_web.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -57,6 +59,7 @@ interface Options {
 	steps: number[];
 	step: number;
 	profile: boolean;
+	web: boolean;
 	build: boolean;
 	org: number;
 }
@@ -88,6 +91,7 @@ function readOptions(args: string[]): Options {
 		steps,
 		step: num('step', 20),
 		profile: kv.get('profile') !== '0',
+		web: kv.get('web') !== '0',
 		build: kv.get('build') !== '0',
 		org: Math.round(num('org', 2000))
 	};
@@ -276,6 +280,19 @@ function startProxy(apiUrl: string, inFlight: Map<string, Flight>): Promise<http
 		const what = `${req.method} ${(req.url ?? '').split('?')[0]}`;
 		res.on('finish', () => flight?.calls.push({ start, end: performance.now(), what }));
 		req.pipe(up);
+	});
+	// WebSockets (the browser's realtime, in the vitals phase) pass through untouched.
+	server.on('upgrade', (req, socket, head) => {
+		const up = net.connect(Number(api.port), api.hostname, () => {
+			const lines = [`${req.method} ${req.url} HTTP/1.1`];
+			for (let i = 0; i < req.rawHeaders.length; i += 2)
+				lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+			up.write(`${lines.join('\r\n')}\r\n\r\n`);
+			up.write(head);
+			socket.pipe(up).pipe(socket);
+		});
+		up.on('error', () => socket.destroy());
+		socket.on('error', () => up.destroy());
 	});
 	server.keepAliveTimeout = 60_000;
 	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -1054,6 +1071,23 @@ export default async function app(args: string[]): Promise<void> {
 				});
 			}
 			console.table(rows);
+		}
+		// The browser's side, on the same build, stack and data, with nobody else on it.
+		if (opt.web) {
+			printRouteSizes(await routeSizes(path.join(root, 'build')));
+			const athlete = athleteAccounts[0];
+			const coach = staffAccounts[0];
+			const workout = (recentOf.get(athlete.id) ?? allRecent)[0];
+			await measureVitals({
+				appUrl,
+				people: { athlete: athlete.email, coach: coach.email },
+				pages: [
+					{ name: "athlete's Today", path: `/org/${org.slug}/today`, as: 'athlete' },
+					{ name: 'a workout', path: `/org/${org.slug}/assignments/${workout}`, as: 'athlete' },
+					{ name: 'calendar week (coach)', path: `/org/${org.slug}/calendar`, as: 'coach' },
+					{ name: 'a conversation', path: `/org/${org.slug}/messages/${coach.id}`, as: 'athlete' }
+				]
+			});
 		}
 		console.log(`load average at the end ${loadAverage()}`);
 	} finally {
