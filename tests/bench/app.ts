@@ -511,7 +511,10 @@ class Person {
 				if (!ok) error = `HTTP ${res.status} ${res.headers.get('location') ?? text.slice(0, 200)}`;
 			}
 		} catch (e) {
-			error = e instanceof Error ? e.message : String(e);
+			error =
+				e instanceof Error
+					? `${e.message} ${String((e as { cause?: unknown }).cause ?? '')}`
+					: String(e);
 		}
 		const ms = performance.now() - t;
 		w.inFlight.delete(this.sessionId);
@@ -804,6 +807,9 @@ export default async function app(args: string[]): Promise<void> {
 				// header says otherwise), as behind a TLS-terminating proxy: the people below say
 				// `x-forwarded-proto: http`, as such a proxy would.
 				PROTOCOL_HEADER: 'x-forwarded-proto',
+				// Longer than the people's idle sockets live (undici: 4 s), so a request never
+				// races the server closing the connection it reuses, as behind a proxy pool.
+				KEEP_ALIVE_TIMEOUT: '65',
 				ORIGIN: appUrl,
 				PUBLIC_SUPABASE_URL: proxyUrl,
 				PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
