@@ -1047,7 +1047,7 @@ export default async function app(args: string[]): Promise<void> {
 				['coach: bulk publish', coaches, (p, i) => p.coachRound(o, i)[5]()]
 			];
 			for (const [kind, who, run] of kinds) {
-				const n = 30;
+				const n = 20;
 				world.phase = new Phase();
 				const c0 = cpuNow(procs);
 				let next = 0;
