@@ -174,8 +174,11 @@ async function runRealtimeChild(cfg: RealtimeConfig): Promise<void> {
 							if (!watched) return;
 							const at = wall();
 							const m = decodeKind4(data as Buffer);
-							const p = m?.payload as { id?: string } | undefined;
-							if (m?.event === 'message_created' && p?.id) arrivals.push([p.id, at]);
+							// private.message_event_payload: the message's id is `message_id` (`id` is the
+							// realtime row's own).
+							const p = m?.payload as { message_id?: string } | undefined;
+							if (m?.event === 'message_created' && p?.message_id)
+								arrivals.push([p.message_id, at]);
 							return;
 						}
 						const [, ref, , event, payload] = JSON.parse(String(data)) as [
