@@ -1,4 +1,4 @@
-// `npm run bench -- assignments [--athletes 2000] [--iterations 100] [--db <url> [--api <url>] [--org <id>]]`:
+// `npm run bench -- assignments [--athletes 2000] [--iterations 100] [--drafts 10000] [--db <url> [--api <url>] [--org <id>]]`:
 // the issue-6 targets on a generated organization (2,000 athletes × 180 days). Each read is timed
 // as raw SQL (a transaction with role authenticated + request.jwt.claims, as the REST service
 // runs it) and through the REST API (supabase-js `.rpc()` with a user JWT), one request at a
@@ -8,7 +8,17 @@
 import postgres from 'postgres';
 import { bootTestStack, type TestStack } from '../../stack/test-stack.ts';
 import { generateOrganization, loadOrganization, type GeneratedOrganization } from './_generate.ts';
-import { asUser, explainInside, fmt, jwtCache, percentile, restClient, time } from './_measure.ts';
+import { readFileSync } from 'node:fs';
+import {
+	asUser,
+	explainInside,
+	fmt,
+	jwtCache,
+	median,
+	percentile,
+	restClient,
+	time
+} from './_measure.ts';
 import { option } from './seed.ts';
 
 const TARGETS: Record<string, number> = {
@@ -120,7 +130,13 @@ export default async function assignments(args: string[]): Promise<void> {
 			return d.toISOString().slice(0, 10);
 		};
 		const athleteAt = (i: number) => org.athleteIds[(i * 37) % org.athleteIds.length];
-		const windows = await draftWindows(sql, org.organizationId, 10_000, 4);
+		// 10,000 drafts a window (`--drafts` for a smaller organization in a short run).
+		const windows = await draftWindows(
+			sql,
+			org.organizationId,
+			Number(option(args, 'drafts') ?? 10_000),
+			4
+		);
 		const filterOf = (w: { from: string; to: string }) => ({
 			organization_id: org.organizationId,
 			date_from: w.from,
@@ -253,6 +269,42 @@ export default async function assignments(args: string[]): Promise<void> {
 				true
 			);
 		});
+		// The same rows by a bare UPDATE … SET published = true with the per-row triggers off
+		// (session_replication_role = replica: no push outbox, realtime, audit), rolled back the
+		// same way, interleaved with the real publish so both see the same machine.
+		const w0 = windows[0];
+		let bareRows = 0;
+		const bareSql = await time(5, async () => {
+			await sql
+				.begin(async (tx) => {
+					await tx`set local session_replication_role = replica`;
+					bareRows = (
+						await tx`
+						update public.workout_assignments set published = true
+						 where organization_id = ${org.organizationId} and date between ${w0.from} and ${w0.to}
+						   and not published and deleted_at is null`
+					).count;
+					throw new Error('rollback');
+				})
+				.catch((e: Error) => {
+					if (e.message !== 'rollback') throw e;
+				});
+		});
+		const bulkAgain = await time(5, async () => {
+			await asUser(
+				sql,
+				coach,
+				(tx) => tx`select public.bulk_publish_assignments(${tx.json(filterOf(w0))})`,
+				true
+			);
+		});
+		const bulkMed = median([...bulkSql, ...bulkAgain]);
+		const bareMed = median(bareSql);
+		console.log(
+			`bulk publish of ${w0.drafts} drafts vs a bare UPDATE … SET published = true of the same ${bareRows} rows (no triggers): ` +
+				`median ${fmt(bulkMed)} vs ${fmt(bareMed)} = ${(bulkMed / bareMed).toFixed(2)}× (target ≤ 1.5×: ${bulkMed / bareMed <= 1.5 ? 'met' : 'MISSED'}; ` +
+				`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`
+		);
 		let bulkRest: number[] = [];
 		if (restWorks && apiUrl) {
 			const client = restClient(apiUrl, await jwtOf(coach));

@@ -14,7 +14,7 @@
 // measures an organization generated earlier, as it is, without generating anything.
 import { availableParallelism, tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
@@ -233,16 +233,22 @@ export default async function messaging(args: string[]): Promise<void> {
 		// work, so with a client that waits for nothing, connections beyond the cores only add
 		// context switches between backends on the same rows' pages (Postgres CPU per send on this
 		// machine: ~1.35 ms at 2 connections, ~1.9 ms at 4). The target is read at the better one.
-		const sendPgbench = async (connections: number) => {
+		// `bare`: the same transaction inserting the same row into bench_bare_messages, a copy of
+		// public.messages with the same columns, defaults, constraints and indexes but no
+		// triggers, foreign keys or RLS: what a send costs beyond storing the message.
+		const sendPgbench = async (connections: number, bare = false) => {
 			const list = (ids: string[]) => `array[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
 			const senders = list(pairs.map((p) => p.from));
 			const coachCount = Math.min(connections, org.coachIds.length);
+			const recipient = `case when :w < ${coachCount} then (${list(org.athleteIds)})[:a] else (${list(org.coachIds)})[:w % ${org.coachIds.length} + 1] end`;
 			const script = [
 				'\\set w :client_id',
 				`\\set a random(1, ${org.athleteIds.length})`,
 				'begin;',
 				`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{"role":"authenticated","sub":"' || (${senders})[:w + 1]::text || '"}', true);`,
-				`select id from public.send_message('${c.organizationId}', case when :w < ${coachCount} then (${list(org.athleteIds)})[:a] else (${list(org.coachIds)})[:w % ${org.coachIds.length} + 1] end, 'bench send', private.uuid_v7());`,
+				bare
+					? `insert into public.bench_bare_messages (organization_id, sender_id, sender_role, recipient_id, content, client_id) values ('${c.organizationId}', (${senders})[:w + 1], case when :w < ${coachCount} then 'coach' else 'member' end::public.sender_role, ${recipient}, 'bench send', private.uuid_v7()) returning id;`
+					: `select id from public.send_message('${c.organizationId}', ${recipient}, 'bench send', private.uuid_v7());`,
 				'commit;',
 				''
 			].join('\n');
@@ -298,10 +304,38 @@ export default async function messaging(args: string[]): Promise<void> {
 			);
 			return sent / ((performance.now() - t0) / 1000);
 		};
+		await sql.unsafe(`
+			create table public.bench_bare_messages (like public.messages including all);
+			grant insert, select on public.bench_bare_messages to authenticated;`);
 		const pgbenchRates = new Map<number, number>();
-		for (const n of new Set([availableParallelism(), connections]))
-			pgbenchRates.set(n, await sendPgbench(n));
+		const bareRates = new Map<number, number>();
+		try {
+			// Send and bare insert back to back at each connection count, so both see the same
+			// machine (its speed drifts over minutes): the ratio holds where absolute rates do not.
+			for (const n of new Set([availableParallelism(), connections])) {
+				pgbenchRates.set(n, await sendPgbench(n));
+				bareRates.set(n, await sendPgbench(n, true));
+			}
+		} finally {
+			await sql.unsafe(`drop table public.bench_bare_messages`);
+		}
 		const sqlRate = Math.max(...pgbenchRates.values());
+		const ratios = [...pgbenchRates].map(([n, r]) => ({
+			n,
+			send: r,
+			bare: bareRates.get(n) ?? NaN
+		}));
+		const bestRatio = Math.min(...ratios.map((x) => x.bare / x.send));
+		console.log(
+			`\nsend with every trigger vs a bare insert of the same row (same indexes, no triggers): ${ratios
+				.map(
+					(x) =>
+						`${x.send.toFixed(0)}/s vs ${x.bare.toFixed(0)}/s = ${(x.bare / x.send).toFixed(2)}× at ${x.n} connections`
+				)
+				.join(
+					'; '
+				)} (target ≤ 2.5×: ${bestRatio <= 2.5 ? 'met' : 'MISSED'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`
+		);
 		const driverRate = await sendSql();
 		const restRate = await sendRest();
 		console.log(

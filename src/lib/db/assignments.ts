@@ -123,19 +123,17 @@ export interface OverviewQuery {
 	offset?: number;
 }
 
-/** Titles of the workouts cells point at (their snapshot: what the athlete sees). */
-async function withTitles(db: Db, rows: Assignment[]): Promise<AssignmentCell[]> {
-	const ids = [
-		...new Set(rows.map((r) => r.snapshot_workout_id).filter((id): id is string => !!id))
-	];
-	const titles = new Map<string, string>();
-	if (ids.length > 0) {
-		const workouts = must(await db.from('workouts').select('id, title').in('id', ids));
-		for (const w of workouts) titles.set(w.id, w.title);
-	}
-	return rows.map((r) => ({
+/**
+ * Cells with the title of the workout they point at (their snapshot: what the athlete sees),
+ * embedded in the same request (one round trip, not a second
+ * query for the titles after the first one returns: a page waits for each trip in turn).
+ */
+const CELL_WITH_TITLE = '*, snapshot:workouts!workout_assignments_snapshot_workout_id_fkey(title)';
+
+function titled(rows: (Assignment & { snapshot: { title: string } | null })[]): AssignmentCell[] {
+	return rows.map(({ snapshot, ...r }) => ({
 		...r,
-		title: r.snapshot_workout_id ? (titles.get(r.snapshot_workout_id) ?? null) : null
+		title: r.snapshot_workout_id ? (snapshot?.title ?? null) : null
 	}));
 }
 
@@ -188,23 +186,26 @@ export async function coachWeek(
 	weekStart: string,
 	programId: string | null
 ): Promise<AssignmentCell[]> {
-	const rows = must(
-		await db.rpc('coach_week', {
-			p_organization_id: organizationId,
-			p_week_start: weekStart,
-			...(programId ? { p_program_id: programId } : {}),
-			p_athletes: 200
-		} as { p_organization_id: string; p_week_start: string; p_program_id?: string })
+	return titled(
+		must(
+			await db
+				.rpc('coach_week', {
+					p_organization_id: organizationId,
+					p_week_start: weekStart,
+					...(programId ? { p_program_id: programId } : {}),
+					p_athletes: 200
+				} as { p_organization_id: string; p_week_start: string; p_program_id?: string })
+				.select(CELL_WITH_TITLE)
+		)
 	);
-	return withTitles(db, rows);
 }
 
 export async function myWeek(db: Db, weekStart: string): Promise<AssignmentCell[]> {
-	return withTitles(db, must(await db.rpc('my_week', { p_week_start: weekStart })));
+	return titled(must(await db.rpc('my_week', { p_week_start: weekStart }).select(CELL_WITH_TITLE)));
 }
 
 export async function myToday(db: Db): Promise<AssignmentCell[]> {
-	return withTitles(db, must(await db.rpc('my_today', {})));
+	return titled(must(await db.rpc('my_today', {}).select(CELL_WITH_TITLE)));
 }
 
 export async function getAssignment(db: Db, id: string): Promise<AssignmentDetail> {

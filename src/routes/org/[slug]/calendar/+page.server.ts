@@ -41,25 +41,22 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	const programId = programParam && isUuid(programParam) ? programParam : null;
 	const db = locals.supabase;
 
-	const [athletes, programs, workouts, templates] = await Promise.all([
+	// Everything at once: the week's cells do not wait for the lists (one round trip, not two).
+	let loadError: string | null = null;
+	const [athletes, programs, workouts, templates, [cells, enrolled]] = await Promise.all([
 		listAthletes(db, organization.id),
 		listPrograms(db, organization.id),
 		listWorkouts(db, organization.id),
-		listTemplates(db, organization.id)
-	]);
-
-	let cells: AssignmentCell[] = [];
-	let loadError: string | null = null;
-	let enrolled: string[] | null = null;
-	try {
-		[cells, enrolled] = await Promise.all([
+		listTemplates(db, organization.id),
+		Promise.all([
 			coachWeek(db, organization.id, weekStart, programId),
 			programId ? listProgramAthleteIds(db, programId) : Promise.resolve(null)
-		]);
-	} catch (e) {
-		if (!(e instanceof DbError)) throw e;
-		loadError = e.message;
-	}
+		]).catch((e: unknown): [AssignmentCell[], string[] | null] => {
+			if (!(e instanceof DbError)) throw e;
+			loadError = e.message;
+			return [[], null];
+		})
+	]);
 	// Rows: every athlete (or the program's), plus anyone who still has cells that week.
 	const withCells = new Set(cells.map((c) => c.user_id));
 	const shown = athletes.filter(

@@ -7,15 +7,22 @@ export const load: PageServerLoad = async ({ parent, locals, depends }) => {
 	depends('app:assignments');
 	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
 	const readAt = new Date().toISOString();
-	const { organization, profile } = await parent();
+	// my_today needs nothing from the layouts: ask for it while they load, not after.
+	const [{ organization, profile }, mine] = await Promise.all([
+		parent(),
+		myToday(locals.supabase).then(
+			(items) => ({ items, loadError: null }),
+			(e: unknown) => {
+				if (!(e instanceof DbError)) throw e;
+				return { items: [], loadError: e.message };
+			}
+		)
+	]);
 	const today = todayIn(profile?.time_zone ?? organization.time_zone);
-	try {
-		const items = (await myToday(locals.supabase)).filter(
-			(a) => a.organization_id === organization.id
-		);
-		return { today, items, loadError: null, readAt };
-	} catch (e) {
-		if (!(e instanceof DbError)) throw e;
-		return { today, items: [], loadError: e.message, readAt };
-	}
+	return {
+		today,
+		items: mine.items.filter((a) => a.organization_id === organization.id),
+		loadError: mine.loadError,
+		readAt
+	};
 };

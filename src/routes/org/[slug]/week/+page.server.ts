@@ -7,20 +7,28 @@ export const load: PageServerLoad = async ({ parent, locals, depends, url }) => 
 	depends('app:assignments');
 	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
 	const readAt = new Date().toISOString();
-	const { organization, profile } = await parent();
-	const today = todayIn(profile?.time_zone ?? organization.time_zone);
-	const weekStart = resolveWeek(url.searchParams.get('week'), today);
-	const days = weekDays(weekStart);
-	let items: AssignmentCell[] = [];
-	let loadError: string | null = null;
-	try {
-		items = (await myWeek(locals.supabase, weekStart)).filter(
-			(a) => a.organization_id === organization.id
+	const param = url.searchParams.get('week');
+	const read = (start: string) =>
+		myWeek(locals.supabase, start).then(
+			(items) => ({ start, items, loadError: null as string | null }),
+			(e: unknown) => {
+				if (!(e instanceof DbError)) throw e;
+				return { start, items: [] as AssignmentCell[], loadError: e.message as string | null };
+			}
 		);
-	} catch (e) {
-		if (!(e instanceof DbError)) throw e;
-		loadError = e.message;
-	}
+	// Ask for the week while the layouts load, not after: the week asked for, or this week as
+	// UTC sees it; only when the person's own zone puts today in another week (around Sunday
+	// midnight) is it read again once the layouts say which zone that is.
+	const [{ organization, profile }, early] = await Promise.all([
+		parent(),
+		read(resolveWeek(param, todayIn('UTC')))
+	]);
+	const today = todayIn(profile?.time_zone ?? organization.time_zone);
+	const weekStart = resolveWeek(param, today);
+	const days = weekDays(weekStart);
+	const got = early.start === weekStart ? early : await read(weekStart);
+	const items = got.items.filter((a) => a.organization_id === organization.id);
+	const loadError = got.loadError;
 	return {
 		today,
 		weekStart,

@@ -10,14 +10,15 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	depends('app:conversation');
 	const { organization } = await parent();
 	const me = locals.user?.id ?? '';
-	const other = await getProfile(locals.supabase, params.userId.toLowerCase());
-	if (!other || other.id === me) error(404, 'There is no such conversation.');
-
+	const otherId = params.userId.toLowerCase();
 	const loadedAt = new Date().toISOString();
-	const [messages, blocks] = await Promise.all([
-		conversationMessages(locals.supabase, organization.id, other.id),
+	// The person, the thread and my blocks at once (each needs only the address).
+	const [other, messages, blocks] = await Promise.all([
+		getProfile(locals.supabase, otherId),
+		conversationMessages(locals.supabase, organization.id, otherId),
 		listMyBlocks(locals.supabase)
 	]);
+	if (!other || other.id === me) error(404, 'There is no such conversation.');
 	const blocked = blocks.some((b) => b.userId === other.id);
 
 	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
