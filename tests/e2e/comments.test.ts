@@ -202,7 +202,7 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 		await page.getByRole('button', { name: 'Create account' }).click();
 		await page.waitForURL('**/onboarding');
 		await open(page, '/profile');
-		await page.getByRole('link', { name: /Delete my account/ }).click();
+		await page.getByRole('link', { name: /delet(e|ing) my account/i }).click();
 		await page.waitForURL('**/settings/account');
 		await hydrated(page);
 		const button = page.getByRole('button', { name: 'Delete my account' });

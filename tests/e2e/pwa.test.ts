@@ -239,8 +239,8 @@ describe('the PWA', () => {
 			.toBe(true);
 		await page.getByLabel('Comments on workouts').uncheck();
 		await page.getByLabel(/Hold notifications during quiet hours/).check();
-		await page.getByLabel('From').fill('21:30');
-		await page.getByLabel('Until').fill('06:45');
+		await page.getByLabel('From', { exact: true }).fill('21:30');
+		await page.getByLabel('Until', { exact: true }).fill('06:45');
 		await page.getByRole('button', { name: 'Save settings' }).click();
 		await expect
 			.poll(

@@ -252,9 +252,26 @@ function verdict(watch: Watch): void {
 }
 
 /** Opens an athlete's day in the coach's calendar. */
+/**
+ * An athlete's day on the calendar as the screen shows it: the grid cell on a desktop, the day's
+ * row card on a phone (the agenda shows one day at a time; the grid is hidden there).
+ */
+function dayCell(page: Page, athleteId: string, date: string) {
+	return page.locator(
+		`td[data-athlete="${athleteId}"][data-date="${date}"]:visible, ` +
+			`.agenda-view .row-card[data-athlete="${athleteId}"][data-date="${date}"]:visible`
+	);
+}
+
 async function openDay(page: Page, athleteId: string, date: string) {
 	await open(page, `${ORG}/calendar?week=${mondayOf(date)}`);
-	await page.locator(`td[data-athlete="${athleteId}"][data-date="${date}"]`).first().click();
+	const dayButton = page.locator(`.agenda-view button.day[data-date="${date}"]`);
+	if (await dayButton.isVisible()) {
+		await dayButton.click();
+		await dayCell(page, athleteId, date).locator('button.open').click();
+	} else {
+		await dayCell(page, athleteId, date).first().click();
+	}
 	const dialog = page.locator('dialog.cell-dialog');
 	await dialog.waitFor();
 	return dialog;
@@ -270,18 +287,16 @@ describe.each(SIZES)('a week of coaching at $name', (size) => {
 		const day = addDays(orgToday, 1);
 		const coach = await session(size, 'coach.alex@coachline.dev');
 		const dialog = await openDay(coach.page, who.id, day);
-		await dialog.getByLabel('Search the library').fill(WORKOUT);
-		const select = dialog.locator('select[name="workout_id"]');
-		if (await select.count()) await select.selectOption({ label: WORKOUT });
-		else {
-			await dialog.getByLabel('Search the library').press('ArrowDown');
-			await dialog.getByLabel('Search the library').press('Enter');
-		}
+		// The picker filters as you type; Enter takes the first match and says it in words.
+		const picker = dialog.getByRole('combobox', { name: 'Workout' });
+		await picker.fill(WORKOUT);
+		await picker.press('Enter');
+		await dialog.getByText(`Selected: ${WORKOUT}`).waitFor();
 		await dialog.getByLabel('Publish now').check();
 		await screen(coach.watch, size, 'calendar-day-dialog');
 		await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
 		await dialog.waitFor({ state: 'detached' });
-		const cell = coach.page.locator(`td[data-athlete="${who.id}"][data-date="${day}"]`);
+		const cell = dayCell(coach.page, who.id, day);
 		await expect.poll(() => cell.textContent(), SLOW).toContain(WORKOUT);
 		await screen(coach.watch, size, 'calendar');
 
