@@ -12,26 +12,33 @@ CREATE FUNCTION private.trigger_stamp_managed_columns() RETURNS trigger
 declare
   v_set jsonb := '{}'::jsonb;
   v_column text;
+  v_given timestamptz;
 begin
   if current_user not in ('anon', 'authenticated') then
     return new;
   end if;
   foreach v_column in array tg_argv loop
-    v_set := v_set || case v_column
-      when 'created_at' then
-        jsonb_build_object('created_at', case when tg_op = 'INSERT' then pg_catalog.to_jsonb(pg_catalog.now())
-                                              else pg_catalog.to_jsonb(old) -> 'created_at' end)
-      when 'updated_at' then
-        jsonb_build_object('updated_at', pg_catalog.to_jsonb(pg_catalog.now()))
-      when 'created_by' then
-        jsonb_build_object('created_by', case when tg_op = 'INSERT' then pg_catalog.to_jsonb((select auth.uid()))
-                                              else pg_catalog.to_jsonb(old) -> 'created_by' end)
-    end;
+    if v_column = 'created_at' and tg_op = 'INSERT' then
+      v_given := (pg_catalog.to_jsonb(new) ->> 'created_at')::timestamptz;
+      v_set := v_set || jsonb_build_object('created_at', pg_catalog.to_jsonb(
+        case when v_given between pg_catalog.now() and pg_catalog.clock_timestamp()
+             then v_given else pg_catalog.now() end));
+    else
+      v_set := v_set || case v_column
+        when 'created_at' then
+          jsonb_build_object('created_at', pg_catalog.to_jsonb(old) -> 'created_at')
+        when 'updated_at' then
+          jsonb_build_object('updated_at', pg_catalog.to_jsonb(pg_catalog.now()))
+        when 'created_by' then
+          jsonb_build_object('created_by', case when tg_op = 'INSERT' then pg_catalog.to_jsonb((select auth.uid()))
+                                                else pg_catalog.to_jsonb(old) -> 'created_by' end)
+      end;
+    end if;
   end loop;
   return pg_catalog.jsonb_populate_record(new, v_set);
 end;
 $$;
 
-COMMENT ON FUNCTION private.trigger_stamp_managed_columns() IS 'Sets the columns named as trigger arguments (created_at, updated_at, created_by) for client writes: a client can never choose them.';
+COMMENT ON FUNCTION private.trigger_stamp_managed_columns() IS 'Sets the columns named as trigger arguments (created_at, updated_at, created_by) for client writes: a client can never choose them (a created_at inside the writing transaction''s own window, as a database trigger stamps it, is kept).';
 
 REVOKE ALL ON FUNCTION private.trigger_stamp_managed_columns() FROM PUBLIC;
