@@ -7,18 +7,7 @@ begin;
 select plan(41);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
-create function pg_temp.id(p_name text) returns uuid language sql as $f$ select id from ids where name = p_name $f$;
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $f$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $f$;
+select tests.use_ids();
 create function pg_temp.set_status(p_who text, p_status text) returns void language sql as $f$
   update public.memberships set status = p_status::public.membership_status,
          removed_at = case when p_status = 'removed' then now() end
@@ -35,60 +24,60 @@ values ('attachments', tests.get_organization_id('test-gym') || '/' || tests.get
 -- assigned_by on insert: the caller, whatever the client sends
 select tests.authenticate_as('coach');
 with x as (insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, assigned_by)
-           values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', pg_temp.id('fran'), current_date, true,
+           values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', tests.id('fran'), current_date, true,
                    tests.get_user_id('other_coach')) returning id)
 insert into ids select 'a1', id from x;
 select tests.clear_authentication();
-select is((select assigned_by from public.workout_assignments where id = pg_temp.id('a1')), tests.get_user_id('coach'),
+select is((select assigned_by from public.workout_assignments where id = tests.id('a1')), tests.get_user_id('coach'),
           'a coach''s insert naming another organization''s coach as assigned_by records the coach instead');
 
 -- assigned_by on update: no client may change it
 select tests.authenticate_as('coach');
-select is(pg_temp.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('other_coach'), pg_temp.id('a1'))),
+select is(tests.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('other_coach'), tests.id('a1'))),
           'assigned_by_managed', 'a coach cannot point assigned_by at someone of another organization');
-select is(pg_temp.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('member2'), pg_temp.id('a1'))),
+select is(tests.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('member2'), tests.id('a1'))),
           'assigned_by_managed', 'a coach cannot point assigned_by at another member (member messaging off is not bypassed)');
 select tests.authenticate_as('owner');
-select is(pg_temp.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('admin'), pg_temp.id('a1'))),
+select is(tests.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('admin'), tests.id('a1'))),
           'assigned_by_managed', 'not even the owner can rewrite assigned_by from a client');
-select lives_ok(format($$ update public.workout_assignments set note = null, published = true where id = %L $$, pg_temp.id('a1')),
+select lives_ok(format($$ update public.workout_assignments set note = null, published = true where id = %L $$, tests.id('a1')),
                 'staff still edit other columns of the assignment');
 select tests.authenticate_as('member');
-select is_empty(format($$ update public.workout_assignments set assigned_by = %L where id = %L returning id $$, tests.get_user_id('member'), pg_temp.id('a1')),
+select is_empty(format($$ update public.workout_assignments set assigned_by = %L where id = %L returning id $$, tests.get_user_id('member'), tests.id('a1')),
                 'the athlete cannot touch the assignment at all (RLS)');
 select tests.authenticate_as('other_coach');
-select is_empty(format($$ update public.workout_assignments set assigned_by = %L where id = %L returning id $$, tests.get_user_id('other_coach'), pg_temp.id('a1')),
+select is_empty(format($$ update public.workout_assignments set assigned_by = %L where id = %L returning id $$, tests.get_user_id('other_coach'), tests.id('a1')),
                 'another organization''s coach cannot touch it (RLS)');
 
 -- trusted callers may name someone, who must be active staff
 select tests.authenticate_as_service_role();
-select is(pg_temp.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('other_coach'), pg_temp.id('a1'))),
+select is(tests.hint_of(format($$ update public.workout_assignments set assigned_by = %L where id = %L $$, tests.get_user_id('other_coach'), tests.id('a1'))),
           'assigned_by_not_staff', 'the service role cannot name someone outside the organization');
-select is(pg_temp.hint_of(format($$ insert into public.workout_assignments (organization_id, user_id, kind, note, date, assigned_by) values (%L, %L, 'note', 'x', current_date, %L) $$,
+select is(tests.hint_of(format($$ insert into public.workout_assignments (organization_id, user_id, kind, note, date, assigned_by) values (%L, %L, 'note', 'x', current_date, %L) $$,
                                  tests.get_organization_id('test-gym'), tests.get_user_id('member'), tests.get_user_id('member2'))),
           'assigned_by_not_staff', 'the service role cannot name a plain member as the one who assigned');
 with x as (insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, assigned_by)
-           values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', pg_temp.id('fran'), current_date + 1, true,
+           values (tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'workout', tests.id('fran'), current_date + 1, true,
                    tests.get_user_id('admin')) returning id)
 insert into ids select 'a2', id from x;
-select is((select assigned_by from public.workout_assignments where id = pg_temp.id('a2')), tests.get_user_id('admin'),
+select is((select assigned_by from public.workout_assignments where id = tests.id('a2')), tests.get_user_id('admin'),
           'the service role may name an active admin');
 with x as (insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, assigned_by)
-           values (tests.get_organization_id('test-gym'), tests.get_user_id('member2'), 'workout', pg_temp.id('fran'), current_date, true,
+           values (tests.get_organization_id('test-gym'), tests.get_user_id('member2'), 'workout', tests.id('fran'), current_date, true,
                    tests.get_user_id('coach')) returning id)
 insert into ids select 'a3', id from x;
 select tests.clear_authentication();
 
 -- comments while everybody is a member
 select tests.authenticate_as('member');
-select is((select recipient_id from public.post_workout_comment(pg_temp.id('a1'), 'knee hurts')), tests.get_user_id('coach'),
+select is((select recipient_id from public.post_workout_comment(tests.id('a1'), 'knee hurts')), tests.get_user_id('coach'),
           'the athlete''s comment goes to the assigning coach while they are staff');
 select lives_ok(format($$ select public.send_message_with_attachments(%L, %L, 'photo', null, array[%L]) $$,
                        tests.get_organization_id('test-gym'), tests.get_user_id('coach'),
                        tests.get_organization_id('test-gym') || '/' || tests.get_user_id('member') || '/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa.jpg'),
                 'the athlete sends the coach a DM with a photo');
 select tests.authenticate_as('member2');
-select is((select recipient_id from public.post_workout_comment(pg_temp.id('a3'), 'done')), tests.get_user_id('coach'),
+select is((select recipient_id from public.post_workout_comment(tests.id('a3'), 'done')), tests.get_user_id('coach'),
           'another athlete''s comment also goes to the coach');
 select tests.authenticate_as('coach');
 select is((select count(*)::int from public.messages where sender_id = tests.get_user_id('member')), 2,
@@ -96,7 +85,7 @@ select is((select count(*)::int from public.messages where sender_id = tests.get
 select is((select count(*)::int from public.message_attachments), 1, '... and the attachment row');
 select is((select count(*)::int from storage.objects where bucket_id = 'attachments'), 1, '... and the attachment''s object');
 select is((select count(*)::int from public.conversation_summaries), 1, '... and the conversation summary');
-select ok(private.can_use_realtime_topic('assignment:' || pg_temp.id('a1'), 'broadcast', false), '... and may listen on the thread''s topic');
+select ok(private.can_use_realtime_topic('assignment:' || tests.id('a1'), 'broadcast', false), '... and may listen on the thread''s topic');
 
 -- the coach is removed
 select tests.clear_authentication();
@@ -106,24 +95,24 @@ select is((select count(*)::int from public.messages), 0, 'a removed coach reads
 select is((select count(*)::int from public.message_attachments), 0, 'nor its attachment rows');
 select is((select count(*)::int from storage.objects where bucket_id = 'attachments'), 0, 'nor the attachment''s bytes');
 select is((select count(*)::int from public.conversation_summaries), 0, 'nor their conversation summaries');
-select ok(not private.can_use_realtime_topic('assignment:' || pg_temp.id('a1'), 'broadcast', false), 'nor listen on the thread''s topic');
-select is(pg_temp.hint_of(format($$ select public.workout_comments(%L) $$, pg_temp.id('a1'))), 'assignment_not_found', 'nor read the thread through its function');
+select ok(not private.can_use_realtime_topic('assignment:' || tests.id('a1'), 'broadcast', false), 'nor listen on the thread''s topic');
+select is(tests.hint_of(format($$ select public.workout_comments(%L) $$, tests.id('a1'))), 'assignment_not_found', 'nor read the thread through its function');
 
 select tests.authenticate_as('member');
-select is((select recipient_id from public.post_workout_comment(pg_temp.id('a1'), 'still hurts')), tests.get_user_id('admin'),
+select is((select recipient_id from public.post_workout_comment(tests.id('a1'), 'still hurts')), tests.get_user_id('admin'),
           'the athlete''s next comment goes to their current coach (the admin who assigned them most recently), not the removed one');
 select tests.authenticate_as('member2');
-select is((select recipient_id from public.post_workout_comment(pg_temp.id('a3'), 'and again')), tests.get_user_id('owner'),
+select is((select recipient_id from public.post_workout_comment(tests.id('a3'), 'and again')), tests.get_user_id('owner'),
           'an athlete whose only coach left reaches the owner');
 select is((select count(*)::int from public.messages where sender_id = tests.get_user_id('member2')), 2, 'the athlete still reads their own thread');
 select tests.clear_authentication();
 select is((select count(*)::int from public.notification_outbox where user_id = tests.get_user_id('coach') and payload ->> 'preview' = 'still hurts'), 0,
           'the removed coach gets no push for the new comment');
 select tests.authenticate_as('admin');
-select is((select count(*)::int from public.messages where workout_assignment_id = pg_temp.id('a1')), 2, 'the admin (active staff) reads the whole thread');
+select is((select count(*)::int from public.messages where workout_assignment_id = tests.id('a1')), 2, 'the admin (active staff) reads the whole thread');
 select tests.authenticate_as('owner');
 select is((select count(*)::int from public.messages where workout_assignment_id is not null), 4, 'the owner reads every workout thread');
-select ok(private.can_use_realtime_topic('assignment:' || pg_temp.id('a1'), 'broadcast', false), 'the owner may listen on the thread''s topic');
+select ok(private.can_use_realtime_topic('assignment:' || tests.id('a1'), 'broadcast', false), 'the owner may listen on the thread''s topic');
 
 -- the athlete is removed
 select tests.clear_authentication();
@@ -131,9 +120,9 @@ select pg_temp.set_status('member', 'removed');
 select tests.authenticate_as('member');
 select is((select count(*)::int from public.messages), 0, 'a removed member reads none of their own messages there any more');
 select is((select count(*)::int from storage.objects where bucket_id = 'attachments'), 0, 'nor even the bytes they uploaded');
-select ok(not private.can_use_realtime_topic('assignment:' || pg_temp.id('a1'), 'broadcast', false), 'nor their thread''s topic');
+select ok(not private.can_use_realtime_topic('assignment:' || tests.id('a1'), 'broadcast', false), 'nor their thread''s topic');
 select tests.authenticate_as('owner');
-select is(pg_temp.hint_of(format($$ select public.post_workout_comment(%L, 'are you ok?') $$, pg_temp.id('a1'))), 'athlete_not_member',
+select is(tests.hint_of(format($$ select public.post_workout_comment(%L, 'are you ok?') $$, tests.id('a1'))), 'athlete_not_member',
           'staff cannot write to an athlete who left');
 
 -- others never saw any of it

@@ -6,8 +6,7 @@ begin;
 select plan(13);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 -- every table is covered
 select is_empty($$

@@ -4,63 +4,52 @@ begin;
 select plan(12);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
-create function pg_temp.id(p_name text) returns uuid language sql as $f$ select id from ids where name = p_name $f$;
-create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $f$
-declare v_hint text;
-begin
-  execute p_sql;
-  return null;
-exception when others then
-  get stacked diagnostics v_hint = pg_exception_hint;
-  return v_hint;
-end $f$;
+select tests.use_ids();
 grant execute on all functions in schema pg_temp to public;
 
 select tests.authenticate_as('coach');
 insert into ids select 'w', public.create_workout(tests.get_organization_id('test-gym'), 'Run', null,
   '[{"title": "Main", "movements": [{"name": "Run", "distance_meters": 5000}]}]'::jsonb);
 insert into ids select 'd' || (row_number() over ())::text, id from public.assign_personal(tests.get_organization_id('test-gym'),
-  array[tests.get_user_id('member')], current_date, 'workout', pg_temp.id('w'));
+  array[tests.get_user_id('member')], current_date, 'workout', tests.id('w'));
 insert into ids select 'e' || (row_number() over ())::text, id from public.assign_personal(tests.get_organization_id('test-gym'),
-  array[tests.get_user_id('member')], current_date + 1, 'workout', pg_temp.id('w'));
+  array[tests.get_user_id('member')], current_date + 1, 'workout', tests.id('w'));
 insert into ids select 'f' || (row_number() over ())::text, id from public.assign_personal(tests.get_organization_id('test-gym'),
-  array[tests.get_user_id('member')], current_date + 2, 'workout', pg_temp.id('w'));
+  array[tests.get_user_id('member')], current_date + 2, 'workout', tests.id('w'));
 insert into ids select 'g' || (row_number() over ())::text, id from public.assign_personal(tests.get_organization_id('test-gym'),
-  array[tests.get_user_id('member')], current_date + 3, 'workout', pg_temp.id('w'));
+  array[tests.get_user_id('member')], current_date + 3, 'workout', tests.id('w'));
 
 -- ============================ allowed ======================================================
 select tests.authenticate_as('member');
-select results_eq($$ select status::text, skip_reason from public.skip_assignment(pg_temp.id('d1'), '') $$,
+select results_eq($$ select status::text, skip_reason from public.skip_assignment(tests.id('d1'), '') $$,
                   $$ values ('skipped', null::text) $$, 'an empty reason skips the cell with no reason');
-select results_eq($$ select status::text, skip_reason from public.skip_assignment(pg_temp.id('e1'), null) $$,
+select results_eq($$ select status::text, skip_reason from public.skip_assignment(tests.id('e1'), null) $$,
                   $$ values ('skipped', null::text) $$, 'a null reason skips it too');
-select results_eq($$ select status::text, skip_reason from public.skip_assignment(pg_temp.id('f1')) $$,
+select results_eq($$ select status::text, skip_reason from public.skip_assignment(tests.id('f1')) $$,
                   $$ values ('skipped', null::text) $$, 'and so does leaving the reason out');
-select results_eq($$ select status::text, skip_reason from public.skip_assignment(pg_temp.id('g1'), '  Knee sore  ') $$,
+select results_eq($$ select status::text, skip_reason from public.skip_assignment(tests.id('g1'), '  Knee sore  ') $$,
                   $$ values ('skipped', 'Knee sore') $$, 'a given reason is kept, trimmed');
-select is(public.get_assignment(pg_temp.id('g1')) ->> 'skip_reason', 'Knee sore', 'the athlete reads the reason back');
+select is(public.get_assignment(tests.id('g1')) ->> 'skip_reason', 'Knee sore', 'the athlete reads the reason back');
 select tests.authenticate_as('coach');
-select is(public.get_assignment(pg_temp.id('g1')) ->> 'skip_reason', 'Knee sore', 'the coach sees the reason');
-select is(public.get_assignment(pg_temp.id('d1')) ->> 'status', 'skipped', 'the coach sees the reasonless skip as skipped');
+select is(public.get_assignment(tests.id('g1')) ->> 'skip_reason', 'Knee sore', 'the coach sees the reason');
+select is(public.get_assignment(tests.id('d1')) ->> 'status', 'skipped', 'the coach sees the reasonless skip as skipped');
 
 -- ============================ denied =======================================================
 select tests.authenticate_as('member');
-select public.reopen_assignment(pg_temp.id('d1'));
-select is(pg_temp.hint_of(format($$ select public.skip_assignment(%L, %L) $$, pg_temp.id('d1'), repeat('x', 501))),
+select public.reopen_assignment(tests.id('d1'));
+select is(tests.hint_of(format($$ select public.skip_assignment(%L, %L) $$, tests.id('d1'), repeat('x', 501))),
           'skip_reason_too_long', 'a reason over 500 characters is refused');
 select tests.authenticate_as('member2');
-select is(pg_temp.hint_of(format($$ select public.skip_assignment(%L, '') $$, pg_temp.id('d1'))), 'assignment_not_found',
+select is(tests.hint_of(format($$ select public.skip_assignment(%L, '') $$, tests.id('d1'))), 'assignment_not_found',
           'another member cannot skip the athlete''s cell');
 select tests.authenticate_as('coach');
-select is(pg_temp.hint_of(format($$ select public.skip_assignment(%L) $$, pg_temp.id('d1'))), 'not_your_assignment',
+select is(tests.hint_of(format($$ select public.skip_assignment(%L) $$, tests.id('d1'))), 'not_your_assignment',
           'the coach cannot skip for the athlete');
 select tests.authenticate_as('other_coach');
-select is(pg_temp.hint_of(format($$ select public.skip_assignment(%L) $$, pg_temp.id('d1'))), 'assignment_not_found',
+select is(tests.hint_of(format($$ select public.skip_assignment(%L) $$, tests.id('d1'))), 'assignment_not_found',
           'another organization''s coach cannot see it to skip it');
 select tests.authenticate_as_anon();
-select throws_ok(format($$ select public.skip_assignment(%L) $$, pg_temp.id('d1')), '42501', null, 'anon cannot skip');
+select throws_ok(format($$ select public.skip_assignment(%L) $$, tests.id('d1')), '42501', null, 'anon cannot skip');
 
 select * from finish();
 rollback;

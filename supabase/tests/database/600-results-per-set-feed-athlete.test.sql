@@ -6,8 +6,7 @@ begin;
 select plan(54);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 -- The coach plans a program, a strength day and a row, for the member on two days.
 select tests.authenticate_as('coach');

@@ -5,8 +5,7 @@ begin;
 select plan(10);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 
 -- A result of the member on a workout of test-gym, with one movement and a record.
 select tests.authenticate_as('coach');

@@ -10,8 +10,7 @@ select tests.create_user('west');
 select tests.add_member(tests.get_organization_id('test-gym'), 'west');
 update public.profiles set time_zone = 'America/Los_Angeles' where id = tests.get_user_id('west');
 update public.profiles set display_name = i from unnest(array['member', 'member2', 'west']) i where id = tests.get_user_id(i);
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 with x as (insert into public.workouts (organization_id, title, created_by) values (tests.get_organization_id('test-gym'), 'Fran', tests.get_user_id('coach')) returning id)
 insert into ids select 'fran', id from x;
 create function pg_temp.cell(p_who text, p_day int, p_status public.assignment_status)

@@ -4,8 +4,7 @@ begin;
 select plan(12);
 
 select tests.create_standard_actors();
-create temp table ids (name text primary key, id uuid);
-grant all on ids to public;
+select tests.use_ids();
 with x as (insert into public.workouts (organization_id, title, created_by) values (tests.get_organization_id('test-gym'), 'Fran', tests.get_user_id('coach')) returning id)
 insert into ids select 'fran', id from x;
 with x as (insert into public.workout_assignments (organization_id, user_id, kind, workout_id, date, published, assigned_by)
