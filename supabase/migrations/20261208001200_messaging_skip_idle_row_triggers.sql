@@ -1,23 +1,13 @@
--- messaging: a send stops paying plpgsql calls for row triggers that have nothing to do.
+-- messaging: the summary upsert of a DM send sets updated_at itself, so the per-row updated_at
+-- trigger is not called for the two summaries.
 -- A DM send (issue 21: a send with every trigger against a bare insert of the same row) writes
 -- the message, upserts both conversation summaries, queues a push and inserts the broadcast.
--- Besides the work itself, each row written called private.trigger_stamp_managed_columns (the
--- message, both summaries, the outbox row: 4 calls) and each summary update also
--- private.trigger_set_updated_at (2 calls); every one of them returned without changing
--- anything, since these rows are written by definer functions running as their owner, and the
--- summary upsert can set updated_at itself. Each call is a plpgsql function entry with its own
--- search_path.
--- Now those triggers carry WHEN conditions the executor evaluates inline, so they are called
--- only where they change something (as on workout_assignments, migration
--- 20261208001000_assignments_skip_idle_row_triggers):
--- - stamp_managed_columns only for client roles (anon, authenticated): the function's own first
---   test, so client writes are stamped exactly as before;
--- - set_updated_at only when updated_at is not already now(): the outcome for every writer is
---   still updated_at = now().
--- Touches: triggers messages_stamp_managed_columns, messages_set_updated_at,
--- conversation_summaries_stamp_managed_columns, conversation_summaries_set_updated_at,
--- notification_outbox_stamp_managed_columns (recreated with WHEN);
--- private.trigger_message_created (replaced: the summary upsert sets updated_at).
+-- Each row written called private.trigger_stamp_managed_columns (the message, both summaries,
+-- the outbox row: 4 calls) and each summary update private.trigger_set_updated_at (2 calls);
+-- all returned without changing anything. Migration 20261208001000_platform_skip_idle_row_triggers
+-- gives those triggers WHEN conditions (stamp: client roles only; updated_at: only when not
+-- already now()); with updated_at = now() in the upsert's SET, a send calls none of them.
+-- Touches: private.trigger_message_created (replaced: the summary upsert sets updated_at).
 
 -- =============================================================================================
 -- types
@@ -29,7 +19,7 @@
 -- tables
 -- =============================================================================================
 
--- (no new tables; triggers below)
+-- (none)
 
 -- =============================================================================================
 -- private helpers
@@ -128,44 +118,8 @@ comment on function private.trigger_message_created() is
 -- triggers
 -- =============================================================================================
 
--- Stamped only for client roles: definer functions (send, edit, delete, read receipts, the
--- summary upsert, the push outbox) are trusted and keep the values they set.
-drop trigger messages_stamp_managed_columns on public.messages;
-create trigger messages_stamp_managed_columns
-  before insert or update on public.messages
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.trigger_stamp_managed_columns('created_at', 'updated_at');
-
-drop trigger conversation_summaries_stamp_managed_columns on public.conversation_summaries;
-create trigger conversation_summaries_stamp_managed_columns
-  before insert or update on public.conversation_summaries
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.trigger_stamp_managed_columns('created_at', 'updated_at');
-
-drop trigger notification_outbox_stamp_managed_columns on public.notification_outbox;
-create trigger notification_outbox_stamp_managed_columns
-  before insert or update on public.notification_outbox
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.trigger_stamp_managed_columns('created_at');
-
--- Called only where updated_at is not already now(); whatever a writer sends, the row ends with
--- updated_at = now() as before.
-drop trigger messages_set_updated_at on public.messages;
-create trigger messages_set_updated_at
-  before update on public.messages
-  for each row
-  when (new.updated_at is distinct from pg_catalog.now())
-  execute function private.trigger_set_updated_at();
-
-drop trigger conversation_summaries_set_updated_at on public.conversation_summaries;
-create trigger conversation_summaries_set_updated_at
-  before update on public.conversation_summaries
-  for each row
-  when (new.updated_at is distinct from pg_catalog.now())
-  execute function private.trigger_set_updated_at();
+-- (messages, conversation_summaries and notification_outbox triggers now carry WHEN conditions:
+-- migration 20261208001000_platform_skip_idle_row_triggers.)
 
 -- =============================================================================================
 -- RLS enable

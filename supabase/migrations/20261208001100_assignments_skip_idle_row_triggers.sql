@@ -1,23 +1,16 @@
--- assignments: set-wide writes to workout_assignments stop paying two plpgsql calls per row for
--- triggers that have nothing to do.
+-- assignments: the library freeze and the bulk publish set updated_at themselves, so the per-row
+-- updated_at trigger is not called for the cells they write.
 -- A library freeze repoints every given cell of a workout (2,000 rows for one workout given to
 -- 2,000 athletes) and a bulk publish flips ~10,000 drafts in one UPDATE. EXPLAIN (ANALYZE) of
 -- the freeze's UPDATE showed, besides the foreign-key check, two BEFORE ROW triggers called for
--- every row: workout_assignments_set_updated_at (sets updated_at = now()) and
--- workout_assignments_stamp_managed_columns (returns at once unless the writer is anon or
--- authenticated, and these writers are definer functions running as their owner). Each call is
--- a plpgsql function entry with its own search_path, ~25-30 % of the UPDATE's own time.
--- Now each trigger carries a WHEN condition that the executor evaluates inline, so it is only
--- called where it would change something:
--- - set_updated_at when updated_at is not already now() (the statements below set it
---   themselves; a client that sends any other value is still overridden, so the outcome is the
---   same for every writer: updated_at = now());
--- - stamp_managed_columns only for client roles (exactly the function's own first test; the
---   catalog lint still finds the trigger, and client writes behave as before).
--- The freeze and the bulk publish now set updated_at = now() in the UPDATE itself.
--- Touches: triggers workout_assignments_set_updated_at and
--- workout_assignments_stamp_managed_columns (recreated with WHEN), private.freeze_library_workout
--- and private.publish_filtered_assignments (replaced: updated_at set in the statement).
+-- every row, workout_assignments_set_updated_at and workout_assignments_stamp_managed_columns:
+-- plpgsql entries with their own search_path, ~25-30 % of the UPDATE's own time. Migration
+-- 20261208001000_platform_skip_idle_row_triggers gives both WHEN conditions (stamp: client roles
+-- only; updated_at: only when not already now()); setting updated_at = now() in these
+-- statements makes the second false for every row they write. The cells still show as changed
+-- (updated_at = now()) to open screens and catch-up reads, as before.
+-- Touches: private.freeze_library_workout and private.publish_filtered_assignments (replaced:
+-- updated_at set in the statement).
 
 -- =============================================================================================
 -- types
@@ -154,23 +147,8 @@ comment on function private.publish_filtered_assignments(jsonb, uuid) is
 -- triggers
 -- =============================================================================================
 
--- Called only where updated_at is not already now(): a statement that sets it (the freeze, the
--- bulk publish) skips the call; any other update, whatever updated_at a client sends, gets now().
-drop trigger workout_assignments_set_updated_at on public.workout_assignments;
-create trigger workout_assignments_set_updated_at
-  before update on public.workout_assignments
-  for each row
-  when (new.updated_at is distinct from pg_catalog.now())
-  execute function private.trigger_set_updated_at();
-
--- Called only for client roles, the only writers the function changes anything for (definer
--- functions run as their owner, the service role and cron are trusted).
-drop trigger workout_assignments_stamp_managed_columns on public.workout_assignments;
-create trigger workout_assignments_stamp_managed_columns
-  before insert or update on public.workout_assignments
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.trigger_stamp_managed_columns('created_at', 'updated_at');
+-- (workout_assignments_set_updated_at and _stamp_managed_columns now carry WHEN conditions:
+-- migration 20261208001000_platform_skip_idle_row_triggers.)
 
 -- =============================================================================================
 -- RLS enable
