@@ -6,7 +6,7 @@
 -- directly is still stamped: updated_at = now() whatever it sends, created_at unchanged.
 -- Calls are counted with track_functions (pg_stat_xact_user_functions, this transaction's own).
 begin;
-select plan(16);
+select plan(19);
 
 set local track_functions = 'pl';
 select tests.create_standard_actors();
@@ -89,6 +89,31 @@ select is((select count(*)::int from realtime.messages where event = 'assignment
             and (payload ->> 'assignment_id')::uuid in (select id from public.workout_assignments
                                                          where workout_id = tests.id('w') and date > current_date)), 4,
           'each published cell is still broadcast to its athlete');
+
+-- the batch's push payloads are the ones private.assignment_group_push_payload describes
+-- (several cells: member's two; one cell: a draft published alone below)
+select is((select payload from public.notification_outbox
+            where user_id = tests.get_user_id('member') and category = 'workoutAssigned' and payload ? 'assignment_ids'),
+          (select private.assignment_group_push_payload(array_agg(a.id order by a.id), a.organization_id,
+                    array_agg(a.date order by a.id), array_agg(a.kind order by a.id), tests.get_user_id('coach'),
+                    array_agg(w.title order by a.id))
+             from public.workout_assignments a join public.workouts w on w.id = a.snapshot_workout_id
+            where a.workout_id = tests.id('w') and a.user_id = tests.get_user_id('member') and a.date > current_date
+            group by a.organization_id),
+          'an athlete with several new cells gets the grouped payload (count, days, week link)');
+select tests.authenticate_as('coach');
+insert into ids select 'alone', id from public.assign_personal(tests.get_organization_id('test-gym'),
+  array[tests.get_user_id('member2')], current_date + 3, 'rest', null, null, 0, null, 'draft');
+select is((public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
+            'date_from', current_date + 3, 'date_to', current_date + 3)) ->> 'count')::int, 1,
+          'a bulk publish of one rest day publishes it');
+select tests.clear_authentication();
+select is((select payload from public.notification_outbox
+            where user_id = tests.get_user_id('member2') and category = 'workoutAssigned'
+              and payload ->> 'assignment_id' = tests.id('alone')::text),
+          private.assignment_group_push_payload(array[tests.id('alone')], tests.get_organization_id('test-gym'),
+            array[current_date + 3], array['rest'::public.assignment_kind], tests.get_user_id('coach'), array[null::text]),
+          'an athlete with one new cell gets that cell''s own payload (Rest day, link to the cell)');
 
 -- ============================ a client writing directly is still stamped ============================
 select tests.clear_authentication();
