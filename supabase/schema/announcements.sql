@@ -89,9 +89,9 @@ CREATE TRIGGER announcements_check BEFORE INSERT OR UPDATE ON public.announcemen
 
 CREATE TRIGGER announcements_fan_out AFTER INSERT ON public.announcements FOR EACH ROW EXECUTE FUNCTION private.trigger_fan_out_announcement();
 
-CREATE TRIGGER announcements_set_updated_at BEFORE UPDATE ON public.announcements FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER announcements_set_updated_at BEFORE UPDATE ON public.announcements FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER announcements_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.announcements FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER announcements_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.announcements FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.announcements ENABLE ROW LEVEL SECURITY;
 

@@ -111,13 +111,13 @@ CREATE TRIGGER workout_assignments_guard_status BEFORE INSERT ON public.workout_
 
 CREATE TRIGGER workout_assignments_guard_status_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((((old.status IS DISTINCT FROM new.status) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason))) EXECUTE FUNCTION private.trigger_guard_assignment_status();
 
-CREATE TRIGGER workout_assignments_set_updated_at BEFORE UPDATE ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER workout_assignments_set_updated_at BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
 CREATE TRIGGER workout_assignments_stamp_assigned_by BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_manage_assigned_by();
 
 CREATE TRIGGER workout_assignments_stamp_assigned_by_on_update BEFORE UPDATE OF assigned_by ON public.workout_assignments FOR EACH ROW WHEN ((old.assigned_by IS DISTINCT FROM new.assigned_by)) EXECUTE FUNCTION private.trigger_manage_assigned_by();
 
-CREATE TRIGGER workout_assignments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER workout_assignments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.workout_assignments ENABLE ROW LEVEL SECURITY;
 
@@ -191,9 +191,9 @@ CREATE INDEX workout_feed_posts_workout_id_idx ON public.workout_feed_posts USIN
 
 CREATE TRIGGER workout_feed_posts_consistency BEFORE INSERT OR UPDATE ON public.workout_feed_posts FOR EACH ROW EXECUTE FUNCTION private.trigger_feed_post_consistency();
 
-CREATE TRIGGER workout_feed_posts_set_updated_at BEFORE UPDATE ON public.workout_feed_posts FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER workout_feed_posts_set_updated_at BEFORE UPDATE ON public.workout_feed_posts FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER workout_feed_posts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_feed_posts FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+CREATE TRIGGER workout_feed_posts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_feed_posts FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.workout_feed_posts ENABLE ROW LEVEL SECURITY;
 
@@ -214,7 +214,7 @@ GRANT ALL ON TABLE public.workout_feed_posts TO service_role;
 -- functions (with their comments and grants)
 -- =============================================================================================
 
-COMMENT ON FUNCTION private.announce_assignment_rows(p_ids uuid[], p_user_ids uuid[], p_organization_ids uuid[], p_dates date[], p_kinds public.assignment_kind[], p_assigned_by uuid[], p_snapshot_workout_ids uuid[]) IS 'Announces published assignments given as parallel arrays (id, athlete, organization, date, kind, assigned by, snapshot workout): one workoutAssigned push per athlete for all their cells (private.assignment_group_push_payload) through private.enqueue_notifications, and one assignment_published broadcast per cell to user:<athlete>.';
+COMMENT ON FUNCTION private.announce_assignment_rows(p_ids uuid[], p_user_ids uuid[], p_organization_ids uuid[], p_dates date[], p_kinds public.assignment_kind[], p_assigned_by uuid[], p_snapshot_workout_ids uuid[]) IS 'Announces published assignments given as parallel arrays (id, athlete, organization, date, kind, assigned by, snapshot workout): one workoutAssigned push per athlete for all their cells (the payload of private.assignment_group_push_payload, built in the grouping statement) through private.enqueue_notifications, and one assignment_published broadcast per cell to user:<athlete>.';
 
 REVOKE ALL ON FUNCTION private.announce_assignment_rows(p_ids uuid[], p_user_ids uuid[], p_organization_ids uuid[], p_dates date[], p_kinds public.assignment_kind[], p_assigned_by uuid[], p_snapshot_workout_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.announce_assignment_rows(p_ids uuid[], p_user_ids uuid[], p_organization_ids uuid[], p_dates date[], p_kinds public.assignment_kind[], p_assigned_by uuid[], p_snapshot_workout_ids uuid[]) TO service_role;
@@ -295,14 +295,39 @@ begin
     left join public.workouts w on w.id = r.workout_id;
 
   -- One push per athlete for what they got in this batch (five days published at once is one
-  -- notification listing them, not five), collapsing on the batch's first cell.
+  -- notification listing them, not five), collapsing on the batch's first cell. The payload is
+  -- private.assignment_group_push_payload's, computed here by the grouping itself rather than
+  -- by one function call per athlete: one cell says what it is and links to it; several say how
+  -- many, which days, and link to the week.
   select array_agg(g.user_id order by g.first), array_agg(g.payload order by g.first),
          array_agg(g.collapse_key order by g.first)
     into v_users, v_payloads, v_keys
     from (select r.user_id, min(r.ord) as first,
-                 private.assignment_group_push_payload(array_agg(r.id order by r.ord), r.organization_id,
-                   array_agg(r.date order by r.ord), array_agg(r.kind order by r.ord), min(r.assigned_by::text)::uuid,
-                   array_agg(r.title order by r.ord)) as payload,
+                 case when count(*) = 1 then
+                   jsonb_build_object(
+                     'assignment_id', min(r.id::text)::uuid,
+                     'organization_id', r.organization_id,
+                     'date', min(r.date),
+                     'kind', min(r.kind::text),
+                     'title', min(coalesce(r.title, case r.kind when 'rest' then 'Rest day' else 'Note from your coach' end)),
+                     'url', '/org/' || r.organization_id::text || '/assignments/' || min(r.id::text),
+                     'sender_id', min(r.assigned_by::text)::uuid)
+                 else
+                   jsonb_build_object(
+                     'assignment_ids', jsonb_agg(r.id order by r.date, r.ord),
+                     'organization_id', r.organization_id,
+                     'date', min(r.date),
+                     'date_to', max(r.date),
+                     'count', count(*),
+                     'title', case when bool_and(r.kind = 'workout') then count(*) || ' new workouts'
+                                   else count(*) || ' new on your calendar' end,
+                     'body', string_agg(to_char(r.date, 'Dy FMDD Mon') || ': '
+                                        || coalesce(r.title, case r.kind when 'rest' then 'Rest day' else 'Note from your coach' end),
+                                        ' · ' order by r.date, r.ord),
+                     'url', '/org/' || r.organization_id::text
+                            || '/week?week=' || date_trunc('week', min(r.date))::date::text,
+                     'sender_id', min(r.assigned_by::text)::uuid)
+                 end as payload,
                  case when count(*) = 1 then 'assignment:' || min(r.id::text)
                       else 'assignments:' || min(r.id::text) end as collapse_key
             from unnest(announce_assignment_rows.p_ids, announce_assignment_rows.p_user_ids,
@@ -1139,9 +1164,11 @@ begin
   select * into f from private.parse_bulk_filter(publish_filtered_assignments.p_filter);
   perform private.lock_assignment_batches(f.organization_id);
   perform pg_catalog.set_config('coachline.assignment_announce_deferred', 'on', true);
+  -- updated_at in the statement: the per-row updated_at trigger then skips every row. The
+  -- returned rows are sorted once, by id, and aggregated in that order.
   with changed as (
     update public.workout_assignments a
-       set published = true, publish_at = coalesce(a.publish_at, pg_catalog.now())
+       set published = true, publish_at = coalesce(a.publish_at, pg_catalog.now()), updated_at = pg_catalog.now()
      where a.organization_id = f.organization_id
        and a.deleted_at is null
        and not a.published
@@ -1156,12 +1183,12 @@ begin
             or (a.user_id, a.date) in (select c.user_id, c.date from unnest(f.cell_users, f.cell_dates) c (user_id, date)))
     returning a.id, a.user_id, a.organization_id, a.date, a.kind, a.assigned_by, a.snapshot_workout_id
   )
-  select coalesce(array_agg(c.id order by c.id), '{}') as ids, array_agg(c.user_id order by c.id) as users,
-         array_agg(c.organization_id order by c.id) as orgs, array_agg(c.date order by c.id) as dates,
-         array_agg(c.kind order by c.id) as kinds, array_agg(c.assigned_by order by c.id) as assigners,
-         array_agg(c.snapshot_workout_id order by c.id) as snapshots
+  select coalesce(array_agg(c.id), '{}') as ids, array_agg(c.user_id) as users,
+         array_agg(c.organization_id) as orgs, array_agg(c.date) as dates,
+         array_agg(c.kind) as kinds, array_agg(c.assigned_by) as assigners,
+         array_agg(c.snapshot_workout_id) as snapshots
     into r
-    from changed c;
+    from (select * from changed order by changed.id) c;
   perform pg_catalog.set_config('coachline.assignment_announce_deferred', '', true);
   if cardinality(r.ids) > 0 then
     perform private.announce_assignment_rows(r.ids, r.users, r.orgs, r.dates, r.kinds, r.assigners, r.snapshots);

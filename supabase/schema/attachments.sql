@@ -77,7 +77,7 @@ CREATE TRIGGER message_attachments_count AFTER INSERT OR DELETE ON public.messag
 
 CREATE TRIGGER message_attachments_queue_deletion AFTER DELETE ON public.message_attachments FOR EACH ROW EXECUTE FUNCTION private.trigger_queue_attachment_deletion();
 
-CREATE TRIGGER message_attachments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.message_attachments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER message_attachments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.message_attachments FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.message_attachments ENABLE ROW LEVEL SECURITY;
 
@@ -133,7 +133,7 @@ CREATE INDEX storage_deletions_organization_id_idx ON public.storage_deletions U
 
 CREATE INDEX storage_deletions_requested_by_idx ON public.storage_deletions USING btree (requested_by);
 
-CREATE TRIGGER storage_deletions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.storage_deletions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER storage_deletions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.storage_deletions FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.storage_deletions ENABLE ROW LEVEL SECURITY;
 

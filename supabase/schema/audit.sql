@@ -45,7 +45,7 @@ CREATE TRIGGER audit_logs_append_only BEFORE DELETE OR UPDATE ON public.audit_lo
 
 CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON public.audit_logs FOR EACH STATEMENT EXECUTE FUNCTION private.trigger_refuse_audit_change();
 
-CREATE TRIGGER audit_logs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.audit_logs FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER audit_logs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.audit_logs FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.audit_logs ENABLE ROW LEVEL SECURITY;
 

@@ -51,9 +51,9 @@ CREATE INDEX exercise_comments_parent_idx ON public.exercise_comments USING btre
 
 CREATE TRIGGER exercise_comments_organization BEFORE INSERT OR UPDATE OF workout_movement_id, organization_id ON public.exercise_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_exercise_comment_organization();
 
-CREATE TRIGGER exercise_comments_set_updated_at BEFORE UPDATE OF body ON public.exercise_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER exercise_comments_set_updated_at BEFORE UPDATE OF body ON public.exercise_comments FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER exercise_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.exercise_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER exercise_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.exercise_comments FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.exercise_comments ENABLE ROW LEVEL SECURITY;
 
@@ -138,7 +138,7 @@ CREATE INDEX program_comments_organization_id_idx ON public.program_comments USI
 
 CREATE INDEX program_comments_workout_assignment_id_idx ON public.program_comments USING btree (workout_assignment_id);
 
-CREATE TRIGGER program_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_comments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER program_comments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_comments FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.program_comments ENABLE ROW LEVEL SECURITY;
 
@@ -189,7 +189,7 @@ CREATE INDEX workout_comment_reads_program_id_idx ON public.workout_comment_read
 
 CREATE TRIGGER workout_comment_reads_roll_up AFTER INSERT OR DELETE OR UPDATE ON public.workout_comment_reads FOR EACH ROW EXECUTE FUNCTION private.trigger_roll_up_comment_unreads();
 
-CREATE TRIGGER workout_comment_reads_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_comment_reads FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
+CREATE TRIGGER workout_comment_reads_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_comment_reads FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
 
 ALTER TABLE public.workout_comment_reads ENABLE ROW LEVEL SECURITY;
 

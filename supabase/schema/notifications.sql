@@ -48,7 +48,7 @@ CREATE INDEX notification_mutes_user_id_idx ON public.notification_mutes USING b
 
 CREATE UNIQUE INDEX notification_mutes_user_person_idx ON public.notification_mutes USING btree (user_id, muted_user_id) WHERE (muted_user_id IS NOT NULL);
 
-CREATE TRIGGER notification_mutes_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_mutes FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER notification_mutes_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_mutes FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.notification_mutes ENABLE ROW LEVEL SECURITY;
 
@@ -101,7 +101,7 @@ CREATE INDEX notification_outbox_user_id_idx ON public.notification_outbox USING
 
 CREATE INDEX notification_outbox_worker_idx ON public.notification_outbox USING btree (status, not_before) WHERE (status = ANY (ARRAY['pending'::public.notification_status, 'sending'::public.notification_status]));
 
-CREATE TRIGGER notification_outbox_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_outbox FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER notification_outbox_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_outbox FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.notification_outbox ENABLE ROW LEVEL SECURITY;
 
@@ -138,9 +138,9 @@ ALTER TABLE ONLY public.notification_preferences
 ALTER TABLE ONLY public.notification_preferences
     ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id);
 
-CREATE TRIGGER notification_preferences_set_updated_at BEFORE UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER notification_preferences_set_updated_at BEFORE UPDATE ON public.notification_preferences FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER notification_preferences_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER notification_preferences_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.notification_preferences FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.notification_preferences ENABLE ROW LEVEL SECURITY;
 
@@ -189,7 +189,7 @@ CREATE INDEX push_subscriptions_user_id_idx ON public.push_subscriptions USING b
 
 CREATE TRIGGER push_subscriptions_check_endpoint AFTER INSERT OR UPDATE OF endpoint ON public.push_subscriptions FOR EACH ROW EXECUTE FUNCTION private.trigger_check_push_endpoint();
 
-CREATE TRIGGER push_subscriptions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.push_subscriptions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER push_subscriptions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.push_subscriptions FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.push_subscriptions ENABLE ROW LEVEL SECURITY;
 

@@ -54,7 +54,7 @@ CREATE INDEX class_session_workouts_workout_id_idx ON public.class_session_worko
 
 CREATE TRIGGER class_session_workouts_consistency BEFORE INSERT OR UPDATE ON public.class_session_workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_class_session_workout_consistency();
 
-CREATE TRIGGER class_session_workouts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_session_workouts FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER class_session_workouts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_session_workouts FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.class_session_workouts ENABLE ROW LEVEL SECURITY;
 
@@ -124,9 +124,9 @@ CREATE INDEX class_sessions_program_id_idx ON public.class_sessions USING btree 
 
 CREATE TRIGGER class_sessions_consistency BEFORE INSERT OR UPDATE ON public.class_sessions FOR EACH ROW EXECUTE FUNCTION private.trigger_class_session_consistency();
 
-CREATE TRIGGER class_sessions_set_updated_at BEFORE UPDATE ON public.class_sessions FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER class_sessions_set_updated_at BEFORE UPDATE ON public.class_sessions FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER class_sessions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_sessions FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+CREATE TRIGGER class_sessions_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_sessions FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.class_sessions ENABLE ROW LEVEL SECURITY;
 
@@ -168,9 +168,9 @@ ALTER TABLE ONLY public.class_types
 
 CREATE INDEX class_types_organization_id_idx ON public.class_types USING btree (organization_id);
 
-CREATE TRIGGER class_types_set_updated_at BEFORE UPDATE ON public.class_types FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER class_types_set_updated_at BEFORE UPDATE ON public.class_types FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER class_types_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_types FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER class_types_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.class_types FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.class_types ENABLE ROW LEVEL SECURITY;
 
@@ -228,7 +228,7 @@ CREATE INDEX program_enrollments_user_id_idx ON public.program_enrollments USING
 
 CREATE TRIGGER program_enrollments_consistency BEFORE INSERT OR UPDATE ON public.program_enrollments FOR EACH ROW EXECUTE FUNCTION private.trigger_enrollment_consistency();
 
-CREATE TRIGGER program_enrollments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_enrollments FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_by');
+CREATE TRIGGER program_enrollments_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_enrollments FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_by');
 
 ALTER TABLE public.program_enrollments ENABLE ROW LEVEL SECURITY;
 
@@ -285,7 +285,7 @@ CREATE INDEX program_template_cells_workout_id_idx ON public.program_template_ce
 
 CREATE TRIGGER program_template_cells_consistency BEFORE INSERT OR UPDATE ON public.program_template_cells FOR EACH ROW EXECUTE FUNCTION private.trigger_template_cell_consistency();
 
-CREATE TRIGGER program_template_cells_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_template_cells FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER program_template_cells_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_template_cells FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.program_template_cells ENABLE ROW LEVEL SECURITY;
 
@@ -338,9 +338,9 @@ CREATE INDEX program_templates_program_id_idx ON public.program_templates USING 
 
 CREATE TRIGGER program_templates_consistency BEFORE INSERT OR UPDATE ON public.program_templates FOR EACH ROW EXECUTE FUNCTION private.trigger_template_consistency();
 
-CREATE TRIGGER program_templates_set_updated_at BEFORE UPDATE ON public.program_templates FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER program_templates_set_updated_at BEFORE UPDATE ON public.program_templates FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER program_templates_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_templates FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+CREATE TRIGGER program_templates_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.program_templates FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.program_templates ENABLE ROW LEVEL SECURITY;
 
@@ -387,9 +387,9 @@ CREATE INDEX programs_created_by_idx ON public.programs USING btree (created_by)
 
 CREATE INDEX programs_organization_id_idx ON public.programs USING btree (organization_id);
 
-CREATE TRIGGER programs_set_updated_at BEFORE UPDATE ON public.programs FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER programs_set_updated_at BEFORE UPDATE ON public.programs FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER programs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.programs FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+CREATE TRIGGER programs_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.programs FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.programs ENABLE ROW LEVEL SECURITY;
 

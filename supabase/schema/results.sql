@@ -41,7 +41,7 @@ CREATE INDEX personal_records_user_id_idx ON public.personal_records USING btree
 
 CREATE INDEX personal_records_workout_result_id_idx ON public.personal_records USING btree (workout_result_id);
 
-CREATE TRIGGER personal_records_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.personal_records FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
+CREATE TRIGGER personal_records_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.personal_records FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('updated_at');
 
 ALTER TABLE public.personal_records ENABLE ROW LEVEL SECURITY;
 
@@ -109,9 +109,9 @@ CREATE TRIGGER workout_results_consistency BEFORE INSERT OR UPDATE ON public.wor
 
 CREATE TRIGGER workout_results_lock_assignment BEFORE INSERT OR UPDATE OF workout_assignment_id ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_lock_result_assignment();
 
-CREATE TRIGGER workout_results_set_updated_at BEFORE UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER workout_results_set_updated_at BEFORE UPDATE ON public.workout_results FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER workout_results_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER workout_results_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 CREATE TRIGGER workout_results_update_personal_records AFTER INSERT OR DELETE OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_update_personal_records();
 

@@ -65,7 +65,7 @@ CREATE UNIQUE INDEX invitations_one_pending_per_email_idx ON public.invitations 
 
 CREATE INDEX invitations_organization_id_idx ON public.invitations USING btree (organization_id, created_at DESC);
 
-CREATE TRIGGER invitations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.invitations FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
+CREATE TRIGGER invitations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.invitations FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at');
 
 ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
 
@@ -120,9 +120,9 @@ CREATE TRIGGER memberships_immutable_keys BEFORE UPDATE ON public.memberships FO
 
 CREATE TRIGGER memberships_keep_an_owner BEFORE DELETE OR UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.trigger_keep_an_owner();
 
-CREATE TRIGGER memberships_set_updated_at BEFORE UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER memberships_set_updated_at BEFORE UPDATE ON public.memberships FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER memberships_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER memberships_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.memberships FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
 
@@ -161,9 +161,9 @@ ALTER TABLE ONLY public.organizations
 
 CREATE INDEX organizations_created_by_idx ON public.organizations USING btree (created_by);
 
-CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER organizations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
+CREATE TRIGGER organizations_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.organizations FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'created_by', 'updated_at');
 
 ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY;
 
@@ -211,9 +211,9 @@ ALTER TABLE ONLY public.profiles
 
 CREATE TRIGGER profiles_queue_replaced_avatar AFTER UPDATE OF avatar_path ON public.profiles FOR EACH ROW WHEN ((old.avatar_path IS DISTINCT FROM new.avatar_path)) EXECUTE FUNCTION private.trigger_queue_replaced_avatar();
 
-CREATE TRIGGER profiles_set_updated_at BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER profiles_set_updated_at BEFORE UPDATE ON public.profiles FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
-CREATE TRIGGER profiles_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
+CREATE TRIGGER profiles_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.profiles FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 
