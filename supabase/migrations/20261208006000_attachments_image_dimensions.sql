@@ -21,8 +21,8 @@ alter table public.message_attachments
   -- Both or neither, and within what a camera or screen produces (a 200-megapixel phone sensor is
   -- about 16 000 px on its long side).
   add constraint message_attachments_dimensions_chk check (
-    (width is null and height is null)
-    or (width between 1 and 20000 and height between 1 and 20000));
+    (width is null) = (height is null)
+    and (width is null or (width between 1 and 20000 and height between 1 and 20000)));
 
 comment on column public.message_attachments.width is
   'Natural width in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';

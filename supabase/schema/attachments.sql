@@ -42,7 +42,7 @@ CREATE TABLE public.message_attachments (
     thumbnail_error text,
     width integer,
     height integer,
-    CONSTRAINT message_attachments_dimensions_chk CHECK ((((width IS NULL) AND (height IS NULL)) OR (((width >= 1) AND (width <= 20000)) AND ((height >= 1) AND (height <= 20000))))),
+    CONSTRAINT message_attachments_dimensions_chk CHECK ((((width IS NULL) = (height IS NULL)) AND ((width IS NULL) OR (((width >= 1) AND (width <= 20000)) AND ((height >= 1) AND (height <= 20000)))))),
     CONSTRAINT message_attachments_mime_type_chk CHECK ((((type = 'image'::public.attachment_type) AND (mime_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/heic'::text]))) OR ((type = 'video'::public.attachment_type) AND (mime_type = ANY (ARRAY['video/mp4'::text, 'video/quicktime'::text, 'video/webm'::text]))))),
     CONSTRAINT message_attachments_r2_key_length_chk CHECK (((char_length(r2_key) >= 1) AND (char_length(r2_key) <= 512))),
     CONSTRAINT message_attachments_size_chk CHECK (((size > 0) AND (((type = 'image'::public.attachment_type) AND (size <= 10485760)) OR ((type = 'video'::public.attachment_type) AND (size <= 104857600))))),
