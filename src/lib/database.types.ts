@@ -611,6 +611,7 @@ export type Database = {
 			message_attachments: {
 				Row: {
 					created_at: string;
+					height: number | null;
 					id: string;
 					message_id: string;
 					mime_type: string;
@@ -623,10 +624,12 @@ export type Database = {
 					thumbnail_r2_key: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;
+					width: number | null;
 				};
 				ComputedFields: never;
 				Insert: {
 					created_at?: string;
+					height?: number | null;
 					id?: string;
 					message_id: string;
 					mime_type: string;
@@ -639,9 +642,11 @@ export type Database = {
 					thumbnail_r2_key?: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;
+					width?: number | null;
 				};
 				Update: {
 					created_at?: string;
+					height?: number | null;
 					id?: string;
 					message_id?: string;
 					mime_type?: string;
@@ -654,6 +659,7 @@ export type Database = {
 					thumbnail_r2_key?: string | null;
 					type?: Database['public']['Enums']['attachment_type'];
 					uploader_id?: string;
+					width?: number | null;
 				};
 				Relationships: [
 					{
@@ -3045,6 +3051,7 @@ export type Database = {
 				Args: { p_message_id: string; p_object_path: string };
 				Returns: {
 					created_at: string;
+					height: number | null;
 					id: string;
 					message_id: string;
 					mime_type: string;
@@ -3057,6 +3064,7 @@ export type Database = {
 					thumbnail_r2_key: string | null;
 					type: Database['public']['Enums']['attachment_type'];
 					uploader_id: string;
+					width: number | null;
 				};
 				SetofOptions: {
 					from: '*';

@@ -40,6 +40,9 @@ CREATE TABLE public.message_attachments (
     thumbnail_locked_at timestamp with time zone,
     thumbnail_attempts integer DEFAULT 0 NOT NULL,
     thumbnail_error text,
+    width integer,
+    height integer,
+    CONSTRAINT message_attachments_dimensions_chk CHECK ((((width IS NULL) = (height IS NULL)) AND ((width IS NULL) OR (((width >= 1) AND (width <= 20000)) AND ((height >= 1) AND (height <= 20000)))))),
     CONSTRAINT message_attachments_mime_type_chk CHECK ((((type = 'image'::public.attachment_type) AND (mime_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/heic'::text]))) OR ((type = 'video'::public.attachment_type) AND (mime_type = ANY (ARRAY['video/mp4'::text, 'video/quicktime'::text, 'video/webm'::text]))))),
     CONSTRAINT message_attachments_r2_key_length_chk CHECK (((char_length(r2_key) >= 1) AND (char_length(r2_key) <= 512))),
     CONSTRAINT message_attachments_size_chk CHECK (((size > 0) AND (((type = 'image'::public.attachment_type) AND (size <= 10485760)) OR ((type = 'video'::public.attachment_type) AND (size <= 104857600))))),
@@ -85,6 +88,8 @@ CREATE POLICY "Attachments are visible to whoever sees their message" ON public.
    FROM public.messages m
   WHERE (m.id = message_attachments.message_id))));
 
+COMMENT ON COLUMN public.message_attachments.height IS 'Natural height in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
+
 COMMENT ON COLUMN public.message_attachments.r2_key IS 'storage.objects.name in bucket attachments: <organization_id>/<uploader_id>/<uuid>.<ext>.';
 
 COMMENT ON COLUMN public.message_attachments.thumbnail_attempts IS 'How many times a worker claimed this image; after service_role_claim_thumbnails'' p_max_attempts it is left alone.';
@@ -92,6 +97,8 @@ COMMENT ON COLUMN public.message_attachments.thumbnail_attempts IS 'How many tim
 COMMENT ON COLUMN public.message_attachments.thumbnail_locked_at IS 'When a media worker claimed this image for its thumbnail (a lease: an expired one may be claimed again).';
 
 COMMENT ON COLUMN public.message_attachments.thumbnail_r2_key IS 'Written later by the thumbnail worker (images only), in the same folder.';
+
+COMMENT ON COLUMN public.message_attachments.width IS 'Natural width in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
 
 COMMENT ON TABLE public.message_attachments IS 'Seed 001: images and videos of a message (DM or workout comment). r2_key is the object''s name in the private storage bucket `attachments`.';
 
@@ -193,7 +200,8 @@ CREATE FUNCTION private.attachments_json(p_message_id uuid) RETURNS jsonb
     AS $$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size, 'mime_type', a.mime_type,
-           'thumbnail_r2_key', a.thumbnail_r2_key) order by a.created_at, a.id), '[]'::jsonb)
+           'thumbnail_r2_key', a.thumbnail_r2_key, 'width', a.width, 'height', a.height)
+           order by a.created_at, a.id), '[]'::jsonb)
     from public.message_attachments a where a.message_id = attachments_json.p_message_id;
 $$;
 
@@ -251,6 +259,8 @@ declare
   v_mime text;
   v_ext text;
   v_size bigint;
+  v_width integer;
+  v_height integer;
   v_row public.message_attachments;
 begin
   if check_attachment_object.p_object_path is null
@@ -310,17 +320,27 @@ begin
     raise exception 'Videos can be at most 100 MB.' using errcode = 'PT422', hint = 'attachment_too_large';
   end if;
 
+  -- The uploader's measurement, kept only when both sides are plausible (see the header).
+  if pg_catalog.jsonb_typeof(v_object.user_metadata) = 'object' then
+    v_width := private.image_dimension(v_object.user_metadata -> 'width');
+    v_height := private.image_dimension(v_object.user_metadata -> 'height');
+  end if;
+
   v_row.organization_id := check_attachment_object.p_organization_id;
   v_row.uploader_id := check_attachment_object.p_sender_id;
   v_row.type := case when v_mime like 'image/%' then 'image' else 'video' end;
   v_row.r2_key := check_attachment_object.p_object_path;
   v_row.size := v_size::integer;
   v_row.mime_type := v_mime;
+  if v_width is not null and v_height is not null then
+    v_row.width := v_width;
+    v_row.height := v_height;
+  end if;
   return v_row;
 end;
 $_$;
 
-COMMENT ON FUNCTION private.check_attachment_object(p_organization_id uuid, p_sender_id uuid, p_object_path text) IS 'Validates one uploaded object for attaching: the sender''s folder of the organization, present in bucket attachments, not attached yet, an allowed type whose extension matches, within 10 MB (images) or 100 MB (videos). Returns the attachment row to insert (message_id unset).';
+COMMENT ON FUNCTION private.check_attachment_object(p_organization_id uuid, p_sender_id uuid, p_object_path text) IS 'Validates one uploaded object for attaching: the sender''s folder of the organization, present in bucket attachments, not attached yet, an allowed type whose extension matches, within 10 MB (images) or 100 MB (videos). Returns the attachment row to insert (message_id unset), with the uploader''s width/height when plausible.';
 
 REVOKE ALL ON FUNCTION private.check_attachment_object(p_organization_id uuid, p_sender_id uuid, p_object_path text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.check_attachment_object(p_organization_id uuid, p_sender_id uuid, p_object_path text) TO service_role;
@@ -354,6 +374,24 @@ COMMENT ON FUNCTION private.check_attachment_objects(p_organization_id uuid, p_s
 REVOKE ALL ON FUNCTION private.check_attachment_objects(p_organization_id uuid, p_sender_id uuid, p_object_paths text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.check_attachment_objects(p_organization_id uuid, p_sender_id uuid, p_object_paths text[]) TO service_role;
 
+CREATE FUNCTION private.image_dimension(p_value jsonb) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case
+           when pg_catalog.jsonb_typeof(image_dimension.p_value) = 'number'
+                and (image_dimension.p_value #>> '{}')::numeric between 1 and 20000
+                and (image_dimension.p_value #>> '{}')::numeric
+                    = pg_catalog.trunc((image_dimension.p_value #>> '{}')::numeric)
+             then (image_dimension.p_value #>> '{}')::integer
+         end;
+$$;
+
+COMMENT ON FUNCTION private.image_dimension(p_value jsonb) IS 'A width or height from an upload''s user metadata when it is a whole number of pixels within message_attachments_dimensions_chk, else null (a hint is never a reason to refuse a message).';
+
+REVOKE ALL ON FUNCTION private.image_dimension(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.image_dimension(p_value jsonb) TO service_role;
+
 CREATE FUNCTION private.insert_attachments(p_message_id uuid, p_rows public.message_attachments[]) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -361,8 +399,10 @@ CREATE FUNCTION private.insert_attachments(p_message_id uuid, p_rows public.mess
 declare
   v_count integer;
 begin
-  insert into public.message_attachments (message_id, organization_id, uploader_id, type, r2_key, size, mime_type)
-  select insert_attachments.p_message_id, r.organization_id, r.uploader_id, r.type, r.r2_key, r.size, r.mime_type
+  insert into public.message_attachments (message_id, organization_id, uploader_id, type, r2_key, size, mime_type,
+                                          width, height)
+  select insert_attachments.p_message_id, r.organization_id, r.uploader_id, r.type, r.r2_key, r.size, r.mime_type,
+         r.width, r.height
     from pg_catalog.unnest(insert_attachments.p_rows) r;
   get diagnostics v_count = row_count;
   return v_count;
@@ -426,8 +466,10 @@ begin
     raise exception 'A message can carry at most 10 attachments.' using errcode = 'PT422', hint = 'too_many_attachments';
   end if;
   v_row := private.check_attachment_object(v_message.organization_id, v_user_id, register_attachment.p_object_path);
-  insert into public.message_attachments (message_id, organization_id, uploader_id, type, r2_key, size, mime_type)
-  values (v_message.id, v_row.organization_id, v_row.uploader_id, v_row.type, v_row.r2_key, v_row.size, v_row.mime_type)
+  insert into public.message_attachments (message_id, organization_id, uploader_id, type, r2_key, size, mime_type,
+                                          width, height)
+  values (v_message.id, v_row.organization_id, v_row.uploader_id, v_row.type, v_row.r2_key, v_row.size, v_row.mime_type,
+          v_row.width, v_row.height)
   returning * into v_row;
 
   v_payload := jsonb_build_object('message_id', v_message.id, 'organization_id', v_message.organization_id,
@@ -631,7 +673,7 @@ COMMENT ON FUNCTION private.service_role_queue_orphan_uploads(p_older_than inter
 REVOKE ALL ON FUNCTION private.service_role_queue_orphan_uploads(p_older_than interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.service_role_queue_orphan_uploads(p_older_than interval) TO service_role;
 
-CREATE FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text) RETURNS public.message_attachments
+CREATE FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text, p_width integer DEFAULT NULL::integer, p_height integer DEFAULT NULL::integer) RETURNS public.message_attachments
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -651,16 +693,27 @@ begin
     raise exception 'A thumbnail goes next to its attachment, in <organization>/<uploader>/.'
       using errcode = 'PT422', hint = 'thumbnail_key_invalid';
   end if;
-  update public.message_attachments a set thumbnail_r2_key = service_role_set_thumbnail.p_thumbnail_key
+  if (service_role_set_thumbnail.p_width is null) <> (service_role_set_thumbnail.p_height is null)
+     or service_role_set_thumbnail.p_width not between 1 and 20000
+     or service_role_set_thumbnail.p_height not between 1 and 20000 then
+    raise exception 'An image''s width and height go together, each 1 to 20000 pixels.'
+      using errcode = 'PT422', hint = 'thumbnail_dimensions_invalid';
+  end if;
+  -- The worker measured the bytes themselves: that replaces the uploader's hint. Without a
+  -- measurement (an image sharp could read but not size) the hint stays.
+  update public.message_attachments a
+     set thumbnail_r2_key = service_role_set_thumbnail.p_thumbnail_key,
+         width = coalesce(service_role_set_thumbnail.p_width, a.width),
+         height = coalesce(service_role_set_thumbnail.p_height, a.height)
    where a.id = v_row.id returning * into v_row;
   return v_row;
 end;
 $$;
 
-COMMENT ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text) IS 'Thumbnail worker: records the generated thumbnail''s object name (same folder as the original).';
+COMMENT ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text, p_width integer, p_height integer) IS 'Media worker: records the generated thumbnail''s object name (same folder as the original) and the original''s measured width and height. Errors: attachment_not_found (PT404), thumbnail_key_invalid, thumbnail_dimensions_invalid (PT422).';
 
-REVOKE ALL ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text) TO service_role;
+REVOKE ALL ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text, p_width integer, p_height integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.service_role_set_thumbnail(p_attachment_id uuid, p_thumbnail_key text, p_width integer, p_height integer) TO service_role;
 
 CREATE FUNCTION private.trigger_attachment_count() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER

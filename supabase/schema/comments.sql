@@ -867,7 +867,8 @@ begin
   select page.id, page.organization_id, page.workout_assignment_id, page.sender_id, page.sender_role,
          page.recipient_id, page.content, page.attachment_count,
          coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size,
-                                                       'mime_type', a.mime_type, 'thumbnail_r2_key', a.thumbnail_r2_key)
+                                                       'mime_type', a.mime_type, 'thumbnail_r2_key', a.thumbnail_r2_key,
+                                                       'width', a.width, 'height', a.height)
                                     order by a.created_at, a.id)
                      from public.message_attachments a where a.message_id = page.id), '[]'::jsonb),
          page.created_at, page.read_at, page.edited_at, page.deleted_at

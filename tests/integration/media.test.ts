@@ -172,6 +172,71 @@ describe('media worker, in parallel', () => {
 	});
 });
 
+describe('picture sizes', () => {
+	it("keeps the uploader's size hint, then the worker's measurement (orientation applied) replaces it", async () => {
+		const athlete = await signIn('athlete09@coachline.dev');
+		const me = (await athlete.auth.getUser()).data.user!.id;
+		// A photo taken with the phone turned: 1200×800 pixels stored, shown 800×1200 (EXIF 6).
+		const turned = await sharp({
+			create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 90, b: 160 } }
+		})
+			.jpeg()
+			.withMetadata({ orientation: 6 })
+			.toBuffer();
+		const square = await sharp({
+			create: { width: 500, height: 500, channels: 3, background: { r: 90, g: 40, b: 160 } }
+		})
+			.png()
+			.toBuffer();
+		const hinted = `${ORG}/${me}/${randomUUID()}.jpg`;
+		const bare = `${ORG}/${me}/${randomUUID()}.png`;
+		// The hint as a browser that ignored the orientation would send it.
+		const up1 = await athlete.storage.from('attachments').upload(hinted, turned, {
+			contentType: 'image/jpeg',
+			metadata: { width: 1200, height: 800 }
+		});
+		expect(up1.error).toBeNull();
+		const up2 = await athlete.storage
+			.from('attachments')
+			.upload(bare, square, { contentType: 'image/png' });
+		expect(up2.error).toBeNull();
+		const sent = await athlete.rpc('send_message_with_attachments', {
+			p_organization_id: ORG,
+			p_recipient_id: COACH,
+			p_content: 'Two angles',
+			p_client_id: randomUUID(),
+			p_object_paths: [hinted, bare]
+		});
+		expect(sent.error).toBeNull();
+
+		const sizes = async () => {
+			const rows = await sql<{ r2_key: string; width: number | null; height: number | null }[]>`
+				select r2_key, width, height from public.message_attachments
+				 where r2_key in (${hinted}, ${bare})`;
+			return Object.fromEntries(rows.map((r) => [r.r2_key, [r.width, r.height]]));
+		};
+		expect(await sizes(), 'the hint travels as user metadata; no hint, no size').toEqual({
+			[hinted]: [1200, 800],
+			[bare]: [null, null]
+		});
+
+		const worker = new MediaWorker({
+			databaseUrl: dbUrl(),
+			supabaseUrl: apiUrl(),
+			serviceRoleKey: SERVICE_ROLE_KEY
+		});
+		try {
+			await worker.makeThumbnails();
+		} finally {
+			await worker.stop();
+		}
+		expect(await sizes(), 'what the worker measured, as the photo is shown').toEqual({
+			[hinted]: [800, 1200],
+			[bare]: [500, 500]
+		});
+	});
+});
+
 describe('avatars', () => {
 	it("a profile picture is public, replaced pictures and an erased person's pictures are deleted by the worker", async () => {
 		const email = uniqueEmail('avatar');

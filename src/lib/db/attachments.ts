@@ -3,6 +3,7 @@
 // The database and storage decide in the end; these checks only spare a wasted upload.
 import { PUBLIC_SUPABASE_ANON_KEY } from '$app/env/public';
 import type { Db } from './client';
+import { imageSize } from '../image-size';
 
 export const BUCKET = 'attachments';
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -28,6 +29,14 @@ export interface Attachment {
 	size: number;
 	mime_type: string;
 	thumbnail_r2_key: string | null;
+	/** Natural size in pixels (orientation applied), null while unknown: reserves the picture's box. */
+	width?: number | null;
+	height?: number | null;
+}
+
+/** The x-metadata header Supabase Storage stores as the object's user_metadata (base64 JSON). */
+export function sizeMetadataHeader(size: { width: number; height: number }): string {
+	return btoa(JSON.stringify({ width: size.width, height: size.height }));
 }
 
 /** Reads the attachments JSON of workout_comments / message payloads defensively. */
@@ -88,6 +97,7 @@ export function uploadAttachment(
 	const promise = (async () => {
 		const { data, error } = await db.storage.from(BUCKET).createSignedUploadUrl(path);
 		if (error || !data) throw new Error(error?.message ?? 'Could not start the upload.');
+		const size = await imageSize(file);
 		if (cancelled) throw new Error('Upload cancelled.');
 		return await new Promise<string>((resolve, reject) => {
 			const req = new XMLHttpRequest();
@@ -96,6 +106,7 @@ export function uploadAttachment(
 			req.setRequestHeader('content-type', mimeOf(file));
 			req.setRequestHeader('x-upsert', 'false');
 			req.setRequestHeader('apikey', PUBLIC_SUPABASE_ANON_KEY ?? '');
+			if (size) req.setRequestHeader('x-metadata', sizeMetadataHeader(size));
 			req.upload.onprogress = (e) => {
 				if (e.lengthComputable) onProgress(e.loaded / e.total);
 			};
@@ -168,7 +179,7 @@ export async function messageAttachments(
 	if (messageIds.length === 0) return out;
 	const { data, error } = await db
 		.from('message_attachments')
-		.select('id, message_id, type, r2_key, size, mime_type, thumbnail_r2_key')
+		.select('id, message_id, type, r2_key, size, mime_type, thumbnail_r2_key, width, height')
 		.in('message_id', messageIds)
 		.order('created_at', { ascending: true });
 	if (error) throw new Error(error.message);

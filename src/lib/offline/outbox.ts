@@ -39,6 +39,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { deserialize } from '$app/forms';
 import type { Database } from '../database.types';
+import { imageSize } from '../image-size';
 
 type Db = SupabaseClient<Database>;
 
@@ -218,9 +219,13 @@ export function isOfflineError(error: unknown): boolean {
 
 /** Uploads one queued file; one an earlier, interrupted flush already uploaded counts as done. */
 async function uploadQueued(supabase: Db, file: QueuedFile): Promise<void> {
-	const { error } = await supabase.storage
-		.from(ATTACHMENT_BUCKET)
-		.upload(file.path, file.blob, { contentType: file.type, upsert: false });
+	// The picture's size goes with it (user metadata), as a composer online sends it.
+	const size = await imageSize(file.blob);
+	const { error } = await supabase.storage.from(ATTACHMENT_BUCKET).upload(file.path, file.blob, {
+		contentType: file.type,
+		upsert: false,
+		...(size ? { metadata: size } : {})
+	});
 	if (!error) return;
 	const e = error as { status?: number; statusCode?: string };
 	if (e.status === 409 || e.statusCode === '409') return;

@@ -44,6 +44,23 @@ interface ClaimedImage {
 
 export const THUMBNAIL_BUCKET = 'attachments';
 
+/** Largest side message_attachments_dimensions_chk accepts. */
+const MAX_DIMENSION = 20000;
+
+/**
+ * The size a person sees: EXIF orientations 5–8 turn the picture a quarter, so its stored width
+ * and height swap. Null when sharp could not tell, or the size is beyond what the table accepts.
+ */
+function orientedSize(meta: {
+	width?: number;
+	height?: number;
+	orientation?: number;
+}): { width: number; height: number } | null {
+	const { width, height } = meta;
+	if (!width || !height || width > MAX_DIMENSION || height > MAX_DIMENSION) return null;
+	return (meta.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
+}
+
 export class MediaWorker {
 	readonly counters = { deleted: 0, deleteFailures: 0, thumbnails: 0, thumbnailFailures: 0 };
 	private readonly sql: postgres.Sql;
@@ -157,7 +174,9 @@ export class MediaWorker {
 				.from(THUMBNAIL_BUCKET)
 				.download(row.r2_key);
 			if (error || !data) throw new Error(error?.message ?? 'download failed');
-			const thumb = await sharp(Buffer.from(await data.arrayBuffer()))
+			const bytes = Buffer.from(await data.arrayBuffer());
+			const size = orientedSize(await sharp(bytes).metadata());
+			const thumb = await sharp(bytes)
 				.rotate()
 				.resize(this.opts.thumbnailSize, this.opts.thumbnailSize, {
 					fit: 'inside',
@@ -170,7 +189,10 @@ export class MediaWorker {
 				.from(THUMBNAIL_BUCKET)
 				.upload(key, thumb, { contentType: 'image/webp', upsert: true });
 			if (up.error) throw new Error(up.error.message);
-			await this.sql`select private.service_role_set_thumbnail(${row.id}, ${key})`;
+			// The measured size replaces the uploader's hint: the conversation reserves each picture's
+			// box from it before the bytes load.
+			await this
+				.sql`select private.service_role_set_thumbnail(${row.id}, ${key}, ${size?.width ?? null}::integer, ${size?.height ?? null}::integer)`;
 			this.counters.thumbnails += 1;
 			this.opts.onThumbnail?.(row.id);
 			return true;

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { messageAttachments, type Attachment } from '#lib/db/attachments.ts';
 import { conversationMessages, getOrCreateConversation } from '#lib/db/messages.ts';
 import { DbError, failFromDb } from '#lib/db/errors.ts';
 import { getProfile } from '#lib/db/profiles.ts';
@@ -23,21 +24,32 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 
 	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
 	// database refuses, the page says why instead of offering a composer that cannot work.
-	let refusal: string | null = null;
-	if (!blocked) {
-		try {
-			await getOrCreateConversation(locals.supabase, organization.id, other.id);
-		} catch (e) {
-			if (!(e instanceof DbError)) throw e;
-			refusal = e.message;
-		}
-	}
+	// Beside it, the files of the messages that carry some: rendered with the page at their stored
+	// size, so the thread opens at its newest message and nothing below moves as pictures load.
+	const withFiles = messages.filter((m) => !m.deletedAt && (m.attachmentCount ?? 0) > 0);
+	const [refusal, files] = await Promise.all([
+		blocked
+			? null
+			: getOrCreateConversation(locals.supabase, organization.id, other.id).then(
+					() => null,
+					(e: unknown) => {
+						if (!(e instanceof DbError)) throw e;
+						return e.message;
+					}
+				),
+		// Files that cannot be read now are read again by the page (the conversation asks for them).
+		messageAttachments(
+			locals.supabase,
+			withFiles.map((m) => m.id)
+		).catch(() => new Map<string, Attachment[]>())
+	]);
 
 	return {
 		me,
 		loadedAt,
 		other: { id: other.id, displayName: other.display_name, avatarPath: other.avatar_path },
 		messages,
+		attachments: Object.fromEntries(files),
 		blocked,
 		refusal
 	};
