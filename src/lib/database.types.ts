@@ -1903,6 +1903,7 @@ export type Database = {
 					notes: string | null;
 					organization_id: string;
 					performed_at: string;
+					program_id: string | null;
 					rpe: number | null;
 					score: string | null;
 					updated_at: string;
@@ -1918,6 +1919,7 @@ export type Database = {
 					notes?: string | null;
 					organization_id: string;
 					performed_at?: string;
+					program_id?: string | null;
 					rpe?: number | null;
 					score?: string | null;
 					updated_at?: string;
@@ -1932,6 +1934,7 @@ export type Database = {
 					notes?: string | null;
 					organization_id?: string;
 					performed_at?: string;
+					program_id?: string | null;
 					rpe?: number | null;
 					score?: string | null;
 					updated_at?: string;
@@ -3355,6 +3358,7 @@ export type Database = {
 			notification_status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 			program_mode: 'coaching' | 'feed' | 'schedule';
 			sender_role: 'coach' | 'member' | 'admin';
+			traffic_light: 'overdue' | 'at_risk' | 'on_track' | 'quiet';
 		};
 		CompositeTypes: {
 			[_ in never]: never;
@@ -3474,7 +3478,8 @@ export const Constants = {
 			membership_status: ['active', 'removed'],
 			notification_status: ['pending', 'sending', 'sent', 'failed', 'skipped'],
 			program_mode: ['coaching', 'feed', 'schedule'],
-			sender_role: ['coach', 'member', 'admin']
+			sender_role: ['coach', 'member', 'admin'],
+			traffic_light: ['overdue', 'at_risk', 'on_track', 'quiet']
 		}
 	}
 } as const;

@@ -11,10 +11,19 @@
 -- types
 -- =============================================================================================
 
+COMMENT ON TYPE public.traffic_light IS 'Coach overview light per athlete over the 7-day window, in sort order: overdue (a workout still open after its day), at_risk (under 70% of due workouts done), on_track, quiet (nothing planned).';
+
 CREATE TYPE public.assignment_status AS ENUM (
     'assigned',
     'completed',
     'skipped'
+);
+
+CREATE TYPE public.traffic_light AS ENUM (
+    'overdue',
+    'at_risk',
+    'on_track',
+    'quiet'
 );
 
 -- =============================================================================================
@@ -97,7 +106,7 @@ CREATE TRIGGER workout_assignments_announce_published AFTER INSERT ON public.wor
 
 CREATE TRIGGER workout_assignments_announce_published_on_update AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN ((new.published AND (new.deleted_at IS NULL) AND (NOT (old.published AND (old.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_announce_deferred'::text, true), ''::text) <> 'on'::text))) EXECUTE FUNCTION private.trigger_announce_published_assignment();
 
-CREATE TRIGGER workout_assignments_audit_change AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN (((((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL)) OR ((old.published IS DISTINCT FROM new.published) AND (new.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_batch_id'::text, true), ''::text) = ''::text))) EXECUTE FUNCTION private.trigger_audit_assignment_change();
+CREATE TRIGGER workout_assignments_audit_change AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN (((((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL)) OR ((old.deleted_at IS NOT NULL) AND (new.deleted_at IS NULL)) OR ((old.published IS DISTINCT FROM new.published) AND (new.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_batch_id'::text, true), ''::text) = ''::text))) EXECUTE FUNCTION private.trigger_audit_assignment_change();
 
 CREATE TRIGGER workout_assignments_check_assigned_by AFTER INSERT OR UPDATE OF assigned_by ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_check_assigned_by();
 
@@ -110,6 +119,8 @@ CREATE TRIGGER workout_assignments_consistency_on_update BEFORE UPDATE ON public
 CREATE TRIGGER workout_assignments_guard_status BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_guard_assignment_status();
 
 CREATE TRIGGER workout_assignments_guard_status_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((((old.status IS DISTINCT FROM new.status) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason))) EXECUTE FUNCTION private.trigger_guard_assignment_status();
+
+CREATE TRIGGER workout_assignments_program_to_results AFTER UPDATE OF program_id ON public.workout_assignments FOR EACH ROW WHEN ((old.program_id IS DISTINCT FROM new.program_id)) EXECUTE FUNCTION private.trigger_assignment_program_to_results();
 
 CREATE TRIGGER workout_assignments_set_updated_at BEFORE UPDATE ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_set_updated_at();
 
@@ -589,7 +600,8 @@ begin
   if v_sort not in ('name', 'status', 'compliance') then
     raise exception 'Sort by name, status or compliance.' using errcode = 'PT422', hint = 'invalid_sort';
   end if;
-  if v_status is not null and v_status not in ('on_track', 'at_risk', 'overdue', 'quiet') then
+  if v_status is not null
+     and v_status <> all (pg_catalog.enum_range(null::public.traffic_light)::text[]) then
     raise exception 'Filter by on_track, at_risk, overdue or quiet.' using errcode = 'PT422', hint = 'invalid_status';
   end if;
   if v_limit < 1 or v_limit > 200 then
@@ -654,7 +666,7 @@ begin
              when pa.overdue >= 1 then 'overdue'
              when pa.due > 0 and 100.0 * pa.completed / pa.due < 70 then 'at_risk'
              else 'on_track'
-           end as light,
+           end::public.traffic_light as light,
            pa.days, pa.p, pa.c, pa.s
       from athletes ath left join per_athlete pa on pa.user_id = ath.user_id
   ),
@@ -665,12 +677,12 @@ begin
     select s.*,
            pg_catalog.row_number() over (
              order by case when v_sort = 'status' then
-                             case s.light when 'overdue' then 0 when 'at_risk' then 1 when 'on_track' then 2 else 3 end
+                             s.light
                            end,
                       case when v_sort = 'compliance' then coalesce(s.compliance, 101) end,
                       s.display_name, s.user_id) as ord
       from searched s
-     where v_status is null or s.light = v_status
+     where v_status is null or s.light::text = v_status
      order by ord
      limit v_limit offset v_offset
   ),
@@ -708,7 +720,7 @@ begin
                         'on_track', count(*) filter (where x.light = 'on_track'),
                         'quiet', count(*) filter (where x.light = 'quiet'))
                         from searched x),
-           'total', (select count(*) from searched x where v_status is null or x.light = v_status),
+           'total', (select count(*) from searched x where v_status is null or x.light::text = v_status),
            'limit', v_limit,
            'offset', v_offset,
            'roster', coalesce((select json_agg(json_build_object(
@@ -1389,6 +1401,9 @@ begin
   if old.deleted_at is null and new.deleted_at is not null then
     perform private.write_audit(new.organization_id, 'assignment.deleted', 'workout_assignment', new.id,
       jsonb_build_object('user_id', new.user_id, 'date', new.date));
+  elsif old.deleted_at is not null and new.deleted_at is null then
+    perform private.write_audit(new.organization_id, 'assignment.restored', 'workout_assignment', new.id,
+      jsonb_build_object('user_id', new.user_id, 'date', new.date));
   elsif old.published is distinct from new.published and new.deleted_at is null then
     perform private.write_audit(new.organization_id,
       case when new.published then 'assignment.published' else 'assignment.unpublished' end,
@@ -1398,7 +1413,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.trigger_audit_assignment_change() IS 'Audits a person''s soft delete or (un)publish of one assignment; batch operations audit themselves once.';
+COMMENT ON FUNCTION private.trigger_audit_assignment_change() IS 'Audits a person''s soft delete, restore (undo of a delete) or (un)publish of one assignment; batch operations audit themselves once.';
 
 REVOKE ALL ON FUNCTION private.trigger_audit_assignment_change() FROM PUBLIC;
 

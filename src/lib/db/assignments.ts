@@ -1,5 +1,5 @@
 import type { Json } from '../database.types';
-import type { Db, Enums, Tables } from './client';
+import type { Db, Enums, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
 
@@ -85,7 +85,7 @@ export interface OverviewRow {
 	skipped: number;
 	overdue: number;
 	compliance_pct: number | null;
-	status: 'quiet' | 'overdue' | 'at_risk' | 'on_track';
+	status: TrafficLight;
 	last_completed_at: string | null;
 	sparkline: { date: string; planned: number; completed: number; skipped: number }[];
 }

@@ -12,6 +12,11 @@ export type MembershipRole = Enums<'membership_role'>;
 export const ROLES: readonly MembershipRole[] = Constants.public.Enums.membership_role;
 export const STAFF_ROLES: readonly MembershipRole[] = ROLES.filter((r) => r !== 'member');
 
+export type TrafficLight = Enums<'traffic_light'>;
+
+/** The coach overview's lights, in the database's "status" sort order (overdue first). */
+export const TRAFFIC_LIGHTS: readonly TrafficLight[] = Constants.public.Enums.traffic_light;
+
 export function isStaff(role: MembershipRole | null | undefined): boolean {
 	return !!role && STAFF_ROLES.includes(role);
 }
