@@ -2300,7 +2300,13 @@ export type Database = {
 				};
 			};
 			bulk_delete_assignments: { Args: { p_filter: Json }; Returns: Json };
-			bulk_preview_assignments: { Args: { p_filter: Json }; Returns: Json };
+			bulk_preview_assignments: {
+				Args: { p_filter: Json };
+				Returns: {
+					count: number;
+					samples: Database['public']['Tables']['workout_assignments']['Row'][];
+				}[];
+			};
 			bulk_publish_assignments: { Args: { p_filter: Json }; Returns: Json };
 			change_member_role: {
 				Args: { p_membership_id: string; p_role: Database['public']['Enums']['membership_role'] };

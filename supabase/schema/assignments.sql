@@ -1752,7 +1752,7 @@ REVOKE ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) FROM PUBLI
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO service_role;
 
-CREATE FUNCTION public.bulk_preview_assignments(p_filter jsonb) RETURNS jsonb
+CREATE FUNCTION public.bulk_preview_assignments(p_filter jsonb) RETURNS TABLE(count integer, samples public.workout_assignments[])
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -1761,18 +1761,16 @@ declare
 begin
   perform private.require_user();
   v_ids := array(select private.bulk_filter_ids(bulk_preview_assignments.p_filter));
-  return jsonb_build_object(
-    'count', cardinality(v_ids),
-    'samples', coalesce((
-      select jsonb_agg(to_jsonb(s) order by s.date, s.user_id, s.sort_order)
-        from (select a.id, a.user_id, a.date, a.sort_order, a.kind, a.status, a.published, a.program_id,
-                     a.workout_id, a.note
-                from public.workout_assignments a where a.id = any (v_ids)
-               order by a.date, a.user_id, a.sort_order limit 10) s), '[]'::jsonb));
+  return query
+    select pg_catalog.cardinality(v_ids),
+           array(select a from public.workout_assignments a
+                  where a.id = any (v_ids)
+                  order by a.date, a.user_id, a.sort_order
+                  limit 10);
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) IS 'What a bulk filter would touch: the count and ten samples (by date), shown before delete or publish.';
+COMMENT ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) IS 'What a bulk filter would touch: one row with the count and ten sample cells (by date), shown before delete or publish.';
 
 REVOKE ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) TO authenticated;

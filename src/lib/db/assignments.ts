@@ -1,4 +1,4 @@
-import type { Db, Enums, Tables, TrafficLight } from './client';
+import type { Db, Enums, RpcRow, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
 
@@ -34,19 +34,8 @@ export type BulkFilter = {
 	ids?: string[];
 };
 
-export interface BulkPreview {
-	count: number;
-	samples: {
-		id: string;
-		user_id: string;
-		date: string;
-		kind: AssignmentKind;
-		status: AssignmentStatus;
-		published: boolean;
-		workout_id: string | null;
-		note: string | null;
-	}[];
-}
+/** The count and the first ten matching cells (rows), typed by the function's `returns table`. */
+export type BulkPreview = RpcRow<'bulk_preview_assignments'>;
 
 export interface FrozenMovement {
 	id: string;
@@ -291,9 +280,7 @@ export async function setAssignmentsPublished(db: Db, ids: string[], published: 
 }
 
 export async function previewBulk(db: Db, filter: BulkFilter): Promise<BulkPreview> {
-	return must(
-		await db.rpc('bulk_preview_assignments', { p_filter: filter })
-	) as unknown as BulkPreview;
+	return must(await db.rpc('bulk_preview_assignments', { p_filter: filter }).single());
 }
 
 export async function bulkPublish(db: Db, filter: BulkFilter): Promise<{ count: number }> {

@@ -6,6 +6,12 @@ export type Db = SupabaseClient<Database>;
 export type Tables<T extends keyof Database['public']['Tables']> =
 	Database['public']['Tables'][T]['Row'];
 export type Enums<T extends keyof Database['public']['Enums']> = Database['public']['Enums'][T];
+type Functions = Database['public']['Functions'];
+/** What an RPC returns, as the generated types say (from the function's declared return type). */
+export type RpcReturns<F extends keyof Functions> = Functions[F]['Returns'];
+/** One row of an RPC that `returns table (...)`: what `.single()` gives. */
+export type RpcRow<F extends keyof Functions> =
+	RpcReturns<F> extends readonly (infer R)[] ? R : RpcReturns<F>;
 export type MembershipRole = Enums<'membership_role'>;
 
 /** Every role, in rank order (the enum's own order, from the generated types). */
