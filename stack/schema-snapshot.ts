@@ -248,8 +248,10 @@ export function renderSchemaSnapshot(url: string): Map<string, string> {
 		// platform defaults (Supabase's default privileges), not the migrations'
 		if (e.type === 'DEFAULT ACL') continue;
 		if (!OWN_SCHEMAS.has(e.schema)) continue;
-		if (e.type === 'TYPE') {
-			const d = homes.type.get(`${e.schema}.${e.name}`);
+		// a type's comment lives with the type
+		const typeComment = e.type === 'COMMENT' ? /^TYPE (\w+)$/.exec(e.name) : null;
+		if (e.type === 'TYPE' || typeComment) {
+			const d = homes.type.get(`${e.schema}.${typeComment ? typeComment[1] : e.name}`);
 			if (d) bucket(d).types.push(e);
 			else unplaced.push(`${e.type} ${e.schema}.${e.name}`);
 			continue;

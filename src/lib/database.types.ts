@@ -1909,6 +1909,7 @@ export type Database = {
 					notes: string | null;
 					organization_id: string;
 					performed_at: string;
+					program_id: string | null;
 					rpe: number | null;
 					score: string | null;
 					updated_at: string;
@@ -1924,6 +1925,7 @@ export type Database = {
 					notes?: string | null;
 					organization_id: string;
 					performed_at?: string;
+					program_id?: string | null;
 					rpe?: number | null;
 					score?: string | null;
 					updated_at?: string;
@@ -1938,6 +1940,7 @@ export type Database = {
 					notes?: string | null;
 					organization_id?: string;
 					performed_at?: string;
+					program_id?: string | null;
 					rpe?: number | null;
 					score?: string | null;
 					updated_at?: string;
@@ -2303,7 +2306,13 @@ export type Database = {
 				};
 			};
 			bulk_delete_assignments: { Args: { p_filter: Json }; Returns: Json };
-			bulk_preview_assignments: { Args: { p_filter: Json }; Returns: Json };
+			bulk_preview_assignments: {
+				Args: { p_filter: Json };
+				Returns: {
+					count: number;
+					samples: Database['public']['Tables']['workout_assignments']['Row'][];
+				}[];
+			};
 			bulk_publish_assignments: { Args: { p_filter: Json }; Returns: Json };
 			change_member_role: {
 				Args: { p_membership_id: string; p_role: Database['public']['Enums']['membership_role'] };
@@ -3363,6 +3372,7 @@ export type Database = {
 			notification_status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 			program_mode: 'coaching' | 'feed' | 'schedule';
 			sender_role: 'coach' | 'member' | 'admin';
+			traffic_light: 'overdue' | 'at_risk' | 'on_track' | 'quiet';
 		};
 		CompositeTypes: {
 			[_ in never]: never;
@@ -3482,7 +3492,8 @@ export const Constants = {
 			membership_status: ['active', 'removed'],
 			notification_status: ['pending', 'sending', 'sent', 'failed', 'skipped'],
 			program_mode: ['coaching', 'feed', 'schedule'],
-			sender_role: ['coach', 'member', 'admin']
+			sender_role: ['coach', 'member', 'admin'],
+			traffic_light: ['overdue', 'at_risk', 'on_track', 'quiet']
 		}
 	}
 } as const;

@@ -256,10 +256,11 @@ export async function generateOrganization(
 
 		await step('results', async () => {
 			// A result for every completed workout cell, plus about three a week in the half year
-			// before the assignments started: a year of training history.
+			// before the assignments started: a year of training history. Triggers are off here, so
+			// the program a result files under is copied from its assignment as the trigger would.
 			await tx`
-				insert into public.workout_results (organization_id, user_id, workout_assignment_id, workout_id, score, rpe, performed_at)
-				select a.organization_id, a.user_id, a.id, a.workout_id, format('%s:%s', 3 + abs(hashtext(a.id::text)) % 20, lpad((abs(hashtext(a.id::text)) % 60)::text, 2, '0')),
+				insert into public.workout_results (organization_id, user_id, workout_assignment_id, program_id, workout_id, score, rpe, performed_at)
+				select a.organization_id, a.user_id, a.id, a.program_id, a.workout_id, format('%s:%s', 3 + abs(hashtext(a.id::text)) % 20, lpad((abs(hashtext(a.id::text)) % 60)::text, 2, '0')),
 				       1 + abs(hashtext(a.id::text)) % 10, a.completed_at
 				  from public.workout_assignments a
 				 where a.organization_id = ${organizationId} and a.status = 'completed' and a.kind = 'workout'`;

@@ -1,5 +1,4 @@
-import type { Json } from '../database.types';
-import type { Db, Enums, Tables } from './client';
+import type { Db, Enums, RpcRow, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
 
@@ -19,7 +18,9 @@ export interface Athlete {
 	timeZone: string | null;
 }
 
-export interface BulkFilter {
+// A type, not an interface: only a type alias is assignable to the generated Json (the
+// function's jsonb argument) without a cast.
+export type BulkFilter = {
 	organization_id: string;
 	date_from?: string;
 	date_to?: string;
@@ -31,21 +32,10 @@ export interface BulkFilter {
 	cells?: { athlete_id: string; date: string }[];
 	/** Exactly these assignments, AND the keys above. */
 	ids?: string[];
-}
+};
 
-export interface BulkPreview {
-	count: number;
-	samples: {
-		id: string;
-		user_id: string;
-		date: string;
-		kind: AssignmentKind;
-		status: AssignmentStatus;
-		published: boolean;
-		workout_id: string | null;
-		note: string | null;
-	}[];
-}
+/** The count and the first ten matching cells (rows), typed by the function's `returns table`. */
+export type BulkPreview = RpcRow<'bulk_preview_assignments'>;
 
 export interface FrozenMovement {
 	id: string;
@@ -85,7 +75,7 @@ export interface OverviewRow {
 	skipped: number;
 	overdue: number;
 	compliance_pct: number | null;
-	status: 'quiet' | 'overdue' | 'at_risk' | 'on_track';
+	status: TrafficLight;
 	last_completed_at: string | null;
 	sparkline: { date: string; planned: number; completed: number; skipped: number }[];
 }
@@ -273,9 +263,7 @@ export async function reopenAssignment(db: Db, id: string) {
 
 /** Moves a cell to another day (and slot); a morning-of draft's drip time moves with it. */
 export async function moveAssignment(db: Db, id: string, date: string, sortOrder?: number) {
-	return must(
-		await db.rpc('move_assignment', { p_id: id, p_date: date, p_sort_order: sortOrder })
-	) as unknown as Assignment;
+	return must(await db.rpc('move_assignment', { p_id: id, p_date: date, p_sort_order: sortOrder }));
 }
 
 export async function deleteAssignment(db: Db, id: string) {
@@ -292,21 +280,19 @@ export async function setAssignmentsPublished(db: Db, ids: string[], published: 
 }
 
 export async function previewBulk(db: Db, filter: BulkFilter): Promise<BulkPreview> {
-	return must(
-		await db.rpc('bulk_preview_assignments', { p_filter: filter as unknown as Json })
-	) as unknown as BulkPreview;
+	return must(await db.rpc('bulk_preview_assignments', { p_filter: filter }).single());
 }
 
 export async function bulkPublish(db: Db, filter: BulkFilter): Promise<{ count: number }> {
-	return must(
-		await db.rpc('bulk_publish_assignments', { p_filter: filter as unknown as Json })
-	) as unknown as { count: number };
+	return must(await db.rpc('bulk_publish_assignments', { p_filter: filter })) as unknown as {
+		count: number;
+	};
 }
 
 export async function bulkDelete(db: Db, filter: BulkFilter): Promise<{ count: number }> {
-	return must(
-		await db.rpc('bulk_delete_assignments', { p_filter: filter as unknown as Json })
-	) as unknown as { count: number };
+	return must(await db.rpc('bulk_delete_assignments', { p_filter: filter })) as unknown as {
+		count: number;
+	};
 }
 
 /** Gives the assignment its own copy of the workout (once) and returns that copy's id. */
@@ -328,14 +314,14 @@ export async function applyTemplate(
 	);
 }
 
-export interface MovementResultInput {
+export type MovementResultInput = {
 	movement_id: string;
 	load?: number;
 	load_unit?: Enums<'load_unit'>;
 	reps?: number;
 	/** One entry per set: what the movement measures (see lib/results.ts). */
 	set_results?: SetResult[];
-}
+};
 
 /** Logs a result against an assignment; the database then marks the assignment completed. */
 export async function logResult(
@@ -361,7 +347,7 @@ export async function logResult(
 		score: input.score,
 		notes: input.notes,
 		rpe: input.rpe,
-		movement_results: input.movements as unknown as NonNullable<Json>
+		movement_results: input.movements
 	};
 	if (input.id) {
 		// ON CONFLICT (id) DO NOTHING: the second delivery of the same result changes nothing.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PostgrestError } from '@supabase/supabase-js';
+import { PostgrestError } from '@supabase/supabase-js';
 import { DbError, failFromDb, toDbError } from './errors.ts';
 
 const pgError = (code: string, message: string, hint = '') =>
-	({ code, message, hint, details: '', name: 'PostgrestError' }) as unknown as PostgrestError;
+	new PostgrestError({ code, message, hint, details: '' });
 
 describe('toDbError', () => {
 	it('keeps the database message and takes the code from HINT and the status from PTnnn', () => {

@@ -6,12 +6,12 @@ import {
 	type OverviewRow,
 	type OverviewSort
 } from '#lib/db/assignments.ts';
+import { TRAFFIC_LIGHTS } from '#lib/db/client.ts';
 import { DbError } from '#lib/db/errors.ts';
 import { requireStaff } from '#lib/server/guards.ts';
 
 const PAGE_SIZE = 50;
 const SORTS: OverviewSort[] = ['status', 'compliance', 'name'];
-const STATUSES: OverviewRow['status'][] = ['overdue', 'at_risk', 'on_track', 'quiet'];
 
 /** The roster's view in the URL (linkable, back button works); anything unknown falls back. */
 function readQuery(url: URL): Required<Pick<OverviewQuery, 'sort' | 'limit' | 'offset'>> & {
@@ -27,7 +27,7 @@ function readQuery(url: URL): Required<Pick<OverviewQuery, 'sort' | 'limit' | 'o
 	);
 	return {
 		sort: sort && SORTS.includes(sort) ? sort : 'status',
-		status: status && STATUSES.includes(status) ? status : null,
+		status: status && TRAFFIC_LIGHTS.includes(status) ? status : null,
 		search: (url.searchParams.get('q') ?? '').trim().slice(0, 100),
 		page,
 		limit: PAGE_SIZE,
