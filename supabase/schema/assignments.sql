@@ -11,10 +11,19 @@
 -- types
 -- =============================================================================================
 
+COMMENT ON TYPE public.traffic_light IS 'Coach overview light per athlete over the 7-day window, in sort order: overdue (a workout still open after its day), at_risk (under 70% of due workouts done), on_track, quiet (nothing planned).';
+
 CREATE TYPE public.assignment_status AS ENUM (
     'assigned',
     'completed',
     'skipped'
+);
+
+CREATE TYPE public.traffic_light AS ENUM (
+    'overdue',
+    'at_risk',
+    'on_track',
+    'quiet'
 );
 
 -- =============================================================================================
@@ -97,7 +106,7 @@ CREATE TRIGGER workout_assignments_announce_published AFTER INSERT ON public.wor
 
 CREATE TRIGGER workout_assignments_announce_published_on_update AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN ((new.published AND (new.deleted_at IS NULL) AND (NOT (old.published AND (old.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_announce_deferred'::text, true), ''::text) <> 'on'::text))) EXECUTE FUNCTION private.trigger_announce_published_assignment();
 
-CREATE TRIGGER workout_assignments_audit_change AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN (((((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL)) OR ((old.published IS DISTINCT FROM new.published) AND (new.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_batch_id'::text, true), ''::text) = ''::text))) EXECUTE FUNCTION private.trigger_audit_assignment_change();
+CREATE TRIGGER workout_assignments_audit_change AFTER UPDATE OF published, deleted_at ON public.workout_assignments FOR EACH ROW WHEN (((((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL)) OR ((old.deleted_at IS NOT NULL) AND (new.deleted_at IS NULL)) OR ((old.published IS DISTINCT FROM new.published) AND (new.deleted_at IS NULL))) AND (COALESCE(current_setting('coachline.assignment_batch_id'::text, true), ''::text) = ''::text))) EXECUTE FUNCTION private.trigger_audit_assignment_change();
 
 CREATE TRIGGER workout_assignments_check_assigned_by AFTER INSERT OR UPDATE OF assigned_by ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_check_assigned_by();
 
@@ -110,6 +119,8 @@ CREATE TRIGGER workout_assignments_consistency_on_update BEFORE UPDATE ON public
 CREATE TRIGGER workout_assignments_guard_status BEFORE INSERT ON public.workout_assignments FOR EACH ROW EXECUTE FUNCTION private.trigger_guard_assignment_status();
 
 CREATE TRIGGER workout_assignments_guard_status_on_update BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((((old.status IS DISTINCT FROM new.status) OR (old.completed_at IS DISTINCT FROM new.completed_at)) OR (old.skip_reason IS DISTINCT FROM new.skip_reason))) EXECUTE FUNCTION private.trigger_guard_assignment_status();
+
+CREATE TRIGGER workout_assignments_program_to_results AFTER UPDATE OF program_id ON public.workout_assignments FOR EACH ROW WHEN ((old.program_id IS DISTINCT FROM new.program_id)) EXECUTE FUNCTION private.trigger_assignment_program_to_results();
 
 CREATE TRIGGER workout_assignments_set_updated_at BEFORE UPDATE ON public.workout_assignments FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
 
@@ -614,7 +625,8 @@ begin
   if v_sort not in ('name', 'status', 'compliance') then
     raise exception 'Sort by name, status or compliance.' using errcode = 'PT422', hint = 'invalid_sort';
   end if;
-  if v_status is not null and v_status not in ('on_track', 'at_risk', 'overdue', 'quiet') then
+  if v_status is not null
+     and v_status <> all (pg_catalog.enum_range(null::public.traffic_light)::text[]) then
     raise exception 'Filter by on_track, at_risk, overdue or quiet.' using errcode = 'PT422', hint = 'invalid_status';
   end if;
   if v_limit < 1 or v_limit > 200 then
@@ -679,7 +691,7 @@ begin
              when pa.overdue >= 1 then 'overdue'
              when pa.due > 0 and 100.0 * pa.completed / pa.due < 70 then 'at_risk'
              else 'on_track'
-           end as light,
+           end::public.traffic_light as light,
            pa.days, pa.p, pa.c, pa.s
       from athletes ath left join per_athlete pa on pa.user_id = ath.user_id
   ),
@@ -690,12 +702,12 @@ begin
     select s.*,
            pg_catalog.row_number() over (
              order by case when v_sort = 'status' then
-                             case s.light when 'overdue' then 0 when 'at_risk' then 1 when 'on_track' then 2 else 3 end
+                             s.light
                            end,
                       case when v_sort = 'compliance' then coalesce(s.compliance, 101) end,
                       s.display_name, s.user_id) as ord
       from searched s
-     where v_status is null or s.light = v_status
+     where v_status is null or s.light::text = v_status
      order by ord
      limit v_limit offset v_offset
   ),
@@ -733,7 +745,7 @@ begin
                         'on_track', count(*) filter (where x.light = 'on_track'),
                         'quiet', count(*) filter (where x.light = 'quiet'))
                         from searched x),
-           'total', (select count(*) from searched x where v_status is null or x.light = v_status),
+           'total', (select count(*) from searched x where v_status is null or x.light::text = v_status),
            'limit', v_limit,
            'offset', v_offset,
            'roster', coalesce((select json_agg(json_build_object(
@@ -1416,6 +1428,9 @@ begin
   if old.deleted_at is null and new.deleted_at is not null then
     perform private.write_audit(new.organization_id, 'assignment.deleted', 'workout_assignment', new.id,
       jsonb_build_object('user_id', new.user_id, 'date', new.date));
+  elsif old.deleted_at is not null and new.deleted_at is null then
+    perform private.write_audit(new.organization_id, 'assignment.restored', 'workout_assignment', new.id,
+      jsonb_build_object('user_id', new.user_id, 'date', new.date));
   elsif old.published is distinct from new.published and new.deleted_at is null then
     perform private.write_audit(new.organization_id,
       case when new.published then 'assignment.published' else 'assignment.unpublished' end,
@@ -1425,7 +1440,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.trigger_audit_assignment_change() IS 'Audits a person''s soft delete or (un)publish of one assignment; batch operations audit themselves once.';
+COMMENT ON FUNCTION private.trigger_audit_assignment_change() IS 'Audits a person''s soft delete, restore (undo of a delete) or (un)publish of one assignment; batch operations audit themselves once.';
 
 REVOKE ALL ON FUNCTION private.trigger_audit_assignment_change() FROM PUBLIC;
 
@@ -1764,7 +1779,7 @@ REVOKE ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) FROM PUBLI
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO service_role;
 
-CREATE FUNCTION public.bulk_preview_assignments(p_filter jsonb) RETURNS jsonb
+CREATE FUNCTION public.bulk_preview_assignments(p_filter jsonb) RETURNS TABLE(count integer, samples public.workout_assignments[])
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -1773,18 +1788,16 @@ declare
 begin
   perform private.require_user();
   v_ids := array(select private.bulk_filter_ids(bulk_preview_assignments.p_filter));
-  return jsonb_build_object(
-    'count', cardinality(v_ids),
-    'samples', coalesce((
-      select jsonb_agg(to_jsonb(s) order by s.date, s.user_id, s.sort_order)
-        from (select a.id, a.user_id, a.date, a.sort_order, a.kind, a.status, a.published, a.program_id,
-                     a.workout_id, a.note
-                from public.workout_assignments a where a.id = any (v_ids)
-               order by a.date, a.user_id, a.sort_order limit 10) s), '[]'::jsonb));
+  return query
+    select pg_catalog.cardinality(v_ids),
+           array(select a from public.workout_assignments a
+                  where a.id = any (v_ids)
+                  order by a.date, a.user_id, a.sort_order
+                  limit 10);
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) IS 'What a bulk filter would touch: the count and ten samples (by date), shown before delete or publish.';
+COMMENT ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) IS 'What a bulk filter would touch: one row with the count and ten sample cells (by date), shown before delete or publish.';
 
 REVOKE ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) TO authenticated;

@@ -68,6 +68,7 @@ CREATE TABLE public.workout_results (
     movement_results jsonb DEFAULT '[]'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    program_id uuid,
     CONSTRAINT workout_results_movement_results_chk CHECK (private.is_valid_movement_results(movement_results)),
     CONSTRAINT workout_results_notes_length_chk CHECK (((notes IS NULL) OR (char_length(notes) <= 5000))),
     CONSTRAINT workout_results_rpe_chk CHECK (((rpe IS NULL) OR ((rpe >= 1) AND (rpe <= 10)))),
@@ -95,25 +96,29 @@ CREATE INDEX workout_results_org_user_performed_id_idx ON public.workout_results
 
 CREATE INDEX workout_results_organization_performed_idx ON public.workout_results USING btree (organization_id, performed_at DESC);
 
+CREATE INDEX workout_results_program_performed_id_idx ON public.workout_results USING btree (program_id, performed_at, id) WHERE (program_id IS NOT NULL);
+
 CREATE INDEX workout_results_user_performed_idx ON public.workout_results USING btree (user_id, performed_at DESC);
 
 CREATE INDEX workout_results_workout_assignment_id_idx ON public.workout_results USING btree (workout_assignment_id) WHERE (workout_assignment_id IS NOT NULL);
 
 CREATE INDEX workout_results_workout_id_idx ON public.workout_results USING btree (workout_id);
 
-CREATE TRIGGER workout_results_announce AFTER INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_announce_result();
+CREATE TRIGGER workout_results_announce AFTER INSERT OR UPDATE ON public.workout_results FOR EACH ROW WHEN ((COALESCE(current_setting('coachline.result_program_sync'::text, true), ''::text) <> 'on'::text)) EXECUTE FUNCTION private.trigger_announce_result();
 
 CREATE TRIGGER workout_results_complete_assignment AFTER INSERT OR UPDATE OF workout_assignment_id ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_result_completes_assignment();
 
-CREATE TRIGGER workout_results_consistency BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_result_consistency();
+CREATE TRIGGER workout_results_consistency BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW WHEN ((COALESCE(current_setting('coachline.result_program_sync'::text, true), ''::text) <> 'on'::text)) EXECUTE FUNCTION private.trigger_result_consistency();
 
 CREATE TRIGGER workout_results_lock_assignment BEFORE INSERT OR UPDATE OF workout_assignment_id ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_lock_result_assignment();
 
-CREATE TRIGGER workout_results_set_updated_at BEFORE UPDATE ON public.workout_results FOR EACH ROW WHEN ((new.updated_at IS DISTINCT FROM now())) EXECUTE FUNCTION private.trigger_set_updated_at();
+CREATE TRIGGER workout_results_program_from_assignment BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_result_program();
+
+CREATE TRIGGER workout_results_set_updated_at BEFORE UPDATE ON public.workout_results FOR EACH ROW WHEN (((new.updated_at IS DISTINCT FROM now()) AND (COALESCE(current_setting('coachline.result_program_sync'::text, true), ''::text) <> 'on'::text))) EXECUTE FUNCTION private.trigger_set_updated_at();
 
 CREATE TRIGGER workout_results_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.workout_results FOR EACH ROW WHEN ((CURRENT_USER = ANY (ARRAY['anon'::name, 'authenticated'::name]))) EXECUTE FUNCTION private.trigger_stamp_managed_columns('created_at', 'updated_at');
 
-CREATE TRIGGER workout_results_update_personal_records AFTER INSERT OR DELETE OR UPDATE ON public.workout_results FOR EACH ROW EXECUTE FUNCTION private.trigger_update_personal_records();
+CREATE TRIGGER workout_results_update_personal_records AFTER INSERT OR DELETE OR UPDATE ON public.workout_results FOR EACH ROW WHEN ((COALESCE(current_setting('coachline.result_program_sync'::text, true), ''::text) <> 'on'::text)) EXECUTE FUNCTION private.trigger_update_personal_records();
 
 ALTER TABLE public.workout_results ENABLE ROW LEVEL SECURITY;
 
@@ -124,6 +129,8 @@ CREATE POLICY "Results can be deleted by the athlete or by staff" ON public.work
 CREATE POLICY "Results can be edited by the athlete or by staff" ON public.workout_results FOR UPDATE TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((user_id = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids))))) WITH CHECK (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((user_id = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)) AND (workout_id IN ( SELECT private.readable_workout_ids() AS readable_workout_ids)))));
 
 CREATE POLICY "Results can be logged by the athlete or by staff" ON public.workout_results FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((user_id = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)) AND (workout_id IN ( SELECT private.readable_workout_ids() AS readable_workout_ids)))));
+
+COMMENT ON COLUMN public.workout_results.program_id IS 'Denormalized from the assignment this result completes (set by trigger, kept in sync when the assignment moves program), so the feed filters by program with one index.';
 
 COMMENT ON COLUMN public.workout_results.workout_assignment_id IS 'The assignment this result completes, when there is one (foreign key added with workout_assignments).';
 
@@ -435,6 +442,25 @@ COMMENT ON FUNCTION private.trigger_announce_result() IS 'Tells the organization
 
 REVOKE ALL ON FUNCTION private.trigger_announce_result() FROM PUBLIC;
 
+CREATE FUNCTION private.trigger_assignment_program_to_results() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- The results' own triggers skip this update: the result did not change, only where the
+  -- feed files it.
+  perform pg_catalog.set_config('coachline.result_program_sync', 'on', true);
+  update public.workout_results r set program_id = new.program_id
+   where r.workout_assignment_id = new.id and r.program_id is distinct from new.program_id;
+  perform pg_catalog.set_config('coachline.result_program_sync', '', true);
+  return null;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_assignment_program_to_results() IS 'When an assignment moves to another program (or loses it), its results follow, without counting as an edit of the result.';
+
+REVOKE ALL ON FUNCTION private.trigger_assignment_program_to_results() FROM PUBLIC;
+
 CREATE FUNCTION private.trigger_lock_result_assignment() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -493,6 +519,23 @@ $$;
 COMMENT ON FUNCTION private.trigger_result_consistency() IS 'Results stay inside one organization, belong to its active members and name movements of their workout.';
 
 REVOKE ALL ON FUNCTION private.trigger_result_consistency() FROM PUBLIC;
+
+CREATE FUNCTION private.trigger_result_program() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Security definer: the athlete may not see a draft assignment's row, but its program is
+  -- still the program the result belongs to.
+  new.program_id := (
+    select a.program_id from public.workout_assignments a where a.id = new.workout_assignment_id);
+  return new;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_result_program() IS 'Sets workout_results.program_id from the assignment the result completes (null without one); a client cannot choose it.';
+
+REVOKE ALL ON FUNCTION private.trigger_result_program() FROM PUBLIC;
 
 CREATE FUNCTION private.trigger_update_personal_records() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -725,19 +768,32 @@ begin
   -- Authorized once; everything below is one index read for the page and one card query.
   perform private.require_staff(results_feed.p_organization_id);
   -- One row more than asked tells whether there is a next page. The keyset condition is a row
-  -- comparison, so it is a range bound on (organization_id[, user_id], performed_at, id).
-  v_ids := array(
-    select r.id from public.workout_results r
-     where r.organization_id = results_feed.p_organization_id
-       and (results_feed.p_user_id is null or r.user_id = results_feed.p_user_id)
-       and (results_feed.p_program_id is null
-            or exists (select 1 from public.workout_assignments a
-                        where a.id = r.workout_assignment_id and a.program_id = results_feed.p_program_id))
-       and (results_feed.p_before_at is null
-            or (r.performed_at, r.id) < (results_feed.p_before_at,
-                                         coalesce(results_feed.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
-     order by r.performed_at desc, r.id desc
-     limit v_limit + 1);
+  -- comparison, so it is a range bound on the index's (performed_at, id).
+  -- One program is its own statement: inside plpgsql the plan is generic, and an optional
+  -- "p_program_id is null or r.program_id = p_program_id" would keep the organization's index
+  -- (walking every other program's results); an equality reads the program's index directly.
+  if results_feed.p_program_id is not null then
+    v_ids := array(
+      select r.id from public.workout_results r
+       where r.program_id = results_feed.p_program_id
+         and r.organization_id = results_feed.p_organization_id
+         and (results_feed.p_user_id is null or r.user_id = results_feed.p_user_id)
+         and (results_feed.p_before_at is null
+              or (r.performed_at, r.id) < (results_feed.p_before_at,
+                                           coalesce(results_feed.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+       order by r.performed_at desc, r.id desc
+       limit v_limit + 1);
+  else
+    v_ids := array(
+      select r.id from public.workout_results r
+       where r.organization_id = results_feed.p_organization_id
+         and (results_feed.p_user_id is null or r.user_id = results_feed.p_user_id)
+         and (results_feed.p_before_at is null
+              or (r.performed_at, r.id) < (results_feed.p_before_at,
+                                           coalesce(results_feed.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+       order by r.performed_at desc, r.id desc
+       limit v_limit + 1);
+  end if;
   v_rows := private.result_cards(v_ids[1:v_limit]);
   if pg_catalog.cardinality(v_ids) > v_limit then
     v_last := v_rows -> (v_limit - 1);
