@@ -97,10 +97,16 @@ describe('profile picture', () => {
 		const hostedPage = await hosted.newPage();
 		await open(hostedPage, '/profile');
 		const fallback = hostedPage.locator('.picture .avatar img');
+		// The picture shows (decoded, not the initials), loaded from the stored original.
 		await expect
-			.poll(() => fallback.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-			.toBe(512);
-		expect(await fallback.getAttribute('src')).toMatch(/\/storage\/v1\/object\/public\/avatars\//);
+			.poll(() =>
+				fallback.evaluate((img: HTMLImageElement) =>
+					img.complete && img.naturalWidth > 0 ? img.currentSrc : 'not shown'
+				)
+			)
+			.toMatch(/\/storage\/v1\/object\/public\/avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp$/);
+		expect(await fallback.getAttribute('srcset')).toBeNull();
+		await shoot(hostedPage, '42-profile-avatar-without-transforms');
 		await hosted.close();
 
 		await page.getByRole('button', { name: 'Remove picture' }).click();
