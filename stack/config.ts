@@ -68,6 +68,11 @@ export interface ProjectConfig {
 	localSmtp: { enabled: boolean; port: number; smtpPort: number };
 	buckets: BucketConfig[];
 	storageFileSizeLimit: number;
+	/**
+	 * [storage.image_transformation] enabled (the CLI's default is on): whether /render/image/…
+	 * exists and createSignedUrl honours `transform`.
+	 */
+	storageImageTransformation: boolean;
 }
 
 /** "50MiB", "10MB", "1024" → bytes. */
@@ -214,6 +219,7 @@ export function loadProjectConfig(
 			smtpPort: Number(local.smtp_port ?? 54325)
 		},
 		buckets,
-		storageFileSizeLimit: parseSize(storage.file_size_limit) ?? 50 * 1024 ** 2
+		storageFileSizeLimit: parseSize(storage.file_size_limit) ?? 50 * 1024 ** 2,
+		storageImageTransformation: obj(storage.image_transformation).enabled !== false
 	};
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { avatarProblem, avatarUrl, MAX_AVATAR_BYTES } from './avatars';
+import {
+	avatarProblem,
+	avatarRenderUrl,
+	avatarSrcset,
+	avatarUrl,
+	MAX_AVATAR_BYTES
+} from './avatars';
 
 describe('avatarProblem', () => {
 	it('accepts JPEG, PNG and WebP up to 2 MB', () => {
@@ -29,5 +35,19 @@ describe('avatarUrl', () => {
 		expect(avatarUrl('u-1/a b.webp')).toMatch(
 			/\/storage\/v1\/object\/public\/avatars\/u-1\/a%20b\.webp$/
 		);
+	});
+});
+
+describe('avatarRenderUrl / avatarSrcset', () => {
+	it('asks Storage for a square rendition at the box size, and twice that for 2x screens', () => {
+		expect(avatarRenderUrl(null, 40)).toBeNull();
+		expect(avatarRenderUrl('u-1/a b.webp', 40)).toMatch(
+			/\/storage\/v1\/render\/image\/public\/avatars\/u-1\/a%20b\.webp\?width=40&height=40&resize=cover$/
+		);
+		const set = avatarSrcset('u-1/me.webp', 32);
+		expect(set).toMatch(
+			/width=32&height=32&resize=cover 1x, .*width=64&height=64&resize=cover 2x$/
+		);
+		expect(avatarSrcset('', 32)).toBeNull();
 	});
 });

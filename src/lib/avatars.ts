@@ -21,9 +21,31 @@ export function avatarProblem(file: { name: string; type: string; size: number }
 	return null;
 }
 
+const base = (): string => (PUBLIC_SUPABASE_URL ?? '').replace(/\/$/, '');
+const encoded = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
 /** The public URL of a stored picture (no signing: the bucket is public-read). */
 export function avatarUrl(path: string | null | undefined): string | null {
 	if (!path) return null;
-	const base = (PUBLIC_SUPABASE_URL ?? '').replace(/\/$/, '');
-	return `${base}/storage/v1/object/public/${AVATAR_BUCKET}/${path.split('/').map(encodeURIComponent).join('/')}`;
+	return `${base()}/storage/v1/object/public/${AVATAR_BUCKET}/${encoded(path)}`;
+}
+
+/** CSS pixels of the avatar's box at each size (Avatar.svelte: 2rem, 2.5rem, 6rem). */
+export const AVATAR_PIXELS = { sm: 32, md: 40, lg: 96 } as const;
+
+/**
+ * The stored 512 px picture rendered by Storage's image transformation at `px` square (cropped
+ * to fill, WebP or AVIF where the browser says it can show them): a 40 px avatar then costs about
+ * a kilobyte instead of the whole picture. Hosted projects without image transformations refuse
+ * these URLs; Avatar.svelte then falls back to avatarUrl.
+ */
+export function avatarRenderUrl(path: string | null | undefined, px: number): string | null {
+	if (!path) return null;
+	return `${base()}/storage/v1/render/image/public/${AVATAR_BUCKET}/${encoded(path)}?width=${px}&height=${px}&resize=cover`;
+}
+
+/** `srcset` for crisp pictures on 1x and 2x screens. */
+export function avatarSrcset(path: string | null | undefined, px: number): string | null {
+	if (!path) return null;
+	return `${avatarRenderUrl(path, px)} 1x, ${avatarRenderUrl(path, px * 2)} 2x`;
 }

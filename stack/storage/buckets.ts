@@ -4,9 +4,9 @@ import type postgres from 'postgres';
 import { z } from 'zod';
 import type { BucketConfig } from '../config.ts';
 import { parseSize } from '../config.ts';
-import type { GatewayRequest } from '../http.ts';
+import { HttpError, type GatewayRequest } from '../http.ts';
 import type { StorageContext } from './context.ts';
-import { invalidRequest, noSuchBucket, storageError } from './errors.ts';
+import { duplicate, invalidRequest, noSuchBucket, storageError } from './errors.ts';
 import { parseBucket } from './keys.ts';
 import { asCaller, type Caller } from './scope.ts';
 
@@ -115,7 +115,11 @@ export async function createBucket(
 			values (${id}, ${id}, ${caller.sub && /^[0-9a-f-]{36}$/i.test(caller.sub) ? caller.sub : null},
 			        ${caller.sub}, ${b.public ?? false}, ${b.file_size_limit ?? null},
 			        ${b.allowed_mime_types ?? null})`
-	);
+	).catch((e: unknown) => {
+		// A taken bucket id is BucketAlreadyExists, not the object's KeyAlreadyExists.
+		const body = e instanceof HttpError ? (e.body as { code?: string }) : null;
+		throw body?.code === 'KeyAlreadyExists' ? duplicate('BucketAlreadyExists') : e;
+	});
 	return { name: id };
 }
 
@@ -168,8 +172,8 @@ export async function deleteBucket(
 		if (busy)
 			throw storageError(
 				'409',
-				'InvalidRequest',
-				'Bucket not empty',
+				'ResourceNotEmpty',
+				'ResourceNotEmpty',
 				'The bucket you tried to delete is not empty'
 			);
 		const rows = await tx`delete from storage.buckets where id = ${id} returning id`;

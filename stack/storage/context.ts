@@ -2,6 +2,7 @@
 import type postgres from 'postgres';
 import type { FileStore } from './files.ts';
 import { noSuchBucket } from './errors.ts';
+import type { RenderCache } from './render.ts';
 
 export interface StorageContext {
 	/** Connected as supabase_storage_admin, the owner of storage.*: RLS applies only after SET ROLE. */
@@ -10,6 +11,9 @@ export interface StorageContext {
 	secret: Uint8Array;
 	/** The global limit from config.toml [storage] file_size_limit. */
 	globalLimit: number;
+	/** [storage.image_transformation] enabled: without it /render/image/… does not exist. */
+	imageTransformation: boolean;
+	render: RenderCache;
 }
 
 export interface BucketRow {

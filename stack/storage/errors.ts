@@ -1,5 +1,6 @@
-// Storage errors in supabase/storage's shape: HTTP 400 with the real status as a string inside
-// (`statusCode`), except JWT failures, which are real HTTP 403s.
+// Storage errors as supabase/storage renders them: `{ statusCode, code, error, message }` with the
+// real status as a string in statusCode, sent with HTTP 400 (500 for server faults). `error` is the
+// code unless Storage gives it a legacy word (not_found, Duplicate, Unauthorized, …).
 import { HttpError } from '../http.ts';
 
 export function storageError(
@@ -8,7 +9,7 @@ export function storageError(
 	error: string,
 	message: string
 ): HttpError {
-	return new HttpError(400, { statusCode, code, error, message });
+	return new HttpError(statusCode === '500' ? 500 : 400, { statusCode, code, error, message });
 }
 
 export const noSuchKey = (): HttpError =>
@@ -17,8 +18,9 @@ export const noSuchBucket = (): HttpError =>
 	storageError('404', 'NoSuchBucket', 'Bucket not found', 'Bucket not found');
 export const accessDenied = (message = 'new row violates row-level security policy'): HttpError =>
 	storageError('403', 'AccessDenied', 'Unauthorized', message);
-export const duplicate = (): HttpError =>
-	storageError('409', 'Duplicate', 'Duplicate', 'The resource already exists');
+/** `code`: KeyAlreadyExists for objects, BucketAlreadyExists for buckets. */
+export const duplicate = (code = 'KeyAlreadyExists'): HttpError =>
+	storageError('409', code, 'Duplicate', 'The resource already exists');
 export const tooLarge = (): HttpError =>
 	storageError(
 		'413',
@@ -28,12 +30,34 @@ export const tooLarge = (): HttpError =>
 	);
 export const invalidMime = (message: string): HttpError =>
 	storageError('415', 'InvalidMimeType', 'invalid_mime_type', message);
+/** `message` starts "Invalid key: " as Storage's does; the rest says what is wrong. */
 export const invalidKey = (message: string): HttpError =>
-	storageError('400', 'InvalidKey', 'Invalid Input', message);
+	storageError('400', 'InvalidKey', 'InvalidKey', message);
+export const invalidBucketName = (): HttpError =>
+	storageError('400', 'InvalidBucketName', 'Invalid Input', 'Bucket name invalid');
 export const invalidRequest = (message: string): HttpError =>
-	storageError('400', 'InvalidRequest', 'Invalid Input', message);
-export const invalidJwt = (message: string): HttpError =>
-	new HttpError(403, { statusCode: '403', code: 'InvalidJWT', error: 'Unauthorized', message });
+	storageError('400', 'InvalidRequest', 'InvalidRequest', message);
+/**
+ * A caller JWT that does not verify: Storage's JWT hook answers AccessDenied (status "403" inside
+ * an HTTP 400) with the JWT library's own message.
+ */
+export const invalidJwt = (message: string): HttpError => accessDenied(message);
+/** A signed URL's token that does not verify. */
+export const invalidSignedToken = (message: string): HttpError =>
+	storageError('400', 'InvalidJWT', 'InvalidJWT', message);
+export const invalidSignature = (message = 'Invalid signature'): HttpError =>
+	storageError('400', 'InvalidSignature', 'InvalidSignature', message);
+/** Fastify's answer to a body or query string its schema refuses. */
+export const badRequest = (message: string): HttpError =>
+	new HttpError(400, { statusCode: '400', code: 'InvalidRequest', error: 'Bad Request', message });
+/** Storage's not-found handler: a real HTTP 404. */
+export const routeNotFound = (method: string, url: string): HttpError =>
+	new HttpError(404, {
+		statusCode: '404',
+		code: 'InvalidRequest',
+		error: 'Not Found',
+		message: `Route ${method}:${url} not found`
+	});
 
 /** Turns a database error into the storage error the real service would return. */
 export function fromDatabase(e: unknown): unknown {
@@ -48,7 +72,7 @@ export function fromDatabase(e: unknown): unknown {
 		return storageError(
 			code.slice(2),
 			code === 'PT403' ? 'AccessDenied' : 'InvalidRequest',
-			'Invalid Input',
+			code === 'PT403' ? 'Unauthorized' : 'InvalidRequest',
 			(e as Error).message
 		);
 	}

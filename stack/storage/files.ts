@@ -19,6 +19,8 @@ export interface Received {
 
 export class FileStore {
 	readonly root: string;
+	/** Called after a version's bytes are gone (its rendered variants go with them). */
+	onRemoved: (version: string) => Promise<void> = async () => {};
 	constructor(root: string) {
 		this.root = root;
 	}
@@ -75,8 +77,9 @@ export class FileStore {
 
 	async remove(fileOrVersion: string | null | undefined): Promise<void> {
 		if (!fileOrVersion) return;
-		const p = VERSION.test(fileOrVersion) ? this.pathOf(fileOrVersion) : fileOrVersion;
-		await rm(p, { force: true });
+		const isVersion = VERSION.test(fileOrVersion);
+		await rm(isVersion ? this.pathOf(fileOrVersion) : fileOrVersion, { force: true });
+		if (isVersion) await this.onRemoved(fileOrVersion);
 	}
 
 	async size(version: string): Promise<number | null> {

@@ -6,6 +6,7 @@ import { HttpError, sendJson, type ServiceFactory } from '../http.ts';
 import { syncConfiguredBuckets } from './buckets.ts';
 import type { StorageContext } from './context.ts';
 import { FileStore } from './files.ts';
+import { RenderCache } from './render.ts';
 import { route } from './routes.ts';
 
 export const createStorageService: ServiceFactory = async (ctx) => {
@@ -16,12 +17,21 @@ export const createStorageService: ServiceFactory = async (ctx) => {
 	});
 	const files = new FileStore(path.join(ctx.dataDir, 'storage'));
 	await files.init();
+	// Rendered image variants: bounded so a burst of sizes cannot fill the disk.
+	const render = new RenderCache(
+		path.join(ctx.dataDir, 'storage', 'render'),
+		Number(process.env.COACHLINE_RENDER_CACHE_BYTES ?? 256 * 1024 * 1024)
+	);
+	await render.init();
+	files.onRemoved = (version) => render.forget(version);
 	await syncConfiguredBuckets(sql, ctx.config.buckets);
 	const st: StorageContext = {
 		sql,
 		files,
 		secret: new TextEncoder().encode(ctx.jwtSecret),
-		globalLimit: ctx.config.storageFileSizeLimit
+		globalLimit: ctx.config.storageFileSizeLimit,
+		imageTransformation: ctx.config.storageImageTransformation,
+		render
 	};
 	return {
 		name: 'storage',

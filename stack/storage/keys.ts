@@ -1,7 +1,7 @@
 // Bucket ids and object names from the raw request path. The gateway's URL parser would already
 // have resolved `..` and `%2e%2e`, so these read req.url as the client sent it and refuse every
 // traversal form outright instead of normalising it away.
-import { invalidKey, invalidRequest } from './errors.ts';
+import { invalidBucketName, invalidKey } from './errors.ts';
 
 const BUCKET = /^[A-Za-z0-9_\-.!*'() &$@=;:+,]{1,100}$/;
 // Percent-escapes that survive one decoding: a second decoder would turn them into . / \ or NUL.
@@ -17,8 +17,7 @@ function decode(segment: string): string {
 
 export function parseBucket(raw: string | undefined): string {
 	const id = decode(raw ?? '');
-	if (!BUCKET.test(id) || id === '.' || id === '..')
-		throw invalidRequest(`Invalid bucket name: ${JSON.stringify(id)}`);
+	if (!BUCKET.test(id) || id === '.' || id === '..') throw invalidBucketName();
 	return id;
 }
 

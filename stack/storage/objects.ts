@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import type { GatewayRequest } from '../http.ts';
 import { findBucket, type StorageContext } from './context.ts';
-import { invalidRequest, noSuchKey } from './errors.ts';
+import { badRequest, invalidRequest, noSuchKey } from './errors.ts';
 import { checkKey } from './keys.ts';
 import { asCaller, type Caller } from './scope.ts';
+import { parseTransform, transformToString } from './render.ts';
 import { signDownload } from './signing.ts';
 
 export interface ObjectRow {
@@ -113,9 +114,17 @@ export async function signOne(
 	body: Record<string, unknown>
 ): Promise<{ signedURL: string }> {
 	const expiresIn = expiresInOf(body.expiresIn);
+	const transform =
+		body.transform && typeof body.transform === 'object'
+			? parseTransform((k) => (body.transform as Record<string, unknown>)[k], 'body/transform')
+			: {};
 	await readableObject(st, req, caller, bucketId, name, 'storage.object.sign');
-	const token = await signDownload(st.secret, `${bucketId}/${name}`, expiresIn);
-	return { signedURL: `/object/sign/${bucketId}/${name}?token=${token}` };
+	// As Storage does, `transform` makes a render URL only where transformations are enabled; a
+	// project without them gets the plain object URL (the original image), not an error.
+	const transformations = st.imageTransformation ? transformToString(transform) : '';
+	const token = await signDownload(st.secret, `${bucketId}/${name}`, expiresIn, transformations);
+	const base = transformations ? 'render/image' : 'object';
+	return { signedURL: `/${base}/sign/${bucketId}/${name}?token=${token}` };
 }
 
 export async function signMany(
@@ -351,4 +360,151 @@ export async function listObjects(
 			order by ${tx(column)} ${desc ? tx`desc` : tx`asc`} nulls last, name collate "C"
 			limit ${limit} offset ${offset}`
 	);
+}
+
+const V2_SORT = new Set(['name', 'updated_at', 'created_at']);
+
+interface V2Cursor {
+	/** The last key of the previous page. */
+	k: string;
+	/** Its sort column's value (date sorts), as Postgres printed it. */
+	v?: string;
+	c: string;
+	o: 'asc' | 'desc';
+}
+
+/**
+ * POST /object/list-v2/{bucket}: keyset-paginated listing among the rows the caller may SELECT.
+ * Flat (every key under `prefix`) unless with_delimiter, which folds the keys below the next `/`
+ * into one folder entry each (`prefix` is a plain string prefix, as in S3). The cursor carries the
+ * sort, so later pages keep the order the first one asked for.
+ */
+export async function listObjectsV2(
+	st: StorageContext,
+	req: GatewayRequest,
+	caller: Caller,
+	bucketId: string,
+	body: Record<string, unknown>
+) {
+	if (body.prefix !== undefined && typeof body.prefix !== 'string')
+		throw badRequest('body/prefix must be string');
+	if (body.cursor !== undefined && typeof body.cursor !== 'string')
+		throw badRequest('body/cursor must be string');
+	if (body.with_delimiter !== undefined && typeof body.with_delimiter !== 'boolean')
+		throw badRequest('body/with_delimiter must be boolean');
+	let limit = 1000;
+	if (body.limit !== undefined) {
+		if (!Number.isInteger(body.limit)) throw badRequest('body/limit must be integer');
+		if ((body.limit as number) < 1) throw badRequest('body/limit must be >= 1');
+		limit = Math.min(body.limit as number, 1000);
+	}
+	let column = 'name';
+	let order: 'asc' | 'desc' = 'asc';
+	if (body.sortBy !== undefined) {
+		const s = body.sortBy as { column?: unknown; order?: unknown } | null;
+		if (!s || typeof s !== 'object') throw badRequest('body/sortBy must be object');
+		if (s.column === undefined)
+			throw badRequest("body/sortBy must have required property 'column'");
+		if (typeof s.column !== 'string' || !V2_SORT.has(s.column))
+			throw badRequest('body/sortBy/column must be equal to one of the allowed values');
+		if (s.order !== undefined && s.order !== 'asc' && s.order !== 'desc')
+			throw badRequest('body/sortBy/order must be equal to one of the allowed values');
+		column = s.column;
+		order = (s.order as 'asc' | 'desc' | undefined) ?? 'asc';
+	}
+	let after: V2Cursor | null = null;
+	if (body.cursor) {
+		try {
+			after = JSON.parse(Buffer.from(body.cursor as string, 'base64url').toString('utf8'));
+		} catch {
+			after = null;
+		}
+		if (
+			!after ||
+			typeof after.k !== 'string' ||
+			!V2_SORT.has(after.c) ||
+			(after.o !== 'asc' && after.o !== 'desc')
+		)
+			throw invalidRequest('Invalid cursor: pass nextCursor from the previous page unchanged');
+		column = after.c;
+		order = after.o;
+	}
+	const prefix = (body.prefix as string | undefined) ?? '';
+	const folders = body.with_delimiter === true;
+	const rows = await asCaller(st.sql, caller, req, 'storage.object.list_v2', (tx) => {
+		const cmp = order === 'asc' ? tx`>` : tx`<`;
+		const dir = order === 'asc' ? tx`asc` : tx`desc`;
+		const sortValue = column === 'name' ? tx`null::timestamptz` : tx`${tx(column)}`;
+		const keyset = !after
+			? tx``
+			: column === 'name'
+				? tx`where key collate "C" ${cmp} ${after.k}`
+				: tx`where (sort_at, key collate "C") ${cmp} (${after.v ?? null}::timestamptz, ${after.k})`;
+		const entries = folders
+			? tx`
+				select key, null::uuid as id, null::jsonb as metadata, max(updated_at) as updated_at,
+				       max(created_at) as created_at, max(last_accessed_at) as last_accessed_at,
+				       max(sort_at) as sort_at
+				from keyed where key <> name group by key
+				union all
+				select key, id, metadata, updated_at, created_at, last_accessed_at, sort_at
+				from keyed where key = name`
+			: tx`select key, id, metadata, updated_at, created_at, last_accessed_at, sort_at from keyed`;
+		return tx<
+			{
+				key: string;
+				id: string | null;
+				metadata: unknown;
+				updated_at: Date | null;
+				created_at: Date | null;
+				last_accessed_at: Date | null;
+				sort_text: string | null;
+			}[]
+		>`
+			with keyed as (
+				select
+					${
+						folders
+							? tx`case when strpos(substr(name, ${prefix.length + 1}), '/') > 0
+							          then ${prefix} || split_part(substr(name, ${prefix.length + 1}), '/', 1) || '/'
+							          else name end`
+							: tx`name`
+					} as key,
+					name, id, metadata, updated_at, created_at, last_accessed_at, ${sortValue} as sort_at
+				from storage.objects
+				where bucket_id = ${bucketId} and starts_with(name, ${prefix})
+			), entries as (${entries})
+			select key, id, metadata, updated_at, created_at, last_accessed_at, sort_at::text as sort_text
+			from entries ${keyset}
+			order by ${column === 'name' ? tx`` : tx`sort_at ${dir},`} key collate "C" ${dir}
+			limit ${limit + 1}`;
+	});
+	const hasNext = rows.length > limit;
+	const page = rows.slice(0, limit);
+	const last = page[page.length - 1];
+	const cursor: V2Cursor | null =
+		hasNext && last
+			? {
+					k: last.key,
+					c: column,
+					o: order,
+					...(column === 'name' ? {} : { v: last.sort_text ?? undefined })
+				}
+			: null;
+	return {
+		hasNext,
+		...(cursor ? { nextCursor: Buffer.from(JSON.stringify(cursor)).toString('base64url') } : {}),
+		folders: page.filter((r) => r.id === null).map((r) => ({ key: r.key, name: r.key })),
+		objects: page
+			.filter((r) => r.id !== null)
+			.map((r) => ({
+				id: r.id,
+				key: r.key,
+				name: r.key,
+				metadata: r.metadata,
+				updated_at: r.updated_at,
+				created_at: r.created_at,
+				last_accessed_at: r.last_accessed_at
+			}))
+	};
 }

@@ -17,12 +17,19 @@ import {
 	listBuckets,
 	updateBucket
 } from './buckets.ts';
-import { invalidKey, invalidRequest, storageError } from './errors.ts';
+import {
+	invalidKey,
+	invalidRequest,
+	invalidSignature,
+	noSuchKey,
+	routeNotFound
+} from './errors.ts';
 import { parseBucket, parseKey } from './keys.ts';
 import {
 	anyObject,
 	copyObject,
 	listObjects,
+	listObjectsV2,
 	moveObject,
 	objectInfo,
 	publicObject,
@@ -33,6 +40,7 @@ import {
 	signOne
 } from './objects.ts';
 import { verifyCaller, serviceCaller, type Caller } from './scope.ts';
+import { parseTransform, sendRendered, transformFromString } from './render.ts';
 import { sendObject } from './send.ts';
 import { signUpload, verifySigned } from './signing.ts';
 import { probeUpload, uploadObject } from './upload.ts';
@@ -59,8 +67,6 @@ function rawSegments(req: GatewayRequest): string[] {
 	return (m[1] ?? '/').slice(1).split('/');
 }
 
-const notFound = () => storageError('404', 'not_found', 'not_found', 'Route not found');
-
 export async function route(
 	st: StorageContext,
 	req: GatewayRequest,
@@ -68,6 +74,7 @@ export async function route(
 ): Promise<void> {
 	const seg = rawSegments(req);
 	const method = req.method ?? 'GET';
+	const notFound = () => routeNotFound(method, (req.url ?? '/').replace(/^\/storage\/v1/, ''));
 	const caller = (): Promise<Caller> => verifyCaller(req, st.secret);
 	const upsertHeader = String(req.headers['x-upsert'] ?? '').toLowerCase() === 'true';
 
@@ -90,6 +97,35 @@ export async function route(
 		}
 		throw notFound();
 	}
+	if (seg[0] === 'render') {
+		// Without [storage.image_transformation] these routes do not exist, as in Storage.
+		if (!st.imageTransformation || seg[1] !== 'image' || (method !== 'GET' && method !== 'HEAD'))
+			throw notFound();
+		const kind = seg[2];
+		const bucketId = parseBucket(seg[3]);
+		const name = parseKey(seg.slice(4));
+		const download = req.query.get('download');
+		if (kind === 'public') {
+			const options = parseTransform((k) => req.query.get(k) ?? undefined);
+			const row = await publicObject(st, bucketId, name);
+			return sendRendered(st, req, res, row, options, download);
+		}
+		if (kind === 'sign') {
+			const claims = await verifySigned(st.secret, req.query.get('token'), `${bucketId}/${name}`);
+			if (claims.scope === 'upload') throw invalidSignature('Token is not scoped for download');
+			const row = await anyObject(st, bucketId, name);
+			const options = transformFromString(claims.transformations);
+			const expires = new Date(claims.exp * 1000).toUTCString();
+			return sendRendered(st, req, res, row, options, download, expires);
+		}
+		if (kind === 'authenticated') {
+			const options = parseTransform((k) => req.query.get(k) ?? undefined);
+			const who = await caller();
+			const row = await readableObject(st, req, who, bucketId, name, 'storage.render.image');
+			return sendRendered(st, req, res, row, options, download);
+		}
+		throw notFound();
+	}
 	if (seg[0] !== 'object') throw notFound();
 	const [, a, b] = seg;
 
@@ -103,14 +139,14 @@ export async function route(
 		const bucketId = parseBucket(b);
 		const name = parseKey(seg.slice(3));
 		const claims = await verifySigned(st.secret, req.query.get('token'), `${bucketId}/${name}`);
-		if (claims.scope === 'upload') throw invalidRequest('This token is for uploading');
+		if (claims.scope === 'upload') throw invalidSignature('Token is not scoped for download');
 		return sendObject(st, req, res, await anyObject(st, bucketId, name), req.query.get('download'));
 	}
 	if (a === 'upload' && b === 'sign' && method === 'PUT') {
 		const bucketId = parseBucket(seg[3]);
 		const name = parseKey(seg.slice(4));
 		const claims = await verifySigned(st.secret, req.query.get('token'), `${bucketId}/${name}`);
-		if (claims.scope !== 'upload') throw invalidRequest('This token is not for uploading');
+		if (claims.scope !== 'upload') throw invalidSignature('Token is not scoped for upload');
 		const { id, key } = await uploadObject(st, req, {
 			bucketId,
 			name,
@@ -149,6 +185,10 @@ export async function route(
 	if (a === 'list' && method === 'POST' && seg.length === 3) {
 		const bucketId = parseBucket(b);
 		return sendJson(res, 200, await listObjects(st, req, who, bucketId, await jsonBody(req)));
+	}
+	if (a === 'list-v2' && method === 'POST' && seg.length === 3) {
+		const bucketId = parseBucket(b);
+		return sendJson(res, 200, await listObjectsV2(st, req, who, bucketId, await jsonBody(req)));
 	}
 	if (a === 'move' && method === 'POST' && seg.length === 2)
 		return sendJson(res, 200, await moveObject(st, req, who, await jsonBody(req)));
@@ -192,7 +232,7 @@ export async function route(
 	}
 	if (method === 'DELETE') {
 		const rows = await removeObjects(st, req, who, bucketId, [name]);
-		if (rows.length === 0) throw storageError('404', 'NoSuchKey', 'not_found', 'Object not found');
+		if (rows.length === 0) throw noSuchKey();
 		return sendJson(res, 200, { message: 'Successfully deleted' });
 	}
 	throw notFound();

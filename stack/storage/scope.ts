@@ -3,7 +3,7 @@
 // supabase/storage's scope.ts. The service role bypasses RLS because the role itself does.
 import { JwtError, verifyJwt } from '../jwt.ts';
 import type postgres from 'postgres';
-import type { GatewayRequest } from '../http.ts';
+import { HttpError, type GatewayRequest } from '../http.ts';
 import { fromDatabase, invalidJwt } from './errors.ts';
 
 export interface Caller {
@@ -15,21 +15,32 @@ export interface Caller {
 
 const ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
+/** The words of the JWT library Storage verifies with (jose) for each way a token fails. */
+export function jwtFailure(e: unknown): string {
+	const kind = e instanceof JwtError ? e.kind : 'malformed';
+	if (kind === 'expired') return '"exp" claim timestamp check failed';
+	if (kind === 'signature') return 'signature verification failed';
+	return 'Invalid Compact JWS';
+}
+
 export async function verifyCaller(req: GatewayRequest, secret: Uint8Array): Promise<Caller> {
 	const jwt = req.bearer;
-	if (!jwt) throw invalidJwt('Access denied: JWT is not authenticated');
 	let claims: Record<string, unknown>;
 	try {
-		claims = await verifyJwt(secret, jwt);
+		claims = await verifyJwt(secret, jwt ?? '');
 	} catch (e) {
-		const kind = e instanceof JwtError ? e.kind : 'malformed';
-		if (kind === 'expired') throw invalidJwt('jwt expired');
-		if (kind === 'signature') throw invalidJwt('invalid signature');
-		throw invalidJwt('Access denied: JWT is not authenticated');
+		throw invalidJwt(jwtFailure(e));
 	}
 	const role = typeof claims.role === 'string' ? claims.role : 'anon';
-	if (!ROLES.has(role)) throw invalidJwt('Invalid role');
-	return { role, sub: typeof claims.sub === 'string' ? claims.sub : null, claims, jwt };
+	// Storage's role check is a real 403.
+	if (!ROLES.has(role))
+		throw new HttpError(403, {
+			statusCode: '403',
+			code: 'AccessDenied',
+			error: 'Unauthorized',
+			message: 'Access denied: Invalid role'
+		});
+	return { role, sub: typeof claims.sub === 'string' ? claims.sub : null, claims, jwt: jwt ?? '' };
 }
 
 /** A caller for work the service does on its own authority (signed upload URLs). */

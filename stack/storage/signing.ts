@@ -3,17 +3,20 @@
 // signed upload URL be used once: the object it wrote remembers it (see uploadObject).
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { JwtError, verifyJwt } from '../jwt.ts';
-import { invalidJwt, storageError } from './errors.ts';
+import { verifyJwt } from '../jwt.ts';
+import { badRequest, invalidSignedToken, invalidSignature } from './errors.ts';
+import { jwtFailure } from './scope.ts';
 
 export const UPLOAD_URL_SECONDS = 2 * 60 * 60;
 
 export async function signDownload(
 	secret: Uint8Array,
 	url: string,
-	expiresIn: number
+	expiresIn: number,
+	transformations?: string
 ): Promise<string> {
-	return new SignJWT({ url })
+	// A transformed image's options travel in the token, so they cannot be changed once signed.
+	return new SignJWT({ url, scope: 'download', ...(transformations ? { transformations } : {}) })
 		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
 		.setIssuedAt()
 		.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn)
@@ -40,6 +43,9 @@ export interface SignedClaims {
 	scope: string | null;
 	/** The upload token's id (absent from tokens signed before ids existed). */
 	jti: string | null;
+	/** A download token's image transformation (`width:200,height:200`), or ''. */
+	transformations: string;
+	exp: number;
 }
 
 /** Verifies a signed-URL token and that it was issued for exactly `url`. */
@@ -48,26 +54,21 @@ export async function verifySigned(
 	token: string | null,
 	url: string
 ): Promise<SignedClaims> {
-	if (!token) throw storageError('400', 'InvalidSignature', 'Invalid Input', 'Missing token');
+	if (!token) throw badRequest("querystring must have required property 'token'");
 	let payload: Record<string, unknown>;
 	try {
 		payload = await verifyJwt(secret, token);
 	} catch (e) {
-		if (e instanceof JwtError && e.kind === 'expired') throw invalidJwt('jwt expired');
-		throw invalidJwt('invalid signature');
+		throw invalidSignedToken(jwtFailure(e));
 	}
-	if (payload.url !== url)
-		throw storageError(
-			'400',
-			'InvalidSignature',
-			'Invalid Input',
-			'The url do not match the signature'
-		);
+	if (payload.url !== url) throw invalidSignature();
 	return {
 		url,
 		owner: typeof payload.owner === 'string' ? payload.owner : null,
 		upsert: payload.upsert === true,
 		scope: typeof payload.scope === 'string' ? payload.scope : null,
-		jti: typeof payload.jti === 'string' ? payload.jti : null
+		jti: typeof payload.jti === 'string' ? payload.jti : null,
+		transformations: typeof payload.transformations === 'string' ? payload.transformations : '',
+		exp: typeof payload.exp === 'number' ? payload.exp : 0
 	};
 }

@@ -167,7 +167,7 @@ export async function uploadObject(
 				if (used) {
 					throw storageError(
 						'409',
-						'Duplicate',
+						'KeyAlreadyExists',
 						'Duplicate',
 						'This signed upload URL was already used: ask for a new one'
 					);

@@ -50,21 +50,64 @@ describe('profile picture', () => {
 		await page.getByRole('button', { name: 'Save picture' }).click();
 		await page.getByText('Profile picture saved', { exact: true }).waitFor();
 
+		// Shown through Storage's image transformation at the 96 px box, not the stored 512 px.
 		const avatar = page.locator('.picture .avatar img');
 		await avatar.waitFor();
-		expect(await avatar.getAttribute('src')).toMatch(
-			/\/storage\/v1\/object\/public\/avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp$/
+		const src = await avatar.getAttribute('src');
+		expect(src).toMatch(
+			/\/storage\/v1\/render\/image\/public\/avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp\?width=96&height=96&resize=cover$/
 		);
 		await expect
 			.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-			.toBe(512);
+			.toBe(96);
+		const stored = await fetch(src!.replace('/render/image/', '/object/').replace(/\?.*$/, ''));
+		expect((await sharp(Buffer.from(await stored.arrayBuffer())).metadata()).width).toBe(512);
 		await shoot(page, '41-profile-avatar');
+		// A 2x phone screen takes the 192 px rendition from the srcset.
 		const phone = await phoneLike(browser, ctx);
 		const phonePage = await phone.newPage();
 		await open(phonePage, '/profile');
-		await phonePage.locator('.picture .avatar img').waitFor();
+		const phoneAvatar = phonePage.locator('.picture .avatar img');
+		await phoneAvatar.waitFor();
+		// naturalWidth of a 2x candidate is its density-corrected width: 192 / 2.
+		await expect
+			.poll(() =>
+				phoneAvatar.evaluate((img: HTMLImageElement) =>
+					img.complete ? `${img.naturalWidth} ${img.currentSrc}` : 'loading'
+				)
+			)
+			.toMatch(/^96 .*width=192&height=192&resize=cover$/);
 		await shoot(phonePage, '41-profile-avatar');
 		await phone.close();
+
+		// A project without image transformations (a hosted plan lacking them) refuses render
+		// URLs: the picture still shows, from the original.
+		const hosted = await phoneLike(browser, ctx);
+		await hosted.route('**/storage/v1/render/image/**', (route) =>
+			route.fulfill({
+				status: 403,
+				contentType: 'application/json',
+				body: JSON.stringify({
+					statusCode: '403',
+					error: 'FeatureNotEnabled',
+					message: 'feature not enabled for this tenant'
+				})
+			})
+		);
+		const hostedPage = await hosted.newPage();
+		await open(hostedPage, '/profile');
+		const fallback = hostedPage.locator('.picture .avatar img');
+		// The picture shows (decoded, not the initials), loaded from the stored original.
+		await expect
+			.poll(() =>
+				fallback.evaluate((img: HTMLImageElement) =>
+					img.complete && img.naturalWidth > 0 ? img.currentSrc : 'not shown'
+				)
+			)
+			.toMatch(/\/storage\/v1\/object\/public\/avatars\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp$/);
+		expect(await fallback.getAttribute('srcset')).toBeNull();
+		await shoot(hostedPage, '42-profile-avatar-without-transforms');
+		await hosted.close();
 
 		await page.getByRole('button', { name: 'Remove picture' }).click();
 		await page.getByText('Profile picture removed', { exact: true }).waitFor();

@@ -626,7 +626,7 @@ describe('limits and content checks', () => {
 		await refused(DOCS, 'empty.txt', Buffer.alloc(0), 'text/plain', '400');
 	});
 
-	it('refuses a JWT signed with another secret with a real 403', async () => {
+	it('refuses a JWT signed with another secret: AccessDenied inside an HTTP 400, as Storage', async () => {
 		const jwt = await new SignJWT({ sub: alice, role: 'authenticated' })
 			.setProtectedHeader({ alg: 'HS256' })
 			.setExpirationTime('1h')
@@ -640,8 +640,12 @@ describe('limits and content checks', () => {
 			},
 			body: '{}'
 		});
-		expect(res.status).toBe(403);
-		expect(await res.json()).toMatchObject({ message: 'invalid signature' });
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({
+			statusCode: '403',
+			code: 'AccessDenied',
+			message: 'signature verification failed'
+		});
 	});
 });
 

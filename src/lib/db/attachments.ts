@@ -144,27 +144,46 @@ const TTL_SECONDS = 3600;
 const REUSE_MS = 50 * 60 * 1000;
 const cache = new Map<string, { url: Promise<string | null>; at: number }>();
 
-/** A signed read URL for one object (cached), or null when it cannot be read. */
-export function signedUrl(db: Db, path: string): Promise<string | null> {
-	const hit = cache.get(path);
+/** The media worker's thumbnail box (src/lib/server/media/worker.ts), longest side in pixels. */
+export const PREVIEW_SIZE = 320;
+const PREVIEW_TRANSFORM = { width: PREVIEW_SIZE, height: PREVIEW_SIZE, resize: 'contain' } as const;
+
+/**
+ * A signed read URL for one object (cached), or null when it cannot be read. With `preview`, a
+ * URL of the picture rendered at thumbnail size by Storage's image transformation; a project
+ * without transformations signs the plain object URL instead (Storage ignores `transform` there),
+ * so the picture still shows, at full size.
+ */
+export function signedUrl(db: Db, path: string, preview = false): Promise<string | null> {
+	const key = preview ? `${path}#preview` : path;
+	const hit = cache.get(key);
 	if (hit && Date.now() - hit.at < REUSE_MS) return hit.url;
 	const url = db.storage
 		.from(BUCKET)
-		.createSignedUrl(path, TTL_SECONDS)
+		.createSignedUrl(path, TTL_SECONDS, preview ? { transform: PREVIEW_TRANSFORM } : undefined)
 		.then(({ data, error }) => {
 			if (error || !data) {
-				cache.delete(path);
+				cache.delete(key);
 				return null;
 			}
 			return data.signedUrl;
 		});
-	cache.set(path, { url, at: Date.now() });
+	cache.set(key, { url, at: Date.now() });
 	return url;
 }
 
-/** The small picture to show in a list: the thumbnail when the worker made one. */
-export function previewPath(a: Attachment): string {
-	return a.thumbnail_r2_key ?? a.r2_key;
+/** Types Storage's renderer decodes (HEIC is left to the worker, which reports what it cannot). */
+const RENDERABLE = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/**
+ * The small picture to show in a list. The worker's thumbnail when it made one: a plain stored
+ * object, so it costs nothing per view on any plan and is what every later view gets. Until then
+ * (a message just sent, or a backlog), a rendition of the original where Storage can make one,
+ * rather than the full photo, up to 10 MB, in a 90 px tile.
+ */
+export function preview(a: Attachment): { path: string; render: boolean } {
+	if (a.thumbnail_r2_key) return { path: a.thumbnail_r2_key, render: false };
+	return { path: a.r2_key, render: RENDERABLE.has(a.mime_type.toLowerCase()) };
 }
 
 /**
