@@ -59,6 +59,9 @@ export async function startFlow(
 	pkce: PkceChallenge,
 	method: AuthMethod
 ): Promise<void> {
+	// Flows nobody finished (the link never followed, or the code typed instead) are dropped a day
+	// later, as GoTrue's cleanup drops them; the created_at index keeps this cheap.
+	await sql`delete from auth.flow_state where created_at < now() - interval '24 hours'`;
 	await sql`
 		insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge,
 			provider_type, provider_access_token, provider_refresh_token, created_at, updated_at,
