@@ -145,8 +145,7 @@ describe('PKCE through the mailed link', () => {
 		});
 		const { data, error } = await client.auth.exchangeCodeForSession(code);
 		expect(error).toBeNull();
-		// auth-js remembers the verifier was for a password reset and says so.
-		// (at run time; its types leave the field out)
+		// auth-js remembers the verifier was for a password reset and says so (its types omit it).
 		expect((data as { redirectType?: string }).redirectType).toBe('recovery');
 		const claims = decodeJwt(data.session!.access_token);
 		expect((claims.amr as { method: string }[])[0].method).toBe('recovery');
