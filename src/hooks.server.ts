@@ -69,6 +69,13 @@ const supabase: Handle = async ({ event, resolve }) => {
  * ?token_hash=…&type=…: verified here on the server (the SSR way, so no token ever sits in the
  * browser), which sets the session cookies, then the same page without them. A spent or expired
  * link goes to the sign-in page, which says so.
+ *
+ * The token_hash link (our templates in supabase/templates) is the primary way: it works in
+ * whichever browser the mail is opened, and for invitations, which auth sends without PKCE. A
+ * link with Auth's default template ({{ .ConfirmationURL }}) instead goes through Auth's /verify,
+ * which for a flow started by this server client (PKCE, as @supabase/ssr does) comes back with
+ * ?code=<auth code>: exchanged here with the code verifier the request left in this browser's
+ * cookies. So a hosted project without our templates still signs people in.
  */
 const EMAIL_LINK_TYPES = new Set([
 	'recovery',
@@ -79,8 +86,27 @@ const EMAIL_LINK_TYPES = new Set([
 	'email_change'
 ]);
 
+/** Auth's PKCE auth codes are UUIDs; anything else named `code` is not ours to take. */
+const AUTH_CODE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const emailLink: Handle = async ({ event, resolve }) => {
 	const { searchParams, pathname } = event.url;
+	const code = searchParams.get('code');
+	if (code && AUTH_CODE.test(code) && event.request.method === 'GET') {
+		const { error } = await event.locals.supabase.auth.exchangeCodeForSession(code);
+		if (error) {
+			const expired = error.code === 'flow_state_expired' || error.code === 'flow_state_not_found';
+			redirect(303, `/login?link=${expired ? 'expired' : 'failed'}`);
+		}
+		const rest = new URLSearchParams(searchParams);
+		rest.delete('code');
+		redirect(303, pathname + (rest.size ? `?${rest}` : ''));
+	}
+	// Auth sends a link's failure to the redirect too (error_code in the query for PKCE links).
+	const linkError = searchParams.get('error_code');
+	if (linkError && event.request.method === 'GET' && searchParams.has('error_description')) {
+		redirect(303, `/login?link=${linkError === 'otp_expired' ? 'expired' : 'failed'}`);
+	}
 	const tokenHash = searchParams.get('token_hash');
 	const type = searchParams.get('type');
 	if (!tokenHash || !type || !EMAIL_LINK_TYPES.has(type) || event.request.method !== 'GET') {

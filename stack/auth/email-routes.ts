@@ -20,6 +20,13 @@ import {
 	type TokenColumn
 } from './otp.ts';
 import { hashPassword } from './passwords.ts';
+import {
+	PKCE_PREFIX,
+	issueAuthCode,
+	pkceChallenge,
+	startFlow,
+	type PkceChallenge
+} from './pkce.ts';
 import { enforceRateLimit } from './rate-limit.ts';
 import { clientInfo } from './request.ts';
 import { sessionResponse } from './session-response.ts';
@@ -38,13 +45,19 @@ import { decode, validEmail } from './validate.ts';
 
 const str = z.string().nullish();
 const obj = z.record(z.string(), z.unknown()).nullish();
-const emailBody = z.looseObject({ email: str, phone: str, code_challenge: str });
+const emailBody = z.looseObject({
+	email: str,
+	phone: str,
+	code_challenge: str,
+	code_challenge_method: str
+});
 const otpBody = z.looseObject({
 	email: str,
 	phone: str,
 	create_user: z.boolean().nullish(),
 	data: obj,
-	code_challenge: str
+	code_challenge: str,
+	code_challenge_method: str
 });
 const verifyBody = z.looseObject({
 	type: str,
@@ -81,6 +94,14 @@ const METHOD: Record<string, AuthMethod> = {
 	invite: 'invite',
 	magiclink: 'otp',
 	email: 'otp',
+	recovery: 'recovery',
+	email_change: 'email_change'
+};
+
+/** The authentication method of the PKCE flow a link of each type belongs to (GoTrue's names). */
+const FLOW_METHOD: Record<string, AuthMethod> = {
+	signup: 'email/signup',
+	magiclink: 'magiclink',
 	recovery: 'recovery',
 	email_change: 'email_change'
 };
@@ -129,10 +150,12 @@ function requireEmail(p: { email?: string | null; phone?: string | null }): stri
 export async function recover(ctx: AuthContext, req: GatewayRequest, body: unknown) {
 	const p = decode(emailBody, body);
 	const email = requireEmail(p);
+	const pkce = pkceChallenge(p);
 	const user = await findUserByEmail(ctx.sql, email);
 	if (!user) return {};
 	await assertNotTooSoon(ctx, ctx.sql, user.id, 'recovery_token');
-	const token = await issueToken(ctx, ctx.sql, user.id, email, 'recovery_token');
+	if (pkce) await startFlow(ctx.sql, user.id, pkce, 'recovery');
+	const token = await issueToken(ctx, ctx.sql, user.id, email, 'recovery_token', !!pkce);
 	await mail(
 		ctx,
 		'recovery',
@@ -152,6 +175,7 @@ export async function recover(ctx: AuthContext, req: GatewayRequest, body: unkno
 export async function otp(ctx: AuthContext, req: GatewayRequest, body: unknown) {
 	const p = decode(otpBody, body);
 	const email = requireEmail(p);
+	const pkce = pkceChallenge(p);
 	let user = await findUserByEmail(ctx.sql, email);
 	const redirectTo = allowedRedirect(ctx, redirectParam(req));
 	if (!user) {
@@ -171,28 +195,37 @@ export async function otp(ctx: AuthContext, req: GatewayRequest, body: unknown) 
 			throw databaseWriteError(ctx, e, 'Database error saving new user');
 		}
 		await assertNotTooSoon(ctx, ctx.sql, user.id, 'confirmation_token');
-		const token = await issueToken(ctx, ctx.sql, user.id, email, 'confirmation_token');
+		if (pkce) await startFlow(ctx.sql, user.id, pkce, 'email/signup');
+		const token = await issueToken(ctx, ctx.sql, user.id, email, 'confirmation_token', !!pkce);
 		await mail(ctx, 'confirmation', email, user, token, 'signup', redirectTo);
 		return {};
 	}
 	await assertNotTooSoon(ctx, ctx.sql, user.id, 'recovery_token');
-	const token = await issueToken(ctx, ctx.sql, user.id, email, 'recovery_token');
+	if (pkce) await startFlow(ctx.sql, user.id, pkce, 'magiclink');
+	const token = await issueToken(ctx, ctx.sql, user.id, email, 'recovery_token', !!pkce);
 	await mail(ctx, 'magic_link', email, user, token, 'magiclink', redirectTo);
 	return {};
 }
 
 interface Verified {
 	session: Awaited<ReturnType<typeof sessionResponse>> | null;
+	/** A followed link of a PKCE flow: the auth code to redirect with, instead of a session. */
+	authCode: string | null;
 	/** Set when an email change still waits for the other address's confirmation. */
 	pendingMessage: string | null;
 	type: string;
 }
 
+/**
+ * Spends the token and signs the user in. `link`: the mailed link was followed (GET /verify),
+ * which for a PKCE flow's token answers the flow's auth code rather than a session.
+ */
 async function verifyToken(
 	ctx: AuthContext,
 	req: GatewayRequest,
 	type: string,
-	hash: string
+	hash: string,
+	link = false
 ): Promise<Verified> {
 	const columns = VERIFY_TYPES[type];
 	return ctx.sql.begin(async (tx): Promise<Verified> => {
@@ -204,7 +237,7 @@ async function verifyToken(
 		}
 		if (type === 'email_change') {
 			const pending = await confirmEmailChange(ctx, tx, user, found.column);
-			if (pending) return { session: null, pendingMessage: pending, type };
+			if (pending) return { session: null, authCode: null, pendingMessage: pending, type };
 		} else {
 			await tx`
 				update auth.users set ${tx(found.column)} = '',
@@ -217,10 +250,19 @@ async function verifyToken(
 				set identity_data = identity_data || '{"email_verified": true}'::jsonb
 				where user_id = ${user.id} and provider = 'email'`;
 		}
+		if (link && found.pkce && FLOW_METHOD[type]) {
+			const authCode = await issueAuthCode(tx, user.id, FLOW_METHOD[type]);
+			return { session: null, authCode, pendingMessage: null, type };
+		}
 		const issued = await createSession(tx, user.id, clientInfo(req), METHOD[type]);
 		await touchSignIn(tx, user.id);
 		const fresh = (await findUserById(tx, user.id)) as UserRow;
-		return { session: await sessionResponse(ctx, tx, fresh, issued), pendingMessage: null, type };
+		return {
+			session: await sessionResponse(ctx, tx, fresh, issued),
+			authCode: null,
+			pendingMessage: null,
+			type
+		};
 	});
 }
 
@@ -273,23 +315,32 @@ export async function verifyPost(ctx: AuthContext, req: GatewayRequest, body: un
 }
 
 /**
- * GET /verify?token=<hash>&type=…&redirect_to=…: the link in the mail. Like GoTrue's implicit
- * flow it redirects (303) to redirect_to with the session in the fragment, or with
- * error/error_code/error_description there when the link is spent or expired.
+ * GET /verify?token=<hash>&type=…&redirect_to=…: the link in the mail. Like GoTrue it redirects
+ * (303) to redirect_to: in the implicit flow with the session in the fragment; for a PKCE flow's
+ * token (`pkce_…`) with `?code=<auth code>` in the query, for the client holding the verifier to
+ * exchange. A spent or expired link leads there with error/error_code/error_description in the
+ * fragment, and for a PKCE token in the query too (where a server-side callback can read them).
  */
 export async function verifyGet(ctx: AuthContext, req: GatewayRequest, res: ServerResponse) {
 	enforceRateLimit(ctx, req, 'token_verifications');
 	const redirectTo = allowedRedirect(ctx, req.query.get('redirect_to'));
-	const go = (fragment: URLSearchParams) => {
-		res.writeHead(303, { location: `${redirectTo.split('#')[0]}#${fragment}` }).end();
+	const token = req.query.get('token');
+	const pkceLink = token?.startsWith(PKCE_PREFIX) ?? false;
+	const go = (fragment: URLSearchParams | null, query?: URLSearchParams) => {
+		let base = redirectTo.split('#')[0];
+		if (query) base += `${base.includes('?') ? '&' : '?'}${query}`;
+		res.writeHead(303, { location: fragment ? `${base}#${fragment}` : base }).end();
 	};
 	try {
 		const type = checkType(req.query.get('type'));
-		const token = req.query.get('token');
 		if (!token) throw validationFailed('Verify requires a token or a token hash');
-		const result = await verifyToken(ctx, req, type, token.trim().toLowerCase());
+		const result = await verifyToken(ctx, req, type, token.trim().toLowerCase(), true);
 		if (result.pendingMessage) {
 			go(new URLSearchParams({ message: result.pendingMessage }));
+			return;
+		}
+		if (result.authCode) {
+			go(null, new URLSearchParams({ code: result.authCode }));
 			return;
 		}
 		const s = result.session!;
@@ -305,14 +356,13 @@ export async function verifyGet(ctx: AuthContext, req: GatewayRequest, res: Serv
 		);
 	} catch (e) {
 		if (!(e instanceof AuthError) || e.status >= 500) throw e;
-		go(
-			new URLSearchParams({
-				error: e.code === 'otp_expired' ? 'access_denied' : 'invalid_request',
-				error_code: e.code,
-				error_description:
-					e.code === 'otp_expired' ? 'Email link is invalid or has expired' : e.message
-			})
-		);
+		const error = new URLSearchParams({
+			error: e.code === 'otp_expired' ? 'access_denied' : 'invalid_request',
+			error_code: e.code,
+			error_description:
+				e.code === 'otp_expired' ? 'Email link is invalid or has expired' : e.message
+		});
+		go(error, pkceLink ? error : undefined);
 	}
 }
 
@@ -351,14 +401,16 @@ export async function sendEmailChange(
 	ctx: AuthContext,
 	user: UserRow,
 	newEmail: string,
-	redirectTo: string
+	redirectTo: string,
+	pkce: PkceChallenge | null = null
 ): Promise<void> {
 	await assertNotTooSoon(ctx, ctx.sql, user.id, 'email_change_token_new');
+	if (pkce) await startFlow(ctx.sql, user.id, pkce, 'email_change');
 	await ctx.sql`
 		update auth.users set email_change = ${newEmail}, email_change_confirm_status = 0,
 			email_change_token_current = '', updated_at = now()
 		where id = ${user.id}`;
-	const toNew = await issueToken(ctx, ctx.sql, user.id, newEmail, 'email_change_token_new');
+	const toNew = await issueToken(ctx, ctx.sql, user.id, newEmail, 'email_change_token_new', !!pkce);
 	await mail(ctx, 'email_change', newEmail, user, toNew, 'email_change', redirectTo, {
 		newEmail
 	});
@@ -368,7 +420,8 @@ export async function sendEmailChange(
 			ctx.sql,
 			user.id,
 			user.email,
-			'email_change_token_current'
+			'email_change_token_current',
+			!!pkce
 		);
 		await mail(ctx, 'email_change', user.email, user, toCurrent, 'email_change', redirectTo, {
 			newEmail
@@ -376,13 +429,15 @@ export async function sendEmailChange(
 	}
 }
 
-/** POST /signup's mail when enable_confirmations is on. */
+/** POST /signup's mail when enable_confirmations is on; `pkce` when the client started a flow. */
 export async function sendSignupConfirmation(
 	ctx: AuthContext,
 	req: GatewayRequest,
-	user: UserRow
+	user: UserRow,
+	pkce: PkceChallenge | null = null
 ): Promise<void> {
-	const token = await issueToken(ctx, ctx.sql, user.id, user.email!, 'confirmation_token');
+	if (pkce) await startFlow(ctx.sql, user.id, pkce, 'email/signup');
+	const token = await issueToken(ctx, ctx.sql, user.id, user.email!, 'confirmation_token', !!pkce);
 	await mail(
 		ctx,
 		'confirmation',

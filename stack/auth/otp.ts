@@ -56,38 +56,48 @@ export async function assertNotTooSoon(
 	}
 }
 
-/** Stores a fresh code's hash in `column` (stamping its *_sent_at) and returns code and hash. */
+/**
+ * Stores a fresh code's hash in `column` (stamping its *_sent_at) and returns the code and the
+ * stored hash, which the mailed link carries. A PKCE flow's hash is stored as `pkce_<hash>`, as
+ * GoTrue stores it, so following the link knows to answer with an auth code.
+ */
 export async function issueToken(
 	ctx: AuthContext,
 	sql: Sql,
 	userId: string,
 	email: string,
-	column: TokenColumn
+	column: TokenColumn,
+	pkce = false
 ): Promise<{ otp: string; hash: string }> {
 	const otp = newOtp(ctx.settings.otpLength);
-	const hash = tokenHash(email, otp);
+	const hash = (pkce ? 'pkce_' : '') + tokenHash(email, otp);
 	await sql`
 		update auth.users set ${sql(column)} = ${hash}, ${sql(SENT_AT[column])} = now(), updated_at = now()
 		where id = ${userId}`;
 	return { otp, hash };
 }
 
-/** The user whose `column` holds `hash` and whose code has not expired, locked for update. */
+/**
+ * The user whose `column` holds `hash` and whose code has not expired, locked for update. A hash
+ * computed from a typed code also matches the same hash stored for a PKCE flow (`pkce_<hash>`);
+ * `pkce` says whether the stored token was one.
+ */
 export async function findByToken(
 	ctx: AuthContext,
 	tx: Sql,
 	columns: TokenColumn[],
 	hash: string
-): Promise<{ id: string; column: TokenColumn } | null> {
+): Promise<{ id: string; column: TokenColumn; pkce: boolean } | null> {
 	for (const column of columns) {
-		const [row] = await tx<{ id: string; fresh: boolean }[]>`
-			select id, ${tx(SENT_AT[column])} + make_interval(secs => ${ctx.settings.otpExpiry}) > now()
-				as fresh
-			from auth.users where ${tx(column)} = ${hash} and ${tx(column)} <> ''
+		const [row] = await tx<{ id: string; fresh: boolean; stored: string }[]>`
+			select id, ${tx(column)} as stored,
+				${tx(SENT_AT[column])} + make_interval(secs => ${ctx.settings.otpExpiry}) > now() as fresh
+			from auth.users
+			where (${tx(column)} = ${hash} or ${tx(column)} = ${'pkce_' + hash}) and ${tx(column)} <> ''
 			for update`;
 		if (row) {
 			if (!row.fresh) return null;
-			return { id: row.id, column };
+			return { id: row.id, column, pkce: row.stored.startsWith('pkce_') };
 		}
 	}
 	return null;

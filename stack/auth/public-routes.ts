@@ -1,13 +1,7 @@
 // The routes anyone may call: signup, the token grants, settings, health, JWKS.
 import type { GatewayRequest } from '../http.ts';
 import type { AuthContext } from './context.ts';
-import {
-	AuthError,
-	badRequest,
-	invalidCredentials,
-	unprocessable,
-	validationFailed
-} from './errors.ts';
+import { badRequest, invalidCredentials, unprocessable, validationFailed } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { clientInfo } from './request.ts';
 import { sessionResponse } from './session-response.ts';
@@ -34,6 +28,7 @@ import { databaseWriteError } from './db-errors.ts';
 import { enforceRateLimit } from './rate-limit.ts';
 import { sendSignupConfirmation } from './email-routes.ts';
 import { randomUUID } from 'node:crypto';
+import { pkceChallenge, pkceGrant, type PkceChallenge } from './pkce.ts';
 
 function assertCanSignIn(user: UserRow): void {
 	if (user.banned_until && user.banned_until.getTime() > Date.now()) {
@@ -54,7 +49,9 @@ export async function signup(ctx: AuthContext, req: GatewayRequest, body: unknow
 	checkPassword(p.password, ctx.settings.minimumPasswordLength);
 	enforceRateLimit(ctx, req, 'sign_in_sign_ups', email);
 	const existing = await findUserByEmail(ctx.sql, email);
-	if (ctx.settings.enableConfirmations) return signupToConfirm(ctx, req, email, p, existing);
+	if (ctx.settings.enableConfirmations) {
+		return signupToConfirm(ctx, req, email, p, existing, pkceChallenge(p));
+	}
 	if (existing?.email_confirmed_at) {
 		throw unprocessable('user_already_exists', 'User already registered');
 	}
@@ -103,7 +100,8 @@ async function signupToConfirm(
 	req: GatewayRequest,
 	email: string,
 	p: { password?: string | null; data?: Record<string, unknown> | null },
-	existing: UserRow | null
+	existing: UserRow | null,
+	pkce: PkceChallenge | null
 ) {
 	if (existing?.email_confirmed_at) {
 		const now = new Date().toISOString();
@@ -142,7 +140,7 @@ async function signupToConfirm(
 	} else {
 		await assertNotTooSoon(ctx, ctx.sql, user.id, 'confirmation_token');
 	}
-	await sendSignupConfirmation(ctx, req, user);
+	await sendSignupConfirmation(ctx, req, user, pkce);
 	const json = await loadUserJson(ctx.sql, user.id);
 	return json;
 }
@@ -179,18 +177,8 @@ export async function token(ctx: AuthContext, req: GatewayRequest, body: unknown
 		return refreshGrant(ctx, body);
 	}
 	if (grant === 'pkce') {
-		// No OAuth provider is enabled here, so no flow state is ever started to redeem.
-		const b = body as { auth_code?: unknown; code_verifier?: unknown };
-		if (!b.auth_code || !b.code_verifier) {
-			throw validationFailed(
-				'invalid request: both auth code and code verifier should be non-empty'
-			);
-		}
-		throw new AuthError(
-			404,
-			'flow_state_not_found',
-			'invalid flow state, no valid flow state found'
-		);
+		enforceRateLimit(ctx, req, 'token_refresh');
+		return pkceGrant(ctx, req, body);
 	}
 	if (grant === 'id_token') {
 		const provider =

@@ -18,6 +18,7 @@ import {
 } from './users.ts';
 import { checkPassword, decode, logoutScope, userUpdateBody, validEmail } from './validate.ts';
 import { consumeNonce, sendEmailChange } from './email-routes.ts';
+import { pkceChallenge } from './pkce.ts';
 import { allowedRedirect } from './otp.ts';
 import { AuthError } from './errors.ts';
 
@@ -81,7 +82,13 @@ export async function updateUser(ctx: AuthContext, req: GatewayRequest, body: un
 		throw databaseWriteError(ctx, e, 'Database error updating user', { unique: emailExists() });
 	}
 	if (confirmEmail && email) {
-		await sendEmailChange(ctx, user, email, allowedRedirect(ctx, req.query.get('redirect_to')));
+		await sendEmailChange(
+			ctx,
+			user,
+			email,
+			allowedRedirect(ctx, req.query.get('redirect_to')),
+			pkceChallenge(p)
+		);
 	}
 	return loadUserJson(ctx.sql, user.id);
 }

@@ -438,8 +438,14 @@ export function wrapMutation(
 		};
 	const lvl = b.level(tree, 't0');
 	const body = head ? 'NULL::text' : `coalesce(json_agg(_r), '[]')::text`;
+	// Computed fields and relationships take the row t0 as the table's row type, which Postgres
+	// coerces from the CTE's record only when the columns match: an upsert's extra
+	// pgrst_inserted column is left out of the row the representation reads.
+	const source = countInserted
+		? `(SELECT ${[...tree.target.columns.keys()].map((c) => `_s.${qi(c)}`).join(', ')} FROM pgrst_source _s)`
+		: 'pgrst_source';
 	return {
-		sql: `${head_}, ${body} AS body, ${inserted} FROM (SELECT ${lvl.selectList} FROM pgrst_source t0 ${lvl.joins.join(' ')}) _r`,
+		sql: `${head_}, ${body} AS body, ${inserted} FROM (SELECT ${lvl.selectList} FROM ${source} t0 ${lvl.joins.join(' ')}) _r`,
 		params: b.params.values
 	};
 }

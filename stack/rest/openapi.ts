@@ -36,14 +36,21 @@ function swaggerFormat(t: string): string {
 	return t === 'smallint' || t === 'integer' ? 'int32' : t === 'bigint' ? 'int64' : t;
 }
 
-/** type, format and (for arrays) items of a column or argument type. */
-function typed(t: string): Schema {
+/**
+ * type, format and (for arrays) items of a column or argument type; an enum's labels as `enum`,
+ * as PostgREST lists them, so generated types name the values rather than any string.
+ */
+function typed(cache: SchemaCache, t: string): Schema {
 	const out: Schema = { format: swaggerFormat(t) };
 	const type = swaggerType(t);
 	if (type) out.type = type;
+	const labels = cache.enums?.get(t);
+	if (labels) out.enum = labels;
 	if (type === 'array') {
-		const item = swaggerType(t.slice(0, -2));
-		out.items = item ? { type: item } : {};
+		const base = t.slice(0, -2);
+		const item = swaggerType(base);
+		const itemLabels = cache.enums?.get(base);
+		out.items = item ? { type: item, ...(itemLabels ? { enum: itemLabels } : {}) } : {};
 	}
 	return out;
 }
@@ -73,7 +80,7 @@ function property(cache: SchemaCache, rel: Relation, col: Column): Schema {
 		const [t, c] = [fk.refTable, fk.refColumns[0]];
 		notes.push(`This is a Foreign Key to \`${t}.${c}\`.<fk table='${t}' column='${c}'/>`);
 	}
-	const out: Schema = typed(col.type);
+	const out: Schema = typed(cache, col.type);
 	const description =
 		notes.length > 1
 			? `${col.comment ? `${col.comment}\n\n` : ''}${notes.join('\n')}`
@@ -144,12 +151,12 @@ function relationPath(rel: Relation): Schema {
 	return path;
 }
 
-function functionPath(fn: Func): Schema {
+function functionPath(cache: SchemaCache, fn: Func): Schema {
 	const named = fn.args.filter((a) => a.name !== '');
 	const text = splitComment(fn.comment);
 	const args: Schema = {
 		type: 'object',
-		properties: Object.fromEntries(named.map((a) => [a.name, typed(a.type)]))
+		properties: Object.fromEntries(named.map((a) => [a.name, typed(cache, a.type)]))
 	};
 	const required = named.filter((a) => !a.hasDefault).map((a) => a.name);
 	if (required.length) args.required = required;
@@ -163,7 +170,7 @@ function functionPath(fn: Func): Schema {
 				name: a.name,
 				in: 'query',
 				required: !a.hasDefault,
-				...typed(a.type),
+				...typed(cache, a.type),
 				...(swaggerType(a.type) ? {} : { type: 'string' })
 			})),
 			responses: ok()
@@ -311,7 +318,7 @@ export function openApiDocument(
 			};
 	}
 	// Overloads share a path: PostgREST describes the first one it finds.
-	for (const fn of fns) paths[`/rpc/${fn.name}`] ??= functionPath(fn);
+	for (const fn of fns) paths[`/rpc/${fn.name}`] ??= functionPath(cache, fn);
 	const title = splitComment(accessible.comment);
 	return JSON.stringify({
 		swagger: '2.0',

@@ -76,6 +76,11 @@ export interface SchemaCache {
 	foreignKeys: ForeignKey[];
 	functions: Map<string, Func[]>;
 	types: Set<string>;
+	/**
+	 * The labels of each enum type in the exposed schemas, in their order, under its name as
+	 * format_type() prints it in a column's type (unqualified or schema-qualified), for OpenAPI.
+	 */
+	enums?: Map<string, string[]>;
 	/** ALTER ROLE … SET settings of the API roles, applied per request as PostgREST does. */
 	roleSettings: Map<string, Array<[string, string]>>;
 	/** PostgREST's in-database configuration: the `pgrst.*` settings of the connecting role. */
@@ -265,8 +270,12 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 			  where n.nspname = any($1::text[]) and p.prokind = 'f'`,
 			[arr]
 		),
-		sql.unsafe<Array<{ typname: string }>>(
-			`select distinct t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+		sql.unsafe<Array<{ typname: string; formatted: string; labels: string[] | null }>>(
+			`select t.typname, format_type(t.oid, null) as formatted,
+			        case when t.typtype = 'e' and n.nspname = any($1::text[]) then
+			          array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid
+			                 order by e.enumsortorder) end as labels
+			   from pg_type t join pg_namespace n on n.oid = t.typnamespace
 			  where t.typtype in ('b','d','e','r','m','c') and t.typname !~ '^_'
 			    and (n.nspname = any($1::text[]) or n.nspname in ('pg_catalog','extensions'))`,
 			[arr]
@@ -402,6 +411,14 @@ export async function loadSchemaCache(sql: postgres.Sql, schemas: string[]): Pro
 		foreignKeys,
 		functions,
 		types: new Set(types.map((t) => t.typname)),
+		enums: new Map(
+			types
+				.filter((t) => t.labels)
+				.flatMap((t) => [
+					[t.formatted, t.labels!],
+					[t.typname, t.labels!]
+				])
+		),
 		roleSettings,
 		config: dbConfigOf(roleSettings.get(connectedAs) ?? [])
 	};

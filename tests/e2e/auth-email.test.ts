@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch, open, shoot, uniqueEmail } from './browser.ts';
 import { linkIn, mailCount, nextMail } from '../support/mail.ts';
-import { anonClient } from '../support/stack.ts';
+import { anonClient, apiUrl } from '../support/stack.ts';
 
 const PASSWORD = 'first-password-1';
 const WIDE = { width: 1440, height: 900 };
@@ -160,6 +160,48 @@ describe('mail-driven sign-in', () => {
 		await open(page, '/profile');
 		expect(new URL(page.url()).pathname).toBe('/profile');
 		await ctx.close();
+	});
+
+	it("a link through Auth's /verify (the default template) comes back with ?code= and signs in", async () => {
+		// The app's server client starts a PKCE flow (as @supabase/ssr does) and leaves the code
+		// verifier in this browser's cookies. A project mailing Auth's default template links to
+		// {{ .ConfirmationURL }}: Auth's /verify with the same token, leading back with ?code=.
+		const email = await person('pkce');
+		const ctx = await context();
+		const page = await ctx.newPage();
+		await open(page, '/login/magic');
+		const seen = await mailCount(email);
+		await page.getByLabel('Email').fill(email);
+		await page.getByRole('button', { name: 'Email me a link' }).click();
+		await page.getByRole('status').filter({ hasText: email }).waitFor();
+		const ours = new URL(linkIn(await nextMail(email, seen), 'token_hash='));
+		const tokenHash = ours.searchParams.get('token_hash')!;
+		expect(tokenHash.startsWith('pkce_')).toBe(true);
+		const confirmationUrl = `${apiUrl()}/auth/v1/verify?${new URLSearchParams({
+			token: tokenHash,
+			type: 'magiclink',
+			redirect_to: `${appUrl()}/`
+		})}`;
+		const codes: string[] = [];
+		page.on('request', (r) => {
+			const code = new URL(r.url()).searchParams.get('code');
+			if (code && r.url().startsWith(appUrl())) codes.push(code);
+		});
+		await page.goto(confirmationUrl);
+		await hydrated(page);
+		expect(codes).toHaveLength(1);
+		expect(new URL(page.url()).pathname).toBe('/onboarding');
+		expect(new URL(page.url()).search).toBe('');
+		await ctx.close();
+
+		// The code is spent, and another browser (no verifier) cannot use it either.
+		const other = await context();
+		const again = await other.newPage();
+		await again.goto(`${appUrl()}/?code=${codes[0]}`);
+		await hydrated(again);
+		expect(new URL(again.url()).pathname).toBe('/login');
+		await again.getByRole('alert').waitFor();
+		await other.close();
 	});
 
 	it('an owner invites by email; the invited person opens the mail and joins', async () => {
