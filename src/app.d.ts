@@ -7,8 +7,15 @@ declare global {
 		interface Locals {
 			/** One server client per request, acting as the signed-in person under RLS. */
 			supabase: SupabaseClient<Database>;
-			/** Identity verified against the auth server (getClaims), never read from cookies alone. */
-			safeGetSession: () => Promise<{ user: SessionUser | null; aal: string | null }>;
+			/**
+			 * Identity verified against the auth server or the project's JWKS, never read from cookies
+			 * alone; whether a second factor is due comes from the auth server too.
+			 */
+			safeGetSession: () => Promise<{
+				user: SessionUser | null;
+				aal: string | null;
+				hasVerifiedFactor: () => Promise<boolean>;
+			}>;
 			/** Set by the authGuard handle for the rest of the request. */
 			user: SessionUser | null;
 		}
