@@ -1052,6 +1052,7 @@ export default async function app(args: string[]): Promise<void> {
 			const rows: Record<string, string | number>[] = [];
 			let dmAlone = '';
 			const aloneErrors: string[] = [];
+			const traces: string[] = [];
 			world.stopping = false;
 			const athletes = crowd.filter((p) => p.role === 'athlete').slice(0, 3);
 			const coaches = crowd.filter((p) => p.role === 'coach').slice(0, 3);
@@ -1108,6 +1109,12 @@ export default async function app(args: string[]): Promise<void> {
 					errors: all.filter((x) => !x.ok).length
 				});
 				aloneErrors.push(...world.phase.errors.slice(0, 3));
+				for (const tr of world.phase.traces.values()) {
+					const calls = [...tr.calls].sort((a, b) => a.start - b.start);
+					traces.push(
+						`  ${kind}: ${calls.map((c) => `${c.what} ${(c.start - tr.t0).toFixed(0)}–${(c.end - tr.t0).toFixed(0)}`).join(', ')}`
+					);
+				}
 				if (world.dmSent.size > 0) {
 					// The sends alone: from the send until the recipient's subscriber decoded it.
 					await sleep(1500);
@@ -1118,6 +1125,8 @@ export default async function app(args: string[]): Promise<void> {
 				}
 			}
 			console.table(rows);
+			console.log('API calls of the last request of each kind (ms from its start: start–end):');
+			console.log(traces.join('\n'));
 			if (dmAlone) console.log(dmAlone);
 			if (aloneErrors.length) console.log(`first errors:\n  ${aloneErrors.join('\n  ')}`);
 			console.log(`load average ${loadAverage()}`);
