@@ -16,6 +16,8 @@ declare global {
 				aal: string | null;
 				hasVerifiedFactor: () => Promise<boolean>;
 			}>;
+			/** Who the session cookie claims to be, unverified (see authGuard in hooks.server.ts). */
+			claimedUser: () => Promise<SessionUser | null>;
 			/** Set by the authGuard handle for the rest of the request. */
 			user: SessionUser | null;
 		}

@@ -54,8 +54,11 @@ function tokenPart(token: string, i: 0 | 1): Record<string, unknown> {
  * project's JWKS by getClaims(), and then /user only when the two-factor check needs the factors.
  * The cookie's copy of the user is never read: it could say "no factors" for someone who has one.
  */
-async function verifySession(supabase: App.Locals['supabase']): Promise<Verified> {
-	const { data, error } = await supabase.auth.getSession();
+async function verifySession(
+	supabase: App.Locals['supabase'],
+	readSession: () => ReturnType<App.Locals['supabase']['auth']['getSession']>
+): Promise<Verified> {
+	const { data, error } = await readSession();
 	const token = data.session?.access_token;
 	if (error || !token) return SIGNED_OUT;
 	const header = tokenPart(token, 0);
@@ -113,11 +116,16 @@ const supabase: Handle = async ({ event, resolve }) => {
 		auth: { flowType: 'pkce' }
 	});
 
+	// One read of the cookie's session per request: a read may refresh an expired session, and
+	// two refreshes with one refresh token would race.
+	let session: ReturnType<typeof event.locals.supabase.auth.getSession> | null = null;
+	const readSession = () => (session ??= event.locals.supabase.auth.getSession());
 	let cached: Promise<Verified> | null = null;
 	event.locals.safeGetSession = () => {
-		cached ??= verifySession(event.locals.supabase);
+		cached ??= verifySession(event.locals.supabase, readSession);
 		return cached;
 	};
+	event.locals.claimedUser = () => readSession().then(({ data }) => claimsUser(data.session));
 
 	return resolve(event, {
 		filterSerializedResponseHeaders: (name) =>
@@ -173,11 +181,18 @@ function isPublic(pathname: string): boolean {
 	);
 }
 
-const authGuard: Handle = async ({ event, resolve }) => {
-	const { user, aal, hasVerifiedFactor } = await event.locals.safeGetSession();
-	event.locals.user = user;
-	const { pathname, search } = event.url;
+/** Who the cookie's access token says it is: not verified, see authGuard for how it is used. */
+function claimsUser(session: { access_token: string } | null): SessionUser | null {
+	if (!session?.access_token) return null;
+	const claims = tokenPart(session.access_token, 1);
+	if (typeof claims.sub !== 'string') return null;
+	return { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null };
+}
 
+/** Throws the redirect a verified session calls for on this page, if any. */
+async function guard(url: URL, verified: Verified): Promise<void> {
+	const { pathname, search } = url;
+	const { user, aal, hasVerifiedFactor } = verified;
 	if (!user && !isPublic(pathname)) {
 		const next = encodeURIComponent(pathname + search);
 		redirect(303, `/login?next=${next}`);
@@ -189,8 +204,37 @@ const authGuard: Handle = async ({ event, resolve }) => {
 		redirect(303, `/login/mfa?next=${encodeURIComponent(pathname + search)}`);
 	}
 	if (user && GUEST_ONLY.includes(pathname)) {
-		redirect(303, safeNext(event.url.searchParams.get('next')));
+		redirect(303, safeNext(url.searchParams.get('next')));
 	}
+}
+
+const authGuard: Handle = async ({ event, resolve }) => {
+	const verifying = event.locals.safeGetSession();
+	const { pathname } = event.url;
+	// A page load (GET) of a signed-in page renders while the session is verified, so its API
+	// reads do not wait one round trip for the check: the API verifies the same token on every
+	// read anyway, and nothing rendered leaves this function before the verdict. A forged or
+	// revoked session, or a second factor due, gets the same redirect as below and the rendering
+	// is dropped. Form actions and other methods (they change things) wait for the verdict first.
+	if (event.request.method === 'GET' && !isPublic(pathname) && !AAL1_PATHS.includes(pathname)) {
+		const claimed = await event.locals.claimedUser();
+		if (claimed) {
+			event.locals.user = claimed;
+			const rendered = resolve(event);
+			// Dropped when the verdict redirects: its own failure must not surface unhandled.
+			rendered.catch(() => {});
+			const verified = await verifying;
+			if (verified.user?.id !== claimed.id) {
+				redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
+			}
+			await guard(event.url, verified);
+			event.locals.user = verified.user;
+			return rendered;
+		}
+	}
+	const verified = await verifying;
+	event.locals.user = verified.user;
+	await guard(event.url, verified);
 	return resolve(event);
 };
 
