@@ -7,8 +7,17 @@ declare global {
 		interface Locals {
 			/** One server client per request, acting as the signed-in person under RLS. */
 			supabase: SupabaseClient<Database>;
-			/** Identity verified against the auth server (getClaims), never read from cookies alone. */
-			safeGetSession: () => Promise<{ user: SessionUser | null; aal: string | null }>;
+			/**
+			 * Identity verified against the auth server or the project's JWKS, never read from cookies
+			 * alone; whether a second factor is due comes from the auth server too.
+			 */
+			safeGetSession: () => Promise<{
+				user: SessionUser | null;
+				aal: string | null;
+				hasVerifiedFactor: () => Promise<boolean>;
+			}>;
+			/** Who the session cookie claims to be, unverified (see authGuard in hooks.server.ts). */
+			claimedUser: () => Promise<SessionUser | null>;
 			/** Set by the authGuard handle for the rest of the request. */
 			user: SessionUser | null;
 		}

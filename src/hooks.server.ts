@@ -24,6 +24,77 @@ export const init: ServerInit = () => {
 	}
 };
 
+interface Verified {
+	user: SessionUser | null;
+	aal: string | null;
+	/** Whether this person has a verified second factor (from the auth server, never the cookie). */
+	hasVerifiedFactor: () => Promise<boolean>;
+}
+
+const SIGNED_OUT: Verified = { user: null, aal: null, hasVerifiedFactor: async () => false };
+
+function tokenPart(token: string, i: 0 | 1): Record<string, unknown> {
+	try {
+		return JSON.parse(
+			Buffer.from(token.split('.')[i] ?? '', 'base64url').toString('utf8')
+		) as Record<string, unknown>;
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * The signed-in person, verified once per request with one request to the auth server at most.
+ *
+ * The session comes from the cookie (refreshed there when expired), which anyone can write, so
+ * its access token is verified before its claims count: a token signed with a shared secret
+ * (HS256, what the local stack and legacy-key projects issue) by the auth server's /user, whose
+ * answer also says which second factors the person has verified, so the two-factor check below
+ * needs no second request; an asymmetric one (a project with signing keys) locally against the
+ * project's JWKS by getClaims(), and then /user only when the two-factor check needs the factors.
+ * The cookie's copy of the user is never read: it could say "no factors" for someone who has one.
+ */
+async function verifySession(
+	supabase: App.Locals['supabase'],
+	readSession: () => ReturnType<App.Locals['supabase']['auth']['getSession']>
+): Promise<Verified> {
+	const { data, error } = await readSession();
+	const token = data.session?.access_token;
+	if (error || !token) return SIGNED_OUT;
+	const header = tokenPart(token, 0);
+	const symmetric = typeof header.alg !== 'string' || header.alg.startsWith('HS') || !header.kid;
+	const verifiedFactorIn = (user: { factors?: { status: string }[] } | null) =>
+		(user?.factors ?? []).some((f) => f.status === 'verified');
+	let claims: Record<string, unknown>;
+	let hasVerifiedFactor: () => Promise<boolean>;
+	if (symmetric) {
+		const { data: got, error: userError } = await supabase.auth.getUser(token);
+		if (userError || !got.user) return SIGNED_OUT;
+		// The auth server accepted the token: its claims are the server's own.
+		claims = tokenPart(token, 1);
+		if (claims.sub !== got.user.id) return SIGNED_OUT;
+		const has = verifiedFactorIn(got.user);
+		hasVerifiedFactor = async () => has;
+	} else {
+		const { data: got, error: claimsError } = await supabase.auth.getClaims(token);
+		if (claimsError || !got?.claims?.sub) return SIGNED_OUT;
+		claims = got.claims as Record<string, unknown>;
+		let asked: Promise<boolean> | null = null;
+		// Unknown to the auth server after all: treated as due; the MFA page then asks to sign in.
+		hasVerifiedFactor = () =>
+			(asked ??= supabase.auth
+				.getUser(token)
+				.then(({ data: u, error: e }) => (e ? true : verifiedFactorIn(u.user))));
+	}
+	const sub = claims.sub;
+	if (typeof sub !== 'string') return SIGNED_OUT;
+	return {
+		user: { id: sub, email: typeof claims.email === 'string' ? claims.email : null },
+		aal: typeof claims.aal === 'string' ? claims.aal : null,
+		hasVerifiedFactor
+	};
+}
+
 /** One supabase-js client per request, reading and refreshing the session through cookies. */
 const supabase: Handle = async ({ event, resolve }) => {
 	const url = PUBLIC_SUPABASE_URL;
@@ -45,18 +116,16 @@ const supabase: Handle = async ({ event, resolve }) => {
 		auth: { flowType: 'pkce' }
 	});
 
-	let cached: Promise<{ user: SessionUser | null; aal: string | null }> | null = null;
+	// One read of the cookie's session per request: a read may refresh an expired session, and
+	// two refreshes with one refresh token would race.
+	let session: ReturnType<typeof event.locals.supabase.auth.getSession> | null = null;
+	const readSession = () => (session ??= event.locals.supabase.auth.getSession());
+	let cached: Promise<Verified> | null = null;
 	event.locals.safeGetSession = () => {
-		// getClaims() verifies the access token (by JWKS, or by asking the auth server for HS256
-		// tokens) and refreshes an expired session through the cookie storage above.
-		cached ??= event.locals.supabase.auth.getClaims().then(({ data, error }) => {
-			if (error || !data?.claims?.sub) return { user: null, aal: null };
-			const email = typeof data.claims.email === 'string' ? data.claims.email : null;
-			const aal = typeof data.claims.aal === 'string' ? data.claims.aal : null;
-			return { user: { id: data.claims.sub, email }, aal };
-		});
+		cached ??= verifySession(event.locals.supabase, readSession);
 		return cached;
 	};
+	event.locals.claimedUser = () => readSession().then(({ data }) => claimsUser(data.session));
 
 	return resolve(event, {
 		filterSerializedResponseHeaders: (name) =>
@@ -138,27 +207,60 @@ function isPublic(pathname: string): boolean {
 	);
 }
 
-const authGuard: Handle = async ({ event, resolve }) => {
-	const { user, aal } = await event.locals.safeGetSession();
-	event.locals.user = user;
-	const { pathname, search } = event.url;
+/** Who the cookie's access token says it is: not verified, see authGuard for how it is used. */
+function claimsUser(session: { access_token: string } | null): SessionUser | null {
+	if (!session?.access_token) return null;
+	const claims = tokenPart(session.access_token, 1);
+	if (typeof claims.sub !== 'string') return null;
+	return { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null };
+}
 
+/** Throws the redirect a verified session calls for on this page, if any. */
+async function guard(url: URL, verified: Verified): Promise<void> {
+	const { pathname, search } = url;
+	const { user, aal, hasVerifiedFactor } = verified;
 	if (!user && !isPublic(pathname)) {
 		const next = encodeURIComponent(pathname + search);
 		redirect(303, `/login?next=${next}`);
 	}
 	// Someone with a verified second factor who signed in with the password alone (aal1) is asked
-	// for the code before anything else. The session's user (from the cookie, no request) says
-	// whether they have a verified factor.
-	if (user && aal === 'aal1' && !AAL1_PATHS.includes(pathname)) {
-		const { data } = await event.locals.supabase.auth.mfa.getAuthenticatorAssuranceLevel();
-		if (data?.nextLevel === 'aal2' && data.currentLevel === 'aal1') {
-			redirect(303, `/login/mfa?next=${encodeURIComponent(pathname + search)}`);
-		}
+	// for the code before anything else. The auth server's answer (verifySession) says whether
+	// they have a verified factor; the cookie's copy of the user is not trusted for it.
+	if (user && aal === 'aal1' && !AAL1_PATHS.includes(pathname) && (await hasVerifiedFactor())) {
+		redirect(303, `/login/mfa?next=${encodeURIComponent(pathname + search)}`);
 	}
 	if (user && GUEST_ONLY.includes(pathname)) {
-		redirect(303, safeNext(event.url.searchParams.get('next')));
+		redirect(303, safeNext(url.searchParams.get('next')));
 	}
+}
+
+const authGuard: Handle = async ({ event, resolve }) => {
+	const verifying = event.locals.safeGetSession();
+	const { pathname } = event.url;
+	// A page load (GET) of a signed-in page renders while the session is verified, so its API
+	// reads do not wait one round trip for the check: the API verifies the same token on every
+	// read anyway, and nothing rendered leaves this function before the verdict. A forged or
+	// revoked session, or a second factor due, gets the same redirect as below and the rendering
+	// is dropped. Form actions and other methods (they change things) wait for the verdict first.
+	if (event.request.method === 'GET' && !isPublic(pathname) && !AAL1_PATHS.includes(pathname)) {
+		const claimed = await event.locals.claimedUser();
+		if (claimed) {
+			event.locals.user = claimed;
+			const rendered = resolve(event);
+			// Dropped when the verdict redirects: its own failure must not surface unhandled.
+			rendered.catch(() => {});
+			const verified = await verifying;
+			if (verified.user?.id !== claimed.id) {
+				redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
+			}
+			await guard(event.url, verified);
+			event.locals.user = verified.user;
+			return rendered;
+		}
+	}
+	const verified = await verifying;
+	event.locals.user = verified.user;
+	await guard(event.url, verified);
 	return resolve(event);
 };
 

@@ -32,15 +32,28 @@ export function weekDays(weekStart: string): string[] {
 	return Array.from({ length: 7 }, (_, i) => addDays(weekStart, i));
 }
 
+/**
+ * One formatter per zone, made once: building an Intl.DateTimeFormat (locale and zone data) costs
+ * far more than formatting with it, and pages ask for today's date several times per request.
+ */
+const dayInZone = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's calendar date in a time zone (the organization's or the athlete's). */
 export function todayIn(timeZone: string | null | undefined, now: Date = new Date()): string {
+	const zone = timeZone || 'UTC';
 	try {
-		return new Intl.DateTimeFormat('en-CA', {
-			timeZone: timeZone || 'UTC',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit'
-		}).format(now);
+		let format = dayInZone.get(zone);
+		if (!format) {
+			format = new Intl.DateTimeFormat('en-CA', {
+				timeZone: zone,
+				year: 'numeric',
+				month: '2-digit',
+				day: '2-digit'
+			});
+			// Zones are few (IANA names that exist); a bad one throws above and is never kept.
+			dayInZone.set(zone, format);
+		}
+		return format.format(now);
 	} catch {
 		return now.toISOString().slice(0, 10);
 	}
@@ -74,12 +87,14 @@ export function formatLongDay(iso: string): string {
 	return longFormat.format(toUtc(iso));
 }
 
+const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
+
 /** "23 – 29 Nov 2026" style label for a week. */
 export function formatWeek(weekStart: string): string {
 	const end = addDays(weekStart, 6);
 	const a = toUtc(weekStart);
 	const b = toUtc(end);
-	const month = (d: Date) => d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+	const month = (d: Date) => shortMonth.format(d);
 	const left =
 		a.getUTCMonth() === b.getUTCMonth() ? `${a.getUTCDate()}` : `${a.getUTCDate()} ${month(a)}`;
 	return `${left} – ${b.getUTCDate()} ${month(b)} ${b.getUTCFullYear()}`;

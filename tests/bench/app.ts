@@ -1,9 +1,16 @@
 // `npm run bench -- app [duration=60] [warmup=15] [athletes=200] [coaches=20] [realtime=1000]
-// [think=5] [steps=1.5,2,3] [step=20] [profile=1] [web=1] [build=1] [org=2000]`: pages as people wait for
+// [think=5] [steps=1.5,2,3] [step=20] [profile=1] [web=1] [build=1] [org=2000] [quick=0]
+// [pages=<part of a kind>,…] [n=20]`: pages as people wait for
 // them. The production build (adapter-node, `node build/index.js`) against a throwaway stack that
 // holds the generated organization, with simulated people signed in through the app's own login
 // form (real GoTrue sign-in, the @supabase/ssr cookie the app sets), each walking through their
 // pages with think times while `realtime` WebSocket clients stay subscribed to user topics.
+//
+// `quick=1` skips the crowd (the measured run and the saturation steps) and measures only the CPU
+// of each page kind alone in every process, with its API calls, depth and bytes, plus the DM
+// delivery time of those sends alone (realtime=100 unless given): what decides how many people
+// fit on the machine, and measurable while others use it. `pages=calendar,conversation` keeps the
+// kinds whose name holds one of the parts; `n` is how many requests of each kind.
 //
 // Processes, so each one's CPU and memory can be read from /proc on its own:
 //   - this process: the simulated people and a measuring proxy between the app and the API;
@@ -62,6 +69,9 @@ interface Options {
 	web: boolean;
 	build: boolean;
 	org: number;
+	quick: boolean;
+	pages: string[];
+	n: number;
 }
 
 function readOptions(args: string[]): Options {
@@ -81,17 +91,21 @@ function readOptions(args: string[]): Options {
 		.filter(Boolean)
 		.map(Number)
 		.filter((x) => Number.isFinite(x) && x > 0);
+	const quick = kv.get('quick') === '1';
 	return {
+		quick,
+		pages: (kv.get('pages') ?? '').split(',').filter(Boolean),
+		n: Math.max(1, Math.round(num('n', 20))),
 		duration: num('duration', 60),
 		warmup: num('warmup', 15),
-		athletes: Math.round(num('athletes', 200)),
-		coaches: Math.round(num('coaches', 20)),
-		realtime: Math.round(num('realtime', 1000)),
+		athletes: Math.round(num('athletes', quick ? 3 : 200)),
+		coaches: Math.round(num('coaches', quick ? 3 : 20)),
+		realtime: Math.round(num('realtime', quick ? 100 : 1000)),
 		think: num('think', 5),
-		steps,
+		steps: quick ? [] : steps,
 		step: num('step', 20),
 		profile: kv.get('profile') !== '0',
-		web: kv.get('web') !== '0',
+		web: kv.has('web') ? kv.get('web') !== '0' : !quick,
 		build: kv.get('build') !== '0',
 		org: Math.round(num('org', 2000))
 	};
@@ -875,162 +889,170 @@ export default async function app(args: string[]): Promise<void> {
 				);
 			for (const p of fresh) {
 				crowd.push(p);
-				p.running = p.loop();
+				if (!opt.quick) p.running = p.loop();
 			}
 		};
 
-		// Warm-up, then the measured run.
+		// Warm-up, then the measured run (not in quick mode: only the people the profile uses).
 		world.phase = new Phase();
 		await grow(opt.athletes, opt.coaches);
-		await sleep(opt.warmup * 1000);
-		world.phase = new Phase();
-		world.dmSent.clear();
-		const load0 = loadAverage();
-		const mem = memorySampler(procs);
-		const cpu0 = cpuNow(procs);
-		await sleep(opt.duration * 1000);
-		const cpu1 = cpuNow(procs);
-		const main = world.phase;
-		main.ended = performance.now();
-		const dmSent = new Map(world.dmSent);
-		const load1 = loadAverage();
-		printPhase(`Measured run, ${opt.athletes} athletes + ${opt.coaches} coaches`, main);
-		console.log('\nAPI calls of one request of each kind (ms from the request start: start–end):');
-		for (const [kind, tr] of [...main.traces].sort(([a], [b]) => a.localeCompare(b))) {
-			if (kind.startsWith('api:')) continue;
-			const calls = [...tr.calls].sort((a, b) => a.start - b.start);
-			console.log(
-				`  ${kind}: ${calls.map((c) => `${c.what} ${(c.start - tr.t0).toFixed(0)}–${(c.end - tr.t0).toFixed(0)}`).join(', ')}`
-			);
-		}
-		const pages = main.count;
-		const wallS = (cpu1.at - cpu0.at) / 1000;
-		const cpuRow = (name: string, a: number, b: number, mb: number) => ({
-			process: name,
-			'CPU s': ((b - a) / 1000).toFixed(1),
-			'cores busy': ((b - a) / 1000 / wallS).toFixed(2),
-			'CPU ms/request': ((b - a) / pages).toFixed(2),
-			'peak memory MB': mb.toFixed(0)
-		});
-		mem.stop();
-		console.log(
-			`\nProcesses during the measured run (load average ${load0} at start, ${load1} at end):`
-		);
-		console.table([
-			cpuRow('app server (node build)', cpu0.app, cpu1.app, mem.peak.app),
-			cpuRow('API (gateway + services)', cpu0.api, cpu1.api, mem.peak.api),
-			cpuRow('PostgreSQL (all backends, PSS)', cpu0.pg, cpu1.pg, mem.peak.pg)
-		]);
-
-		// DMs: from the send until the recipient's subscriber decoded it.
-		await sleep(1500);
-		const dm: number[] = [];
-		for (const [id, at] of dmSent) {
-			const got = arrivals.get(id);
-			if (got !== undefined) dm.push(got - at);
-		}
-		const dmP99 = percentile(dm, 99);
-		console.log(
-			`\nDirect message → recipient's open conversation (user:<recipient> subscriber): ` +
-				`${dm.length}/${dmSent.size} delivered, p50 ${fmtMs(percentile(dm, 50))} ms, ` +
-				`p95 ${fmtMs(percentile(dm, 95))} ms, p99 ${fmtMs(dmP99)} ms, max ${fmtMs(percentile(dm, 100))} ms`
-		);
-
-		// Targets.
-		let errors = 0;
-		let deepest = 0;
-		const slow: string[] = [];
-		const deep: string[] = [];
-		for (const [kind, l] of main.samples) {
-			errors += l.filter((x) => !x.ok).length;
-			const d = Math.max(...l.map((x) => x.depth));
-			deepest = Math.max(deepest, d);
-			if (d > TARGET_DEPTH) deep.push(`${kind} (${d})`);
-			const p95 = percentile(
-				l.map((x) => x.ms),
-				95
-			);
-			if (!kind.startsWith('api:') && p95 > TARGET_P95) slow.push(`${kind} (${p95.toFixed(0)} ms)`);
-		}
-		const mark = (ok: boolean) => (ok ? 'met ' : 'MISSED');
-		console.log(`\nTargets at ${opt.athletes + opt.coaches} people:`);
-		console.log(
-			`  ${mark(slow.length === 0)} every page p95 ≤ ${TARGET_P95} ms${slow.length ? `: ${slow.join(', ')}` : ''}`
-		);
-		console.log(`  ${mark(errors === 0)} 0 errors (${errors})`);
-		console.log(
-			`  ${mark(deep.length === 0)} API calls at most ${TARGET_DEPTH} deep in sequence${deep.length ? `: ${deep.join(', ')}` : ''}`
-		);
-		console.log(
-			`  ${mark(dmP99 <= TARGET_DM_P99 && dm.length === dmSent.size)} DM delivered p99 ≤ ${TARGET_DM_P99} ms (${fmtMs(dmP99)} ms)`
-		);
-
-		// Saturation: more people at the same think time until the worst page p95 passes 150 ms.
-		const steps: {
-			people: number;
-			pagesPerS: number;
-			worstP95: number;
-			errors: number;
-			load: string;
-		}[] = [
-			{
-				people: opt.athletes + opt.coaches,
-				pagesPerS: main.count / main.seconds,
-				worstP95: main.worstP95(),
-				errors,
-				load: load1
-			}
-		];
-		for (const f of opt.steps) {
-			const n = Math.round(opt.athletes * f);
-			const m = Math.round(opt.coaches * f);
-			await grow(n, m);
-			await sleep(5000);
+		if (!opt.quick) {
+			await sleep(opt.warmup * 1000);
 			world.phase = new Phase();
-			await sleep(opt.step * 1000);
-			const p = world.phase;
-			p.ended = performance.now();
-			let e = 0;
-			for (const l of p.samples.values()) e += l.filter((x) => !x.ok).length;
-			steps.push({
-				people: n + m,
-				pagesPerS: p.count / p.seconds,
-				worstP95: p.worstP95(),
-				errors: e,
-				load: loadAverage()
-			});
+			world.dmSent.clear();
+			const load0 = loadAverage();
+			const mem = memorySampler(procs);
+			const cpu0 = cpuNow(procs);
+			await sleep(opt.duration * 1000);
+			const cpu1 = cpuNow(procs);
+			const main = world.phase;
+			main.ended = performance.now();
+			const dmSent = new Map(world.dmSent);
+			const load1 = loadAverage();
+			printPhase(`Measured run, ${opt.athletes} athletes + ${opt.coaches} coaches`, main);
 			console.log(
-				`  step ${n + m} people: ${(p.count / p.seconds).toFixed(1)} requests/s, worst page p95 ${p.worstP95().toFixed(0)} ms, ${e} errors`
+				'\nAPI calls of one request of each kind (ms from the request start: start–end):'
 			);
-			if (p.worstP95() > TARGET_P95) break;
+			for (const [kind, tr] of [...main.traces].sort(([a], [b]) => a.localeCompare(b))) {
+				if (kind.startsWith('api:')) continue;
+				const calls = [...tr.calls].sort((a, b) => a.start - b.start);
+				console.log(
+					`  ${kind}: ${calls.map((c) => `${c.what} ${(c.start - tr.t0).toFixed(0)}–${(c.end - tr.t0).toFixed(0)}`).join(', ')}`
+				);
+			}
+			const pages = main.count;
+			const wallS = (cpu1.at - cpu0.at) / 1000;
+			const cpuRow = (name: string, a: number, b: number, mb: number) => ({
+				process: name,
+				'CPU s': ((b - a) / 1000).toFixed(1),
+				'cores busy': ((b - a) / 1000 / wallS).toFixed(2),
+				'CPU ms/request': ((b - a) / pages).toFixed(2),
+				'peak memory MB': mb.toFixed(0)
+			});
+			mem.stop();
+			console.log(
+				`\nProcesses during the measured run (load average ${load0} at start, ${load1} at end):`
+			);
+			console.table([
+				cpuRow('app server (node build)', cpu0.app, cpu1.app, mem.peak.app),
+				cpuRow('API (gateway + services)', cpu0.api, cpu1.api, mem.peak.api),
+				cpuRow('PostgreSQL (all backends, PSS)', cpu0.pg, cpu1.pg, mem.peak.pg)
+			]);
+
+			// DMs: from the send until the recipient's subscriber decoded it.
+			await sleep(1500);
+			const dm: number[] = [];
+			for (const [id, at] of dmSent) {
+				const got = arrivals.get(id);
+				if (got !== undefined) dm.push(got - at);
+			}
+			const dmP99 = percentile(dm, 99);
+			console.log(
+				`\nDirect message → recipient's open conversation (user:<recipient> subscriber): ` +
+					`${dm.length}/${dmSent.size} delivered, p50 ${fmtMs(percentile(dm, 50))} ms, ` +
+					`p95 ${fmtMs(percentile(dm, 95))} ms, p99 ${fmtMs(dmP99)} ms, max ${fmtMs(percentile(dm, 100))} ms`
+			);
+
+			// Targets.
+			let errors = 0;
+			let deepest = 0;
+			const slow: string[] = [];
+			const deep: string[] = [];
+			for (const [kind, l] of main.samples) {
+				errors += l.filter((x) => !x.ok).length;
+				const d = Math.max(...l.map((x) => x.depth));
+				deepest = Math.max(deepest, d);
+				if (d > TARGET_DEPTH) deep.push(`${kind} (${d})`);
+				const p95 = percentile(
+					l.map((x) => x.ms),
+					95
+				);
+				if (!kind.startsWith('api:') && p95 > TARGET_P95)
+					slow.push(`${kind} (${p95.toFixed(0)} ms)`);
+			}
+			const mark = (ok: boolean) => (ok ? 'met ' : 'MISSED');
+			console.log(`\nTargets at ${opt.athletes + opt.coaches} people:`);
+			console.log(
+				`  ${mark(slow.length === 0)} every page p95 ≤ ${TARGET_P95} ms${slow.length ? `: ${slow.join(', ')}` : ''}`
+			);
+			console.log(`  ${mark(errors === 0)} 0 errors (${errors})`);
+			console.log(
+				`  ${mark(deep.length === 0)} API calls at most ${TARGET_DEPTH} deep in sequence${deep.length ? `: ${deep.join(', ')}` : ''}`
+			);
+			console.log(
+				`  ${mark(dmP99 <= TARGET_DM_P99 && dm.length === dmSent.size)} DM delivered p99 ≤ ${TARGET_DM_P99} ms (${fmtMs(dmP99)} ms)`
+			);
+
+			// Saturation: more people at the same think time until the worst page p95 passes 150 ms.
+			const steps: {
+				people: number;
+				pagesPerS: number;
+				worstP95: number;
+				errors: number;
+				load: string;
+			}[] = [
+				{
+					people: opt.athletes + opt.coaches,
+					pagesPerS: main.count / main.seconds,
+					worstP95: main.worstP95(),
+					errors,
+					load: load1
+				}
+			];
+			for (const f of opt.steps) {
+				const n = Math.round(opt.athletes * f);
+				const m = Math.round(opt.coaches * f);
+				await grow(n, m);
+				await sleep(5000);
+				world.phase = new Phase();
+				await sleep(opt.step * 1000);
+				const p = world.phase;
+				p.ended = performance.now();
+				let e = 0;
+				for (const l of p.samples.values()) e += l.filter((x) => !x.ok).length;
+				steps.push({
+					people: n + m,
+					pagesPerS: p.count / p.seconds,
+					worstP95: p.worstP95(),
+					errors: e,
+					load: loadAverage()
+				});
+				console.log(
+					`  step ${n + m} people: ${(p.count / p.seconds).toFixed(1)} requests/s, worst page p95 ${p.worstP95().toFixed(0)} ms, ${e} errors`
+				);
+				if (p.worstP95() > TARGET_P95) break;
+			}
+			world.stopping = true;
+			await Promise.all(crowd.map((p) => p.running));
+			console.log('\nSaturation (same think time, more people):');
+			console.table(
+				steps.map((s) => ({
+					people: s.people,
+					'requests/s': s.pagesPerS.toFixed(1),
+					'worst page p95 ms': s.worstP95.toFixed(0),
+					errors: s.errors,
+					'load average': s.load
+				}))
+			);
+			const crossed = steps.find((s) => s.worstP95 > TARGET_P95);
+			const below = [...steps].reverse().find((s) => s.worstP95 <= TARGET_P95);
+			console.log(
+				crossed
+					? `p95 passes ${TARGET_P95} ms at ${crossed.pagesPerS.toFixed(1)} requests/s (${crossed.people} people)` +
+							(below
+								? `; held at ${below.pagesPerS.toFixed(1)} requests/s (${below.people} people)`
+								: '')
+					: `p95 stayed ≤ ${TARGET_P95} ms up to ${steps.at(-1)?.pagesPerS.toFixed(1)} requests/s (${steps.at(-1)?.people} people)`
+			);
 		}
-		world.stopping = true;
-		await Promise.all(crowd.map((p) => p.running));
-		console.log('\nSaturation (same think time, more people):');
-		console.table(
-			steps.map((s) => ({
-				people: s.people,
-				'requests/s': s.pagesPerS.toFixed(1),
-				'worst page p95 ms': s.worstP95.toFixed(0),
-				errors: s.errors,
-				'load average': s.load
-			}))
-		);
-		const crossed = steps.find((s) => s.worstP95 > TARGET_P95);
-		const below = [...steps].reverse().find((s) => s.worstP95 <= TARGET_P95);
-		console.log(
-			crossed
-				? `p95 passes ${TARGET_P95} ms at ${crossed.pagesPerS.toFixed(1)} requests/s (${crossed.people} people)` +
-						(below
-							? `; held at ${below.pagesPerS.toFixed(1)} requests/s (${below.people} people)`
-							: '')
-				: `p95 stayed ≤ ${TARGET_P95} ms up to ${steps.at(-1)?.pagesPerS.toFixed(1)} requests/s (${steps.at(-1)?.people} people)`
-		);
 
 		// CPU per page kind: each kind alone, 3 people at a time, no think time, nothing else running.
-		if (opt.profile) {
+		if (opt.profile || opt.quick) {
 			console.log('\nCPU per request of each kind, each kind alone (3 people, back to back):');
 			const rows: Record<string, string | number>[] = [];
+			let dmAlone = '';
+			const aloneErrors: string[] = [];
+			const traces: string[] = [];
 			world.stopping = false;
 			const athletes = crowd.filter((p) => p.role === 'athlete').slice(0, 3);
 			const coaches = crowd.filter((p) => p.role === 'coach').slice(0, 3);
@@ -1049,9 +1071,13 @@ export default async function app(args: string[]): Promise<void> {
 				['coach: conversation', coaches, (p, i) => p.coachRound(o, i)[4]()],
 				['coach: bulk publish', coaches, (p, i) => p.coachRound(o, i)[5]()]
 			];
-			for (const [kind, who, run] of kinds) {
-				const n = 20;
+			const chosen = kinds.filter(
+				([kind]) => opt.pages.length === 0 || opt.pages.some((part) => kind.includes(part))
+			);
+			for (const [kind, who, run] of chosen) {
+				const n = opt.n;
 				world.phase = new Phase();
+				world.dmSent.clear();
 				const c0 = cpuNow(procs);
 				let next = 0;
 				await Promise.all(
@@ -1065,6 +1091,7 @@ export default async function app(args: string[]): Promise<void> {
 				);
 				const c1 = cpuNow(procs);
 				const all = [...world.phase.samples.values()].flat();
+				const avg = (f: (x: Sample) => number) => all.reduce((a, x) => a + f(x), 0) / all.length;
 				rows.push({
 					page: kind,
 					'app ms': ((c1.app - c0.app) / n).toFixed(1),
@@ -1076,10 +1103,33 @@ export default async function app(args: string[]): Promise<void> {
 							50
 						)
 					),
+					'API calls': avg((x) => x.calls).toFixed(1),
+					depth: Math.max(...all.map((x) => x.depth)),
+					'kB sent': (avg((x) => x.bytes) / 1024).toFixed(1),
 					errors: all.filter((x) => !x.ok).length
 				});
+				aloneErrors.push(...world.phase.errors.slice(0, 3));
+				for (const tr of world.phase.traces.values()) {
+					const calls = [...tr.calls].sort((a, b) => a.start - b.start);
+					traces.push(
+						`  ${kind}: ${calls.map((c) => `${c.what} ${(c.start - tr.t0).toFixed(0)}–${(c.end - tr.t0).toFixed(0)}`).join(', ')}`
+					);
+				}
+				if (world.dmSent.size > 0) {
+					// The sends alone: from the send until the recipient's subscriber decoded it.
+					await sleep(1500);
+					const dm = [...world.dmSent]
+						.map(([id, at]) => (arrivals.has(id) ? (arrivals.get(id) ?? 0) - at : NaN))
+						.filter((x) => Number.isFinite(x));
+					dmAlone = `DM sent alone → recipient's subscriber: ${dm.length}/${world.dmSent.size} delivered, p50 ${fmtMs(percentile(dm, 50))} ms, p99 ${fmtMs(percentile(dm, 99))} ms, max ${fmtMs(percentile(dm, 100))} ms`;
+				}
 			}
 			console.table(rows);
+			console.log('API calls of the last request of each kind (ms from its start: start–end):');
+			console.log(traces.join('\n'));
+			if (dmAlone) console.log(dmAlone);
+			if (aloneErrors.length) console.log(`first errors:\n  ${aloneErrors.join('\n  ')}`);
+			console.log(`load average ${loadAverage()}`);
 		}
 		// The browser's side, on the same build, stack and data, with nobody else on it.
 		if (opt.web) {

@@ -118,3 +118,45 @@ describe('the day dialog', () => {
 		}
 	});
 });
+
+describe('the week grid’s rows', () => {
+	it('finds athletes by name, says when nobody matches, and pages past the end say so', async () => {
+		const ctx = await browser.newContext({
+			baseURL: appUrl(),
+			viewport: { width: 1440, height: 900 },
+			storageState: coachState
+		});
+		ctx.setDefaultTimeout(20_000);
+		const page = await ctx.newPage();
+		try {
+			await open(page, '/org/northside/calendar');
+			const names = () =>
+				page.locator('table[role="grid"] tbody th[scope="row"]').allTextContents();
+			const everyone = await names();
+			expect(everyone.length).toBeGreaterThan(1);
+			// The seed's active athletes all fit on the first page of rows: no pager.
+			expect(await page.getByRole('navigation', { name: 'Athletes' }).count()).toBe(0);
+
+			await page.getByLabel('Athlete', { exact: true }).fill('MARCUS');
+			await page.getByRole('button', { name: 'Find' }).click();
+			await page.waitForURL(/[?&]q=MARCUS/);
+			await expect.poll(names).toEqual(['Marcus Reid']);
+			// Its cells are the week's cells of that athlete only.
+			expect(await page.locator('td[data-athlete]').count()).toBe(7);
+			expect(
+				await page.locator(`td[data-athlete]:not([data-athlete="${ATHLETE05}"])`).count()
+			).toBe(0);
+
+			await page.getByLabel('Athlete', { exact: true }).fill('nobody by this name');
+			await page.getByRole('button', { name: 'Find' }).click();
+			await page.getByText('No athletes match').waitFor();
+			await page.getByRole('link', { name: 'Show everyone' }).click();
+			await expect.poll(names).toEqual(everyone);
+
+			await open(page, '/org/northside/calendar?page=9');
+			await page.getByText('This page is past the end.').waitFor();
+		} finally {
+			await ctx.close();
+		}
+	});
+});

@@ -147,6 +147,141 @@ export async function listAthletes(db: Db, organizationId: string): Promise<Athl
 		.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+/** Rows of the coach's week grid at a time: a page of HTML that stays small at 2,000 athletes. */
+export const CALENDAR_PAGE_SIZE = 50;
+
+export interface AthletePage {
+	athletes: Athlete[];
+	/** Whether athletes come after this page (one row more than the page was asked for). */
+	hasMore: boolean;
+}
+
+type AthleteRow = {
+	user_id: string;
+	profile: { display_name: string | null; time_zone: string | null } | null;
+};
+const ATHLETE_ROW =
+	'user_id, profile:profiles!memberships_user_id_fkey!inner(display_name, time_zone)';
+const toAthlete = (r: AthleteRow): Athlete => ({
+	userId: r.user_id,
+	displayName: r.profile?.display_name ?? 'Unknown',
+	timeZone: r.profile?.time_zone ?? null
+});
+/** `%`, `_` and `\` match themselves in the name search, not any text. */
+const likeText = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * One page of the organization's athletes by name (then id, so pages never overlap), whose name
+ * holds `search` if given: ordered, filtered and cut in SQL, so a page costs the same at 20 or
+ * 2,000 athletes.
+ */
+export async function listAthletesPage(
+	db: Db,
+	organizationId: string,
+	{ search, offset, limit }: { search: string; offset: number; limit: number }
+): Promise<AthletePage> {
+	let query = db
+		.from('memberships')
+		.select(ATHLETE_ROW)
+		.eq('organization_id', organizationId)
+		.eq('status', 'active')
+		.eq('role', 'member');
+	if (search) query = query.ilike('profile.display_name', likeText(search));
+	const rows = must(
+		await query
+			.order('profile(display_name)')
+			.order('user_id')
+			.range(offset, offset + limit)
+	) as AthleteRow[];
+	return { athletes: rows.slice(0, limit).map(toAthlete), hasMore: rows.length > limit };
+}
+
+/** These athletes of the organization (active members), by name; asked in slices of 150 ids. */
+export async function athletesByIds(
+	db: Db,
+	organizationId: string,
+	ids: string[]
+): Promise<Athlete[]> {
+	const slices: string[][] = [];
+	for (let i = 0; i < ids.length; i += 150) slices.push(ids.slice(i, i + 150));
+	const pages = await Promise.all(
+		slices.map(
+			async (slice) =>
+				must(
+					await db
+						.from('memberships')
+						.select(ATHLETE_ROW)
+						.eq('organization_id', organizationId)
+						.eq('status', 'active')
+						.eq('role', 'member')
+						.in('user_id', slice)
+				) as AthleteRow[]
+		)
+	);
+	return pages
+		.flat()
+		.map(toAthlete)
+		.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
+}
+
+/** Who has a live cell of this program in the week (enrolled or not any more). */
+export async function listProgramWeekAthleteIds(
+	db: Db,
+	organizationId: string,
+	programId: string,
+	weekStart: string,
+	weekEnd: string
+): Promise<string[]> {
+	const rows = must(
+		await db
+			.from('workout_assignments')
+			.select('user_id')
+			.eq('organization_id', organizationId)
+			.eq('program_id', programId)
+			.gte('date', weekStart)
+			.lte('date', weekEnd)
+			.is('deleted_at', null)
+	);
+	return [...new Set(rows.map((r) => r.user_id))];
+}
+
+/**
+ * The week grid's cells (drafts included) of these athletes only, as public.coach_week has them:
+ * with a program, its cells plus the ad-hoc cells (no program) of its enrolled members.
+ */
+export async function weekCellsOf(
+	db: Db,
+	organizationId: string,
+	weekStart: string,
+	weekEnd: string,
+	athleteIds: string[],
+	program: { id: string; enrolled: string[] } | null
+): Promise<AssignmentCell[]> {
+	if (athleteIds.length === 0) return [];
+	let query = db
+		.from('workout_assignments')
+		.select(CELL_WITH_TITLE)
+		.eq('organization_id', organizationId)
+		.in('user_id', athleteIds)
+		.gte('date', weekStart)
+		.lte('date', weekEnd)
+		.is('deleted_at', null);
+	if (program) {
+		const enrolled = new Set(program.enrolled);
+		const adHoc = athleteIds.filter((id) => enrolled.has(id));
+		query = query.or(
+			adHoc.length > 0
+				? `program_id.eq.${program.id},and(program_id.is.null,user_id.in.(${adHoc.join(',')}))`
+				: `program_id.eq.${program.id}`
+		);
+	}
+	return titled(
+		must(await query.order('date').order('sort_order').order('created_at')) as (Assignment & {
+			snapshot: { title: string } | null;
+		})[]
+	);
+}
+
 /** Athletes actively enrolled in a program. */
 export async function listProgramAthleteIds(db: Db, programId: string): Promise<string[]> {
 	const rows = must(
@@ -166,27 +301,6 @@ export async function listTemplates(db: Db, organizationId: string) {
 			.select('id, name, length_days, program_id')
 			.eq('organization_id', organizationId)
 			.order('name')
-	);
-}
-
-/** The week grid's cells (drafts included), up to 200 athletes with cells that week. */
-export async function coachWeek(
-	db: Db,
-	organizationId: string,
-	weekStart: string,
-	programId: string | null
-): Promise<AssignmentCell[]> {
-	return titled(
-		must(
-			await db
-				.rpc('coach_week', {
-					p_organization_id: organizationId,
-					p_week_start: weekStart,
-					...(programId ? { p_program_id: programId } : {}),
-					p_athletes: 200
-				} as { p_organization_id: string; p_week_start: string; p_program_id?: string })
-				.select(CELL_WITH_TITLE)
-		)
 	);
 }
 

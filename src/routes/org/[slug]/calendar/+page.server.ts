@@ -5,12 +5,16 @@ import {
 	assignPersonal,
 	bulkDelete,
 	bulkPublish,
-	coachWeek,
+	athletesByIds,
 	deleteAssignment,
 	restoreAssignment,
 	moveAssignment,
 	forkSnapshot,
-	listAthletes,
+	listAthletesPage,
+	listProgramWeekAthleteIds,
+	weekCellsOf,
+	CALENDAR_PAGE_SIZE,
+	type Athlete,
 	listProgramAthleteIds,
 	listTemplates,
 	previewBulk,
@@ -26,7 +30,7 @@ import { listWorkouts } from '#lib/db/workouts.ts';
 import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
 import { requireStaff } from '#lib/server/guards.ts';
 import { orgContext } from '#lib/server/org-context.ts';
-import { isIsoDate, resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
+import { addDays, isIsoDate, resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
 import { isUuid } from '#lib/ids.ts';
 
 const KINDS: readonly AssignmentKind[] = ['workout', 'rest', 'note'];
@@ -41,36 +45,78 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	const programId = programParam && isUuid(programParam) ? programParam : null;
 	const db = locals.supabase;
 
-	// Everything at once: the week's cells do not wait for the lists (one round trip, not two).
+	// Rows a page at a time (CALENDAR_PAGE_SIZE athletes by name, `q` searching names), and only
+	// those rows' cells: at 2,000 athletes the grid of everyone was 2.3 MB of HTML.
+	const search = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
+	const pageParam = Number(url.searchParams.get('page') ?? '1');
+	const page = Number.isInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, 1000) : 1;
+	const offset = (page - 1) * CALENDAR_PAGE_SIZE;
+	const weekEnd = addDays(weekStart, 6);
+
+	/** The page's rows: a program's members plus whoever has its cells that week, else everyone. */
+	const rowsOf = async (): Promise<{
+		athletes: Athlete[];
+		hasMore: boolean;
+		enrolled: string[] | null;
+	}> => {
+		if (!programId) {
+			const p = await listAthletesPage(db, organization.id, {
+				search,
+				offset,
+				limit: CALENDAR_PAGE_SIZE
+			});
+			return { ...p, enrolled: null };
+		}
+		const [enrolled, holders] = await Promise.all([
+			listProgramAthleteIds(db, programId),
+			listProgramWeekAthleteIds(db, organization.id, programId, weekStart, weekEnd)
+		]);
+		const needle = search.toLocaleLowerCase();
+		const all = (
+			await athletesByIds(db, organization.id, [...new Set([...enrolled, ...holders])])
+		).filter((a) => !needle || a.displayName.toLocaleLowerCase().includes(needle));
+		return {
+			athletes: all.slice(offset, offset + CALENDAR_PAGE_SIZE),
+			hasMore: all.length > offset + CALENDAR_PAGE_SIZE,
+			enrolled
+		};
+	};
+
+	// The lists do not wait for the rows, nor the rows for the lists.
 	let loadError: string | null = null;
-	const [athletes, programs, workouts, templates, [cells, enrolled]] = await Promise.all([
-		listAthletes(db, organization.id),
+	const [programs, workouts, templates, rows] = await Promise.all([
 		listPrograms(db, organization.id),
 		listWorkouts(db, organization.id),
 		listTemplates(db, organization.id),
-		Promise.all([
-			coachWeek(db, organization.id, weekStart, programId),
-			programId ? listProgramAthleteIds(db, programId) : Promise.resolve(null)
-		]).catch((e: unknown): [AssignmentCell[], string[] | null] => {
-			if (!(e instanceof DbError)) throw e;
-			loadError = e.message;
-			return [[], null];
-		})
+		rowsOf()
+			.then(async (r) => ({
+				...r,
+				cells: await weekCellsOf(
+					db,
+					organization.id,
+					weekStart,
+					weekEnd,
+					r.athletes.map((a) => a.userId),
+					programId && r.enrolled ? { id: programId, enrolled: r.enrolled } : null
+				)
+			}))
+			.catch((e: unknown) => {
+				if (!(e instanceof DbError)) throw e;
+				loadError = e.message;
+				return { athletes: [] as Athlete[], hasMore: false, cells: [] as AssignmentCell[] };
+			})
 	]);
-	// Rows: every athlete (or the program's), plus anyone who still has cells that week.
-	const withCells = new Set(cells.map((c) => c.user_id));
-	const shown = athletes.filter(
-		(a) => enrolled === null || enrolled.includes(a.userId) || withCells.has(a.userId)
-	);
 	return {
 		today,
 		weekStart,
 		days: weekDays(weekStart),
 		programId,
 		programs: programs.map((p) => ({ id: p.id, name: p.name })),
-		athletes: shown,
-		allAthletes: athletes,
-		cells,
+		athletes: rows.athletes,
+		search,
+		page,
+		hasMore: rows.hasMore,
+		cells: rows.cells,
 		workouts: workouts.map((w) => ({ id: w.id, title: w.title, movementCount: w.movementCount })),
 		templates,
 		loadError

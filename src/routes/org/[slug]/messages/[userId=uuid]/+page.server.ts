@@ -13,36 +13,37 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	const me = locals.user?.id ?? '';
 	const otherId = params.userId.toLowerCase();
 	const loadedAt = new Date().toISOString();
-	// The person, the thread and my blocks at once (each needs only the address).
-	const [other, messages, blocks] = await Promise.all([
+	// The person, the thread, my blocks and opening the thread, all at once (each needs only the
+	// address): the page is one round trip after the organization's, not two.
+	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
+	// database refuses, the page says why instead of offering a composer that cannot work. It runs
+	// beside the reads; when the person turns out not to exist, to be me, or to be blocked, its
+	// answer is not used (the database refused or created nothing a read could show).
+	const [other, messages, blocks, opened] = await Promise.all([
 		getProfile(locals.supabase, otherId),
 		conversationMessages(locals.supabase, organization.id, otherId),
-		listMyBlocks(locals.supabase)
+		listMyBlocks(locals.supabase),
+		getOrCreateConversation(locals.supabase, organization.id, otherId).then(
+			() => null,
+			(e: unknown) => {
+				if (!(e instanceof DbError)) throw e;
+				return e.message;
+			}
+		)
 	]);
 	if (!other || other.id === me) error(404, 'There is no such conversation.');
 	const blocked = blocks.some((b) => b.userId === other.id);
+	const refusal = blocked ? null : opened;
 
-	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
-	// database refuses, the page says why instead of offering a composer that cannot work.
-	// Beside it, the files of the messages that carry some: rendered with the page at their stored
-	// size, so the thread opens at its newest message and nothing below moves as pictures load.
+	// The files of the messages that carry some: rendered with the page at their stored size, so
+	// the thread opens at its newest message and nothing below moves as pictures load. This needs
+	// the messages' ids, so a thread with files is one round trip deeper; files that cannot be
+	// read now are read again by the page (the conversation asks for them).
 	const withFiles = messages.filter((m) => !m.deletedAt && (m.attachmentCount ?? 0) > 0);
-	const [refusal, files] = await Promise.all([
-		blocked
-			? null
-			: getOrCreateConversation(locals.supabase, organization.id, other.id).then(
-					() => null,
-					(e: unknown) => {
-						if (!(e instanceof DbError)) throw e;
-						return e.message;
-					}
-				),
-		// Files that cannot be read now are read again by the page (the conversation asks for them).
-		messageAttachments(
-			locals.supabase,
-			withFiles.map((m) => m.id)
-		).catch(() => new Map<string, Attachment[]>())
-	]);
+	const files = await messageAttachments(
+		locals.supabase,
+		withFiles.map((m) => m.id)
+	).catch(() => new Map<string, Attachment[]>());
 
 	return {
 		me,
