@@ -212,27 +212,43 @@ begin
   rows as materialized (
     select a.*, p.is_pinned from page p join public.announcements a on a.id = p.id
   ),
-  -- staff only: "seen by N of M" for the page at once. The audience is the organization's active
-  -- members (organization-wide) or a program's active enrolled members, the author left out; a
-  -- read counts while its reader is still in that audience.
-  audiences as materialized (
-    select r.id, m.user_id
-      from rows r
-      join public.memberships m on m.organization_id = r.organization_id and m.status = 'active'
-     where v_viewer.is_staff and r.program_id is null and m.user_id <> r.author_id
-    union all
-    select r.id, e.user_id
-      from rows r
-      join public.program_enrollments e on e.program_id = r.program_id and e.ended_at is null
-      join public.memberships m
-        on m.organization_id = e.organization_id and m.user_id = e.user_id and m.status = 'active'
-     where v_viewer.is_staff and r.program_id is not null and e.user_id <> r.author_id
+  -- staff only: "seen by N of M" for the page. M is counted once per audience on the page (the
+  -- organization's active members, or a program's active enrolled members), less the author when
+  -- they are in it; N walks only the reads of each announcement (its primary key), each checked
+  -- to be of someone still in that audience.
+  scopes as materialized (
+    select s.program_id,
+           case when s.program_id is null then
+             (select count(*) from public.memberships m
+               where m.organization_id = announcement_feed_page.p_organization_id and m.status = 'active')
+           else
+             (select count(*) from public.program_enrollments e
+                join public.memberships m
+                  on m.organization_id = e.organization_id and m.user_id = e.user_id and m.status = 'active'
+               where e.program_id = s.program_id and e.ended_at is null)
+           end::integer as members
+      from (select distinct r.program_id from rows r where v_viewer.is_staff) s
   ),
   seen as (
-    select au.id, count(*)::integer as audience_count, count(ar.user_id)::integer as seen_count
-      from audiences au
-      left join public.announcement_reads ar on ar.announcement_id = au.id and ar.user_id = au.user_id
-     group by au.id
+    select r.id,
+           (sc.members - case when exists (
+              select 1 from public.memberships m
+               where m.organization_id = r.organization_id and m.user_id = r.author_id and m.status = 'active'
+                 and (r.program_id is null
+                      or exists (select 1 from public.program_enrollments e
+                                  where e.program_id = r.program_id and e.user_id = r.author_id and e.ended_at is null)))
+            then 1 else 0 end)::integer as audience_count,
+           (select count(*) from public.announcement_reads ar
+             where ar.announcement_id = r.id and ar.user_id <> r.author_id
+               and exists (select 1 from public.memberships m
+                            where m.organization_id = r.organization_id and m.user_id = ar.user_id and m.status = 'active')
+               and (r.program_id is null
+                    or exists (select 1 from public.program_enrollments e
+                                where e.program_id = r.program_id and e.user_id = ar.user_id and e.ended_at is null)))::integer
+             as seen_count
+      from rows r
+      join scopes sc on sc.program_id is not distinct from r.program_id
+     where v_viewer.is_staff
   )
   select r.id, r.organization_id, r.program_id, pr.name, r.author_id, au.display_name, r.body, r.is_pinned,
          r.pinned_until, r.created_at, r.edited_at, ar.announcement_id is not null,
@@ -399,14 +415,19 @@ begin
       from pg_catalog.unnest(case when v_viewer.is_staff then array[null::uuid]
                                   else array[null::uuid] || v_viewer.program_ids end) s (program_id)
      cross join lateral (
-       select a.id, a.created_at
-         from public.announcements a
-        where a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
-          and (v_viewer.is_staff or a.program_id is not distinct from s.program_id)
-          and a.author_id <> v_uid
+       -- the newest 100 of that audience, then the first of them without a read: news older than
+       -- the last 100 is not "new" on Today, and the walk stays 100 probes at most
+       select w.id, w.created_at
+         from (select a.id, a.created_at, a.author_id
+                 from public.announcements a
+                where a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
+                  and (v_viewer.is_staff or a.program_id is not distinct from s.program_id)
+                order by a.created_at desc, a.id desc
+                limit 100) w
+        where w.author_id <> v_uid
           and not exists (select 1 from public.announcement_reads r
-                           where r.announcement_id = a.id and r.user_id = v_uid)
-        order by a.created_at desc, a.id desc
+                           where r.announcement_id = w.id and r.user_id = v_uid)
+        order by w.created_at desc, w.id desc
         limit 1) x
      order by x.created_at desc, x.id desc
      limit 1
@@ -422,7 +443,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) IS 'Body of latest_unread_announcement: the caller authorized once, then per audience they belong to the newest announcement without their read, the newest of those, with its attachments.';
+COMMENT ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) IS 'Body of latest_unread_announcement: the caller authorized once, then per audience they belong to the newest unread among its newest 100 announcements, the newest of those, with its attachments.';
 
 REVOKE ALL ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) TO authenticated;

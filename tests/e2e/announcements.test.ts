@@ -119,6 +119,11 @@ describe('announcements', () => {
 		})
 			.jpeg()
 			.toBuffer();
+		// the athlete leaves the feed first: an open feed marks what arrives live as read, and Today
+		// shows only what is unread
+		const a = athlete.page;
+		await a.setViewportSize({ width: 1440, height: 900 });
+		await open(a, `${ORG}/today`);
 		const c = coach.page;
 		await open(c, `${ORG}/announcements`);
 		await hydrated(c);
@@ -143,8 +148,6 @@ describe('announcements', () => {
 				.first()
 				.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
 
-		const a = athlete.page;
-		await a.setViewportSize({ width: 1440, height: 900 });
 		// Today first (the feed visit would mark it read)
 		await open(a, `${ORG}/today`);
 		const card = a.getByTestId('today-announcement');
