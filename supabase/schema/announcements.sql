@@ -409,27 +409,37 @@ begin
   end if;
   return query
   with newest as materialized (
-    -- per audience the caller belongs to (staff: the whole organization), the newest unread one:
-    -- each an index read in feed order that stops at the first row without a read of theirs
-    select x.id, x.created_at
-      from pg_catalog.unnest(case when v_viewer.is_staff then array[null::uuid]
-                                  else array[null::uuid] || v_viewer.program_ids end) s (program_id)
-     cross join lateral (
-       -- the newest 100 of that audience, then the first of them without a read: news older than
-       -- the last 100 is not "new" on Today, and the walk stays 100 probes at most
-       select w.id, w.created_at
-         from (select a.id, a.created_at, a.author_id
-                 from public.announcements a
-                where a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
-                  and (v_viewer.is_staff or a.program_id is not distinct from s.program_id)
-                order by a.created_at desc, a.id desc
-                limit 100) w
-        where w.author_id <> v_uid
-          and not exists (select 1 from public.announcement_reads r
-                           where r.announcement_id = w.id and r.user_id = v_uid)
-        order by w.created_at desc, w.id desc
-        limit 1) x
-     order by x.created_at desc, x.id desc
+    -- the newest 100 of each audience the caller belongs to (staff: the organization), each read
+    -- on the index that has that audience in feed order; then the newest without their read
+    select w.id, w.created_at
+      from ((select a.id, a.created_at, a.author_id
+               from public.announcements a
+              where v_viewer.is_staff
+                and a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
+              order by a.created_at desc, a.id desc
+              limit 100)
+            union all
+            (select a.id, a.created_at, a.author_id
+               from public.announcements a
+              where not v_viewer.is_staff
+                and a.organization_id = latest_unread_announcement.p_organization_id
+                and a.program_id is null and a.deleted_at is null
+              order by a.created_at desc, a.id desc
+              limit 100)
+            union all
+            (select y.id, y.created_at, y.author_id
+               from pg_catalog.unnest(case when v_viewer.is_staff then '{}'::uuid[] else v_viewer.program_ids end) f (program_id)
+              cross join lateral (
+                select a.id, a.created_at, a.author_id
+                  from public.announcements a
+                 where a.program_id = f.program_id and a.deleted_at is null
+                   and a.organization_id = latest_unread_announcement.p_organization_id
+                 order by a.created_at desc, a.id desc
+                 limit 100) y)) w
+     where w.author_id <> v_uid
+       and not exists (select 1 from public.announcement_reads r
+                        where r.announcement_id = w.id and r.user_id = v_uid)
+     order by w.created_at desc, w.id desc
      limit 1
   )
   select a.id, a.program_id, c.display_name, a.body, a.created_at,
