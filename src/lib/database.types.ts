@@ -610,10 +610,11 @@ export type Database = {
 			};
 			message_attachments: {
 				Row: {
+					announcement_id: string | null;
 					created_at: string;
 					height: number | null;
 					id: string;
-					message_id: string;
+					message_id: string | null;
 					mime_type: string;
 					organization_id: string;
 					r2_key: string;
@@ -628,10 +629,11 @@ export type Database = {
 				};
 				ComputedFields: never;
 				Insert: {
+					announcement_id?: string | null;
 					created_at?: string;
 					height?: number | null;
 					id?: string;
-					message_id: string;
+					message_id?: string | null;
 					mime_type: string;
 					organization_id: string;
 					r2_key: string;
@@ -645,10 +647,11 @@ export type Database = {
 					width?: number | null;
 				};
 				Update: {
+					announcement_id?: string | null;
 					created_at?: string;
 					height?: number | null;
 					id?: string;
-					message_id?: string;
+					message_id?: string | null;
 					mime_type?: string;
 					organization_id?: string;
 					r2_key?: string;
@@ -662,6 +665,13 @@ export type Database = {
 					width?: number | null;
 				};
 				Relationships: [
+					{
+						foreignKeyName: 'message_attachments_announcement_id_fkey';
+						columns: ['announcement_id'];
+						isOneToOne: false;
+						referencedRelation: 'announcements';
+						referencedColumns: ['id'];
+					},
 					{
 						foreignKeyName: 'message_attachments_message_id_fkey';
 						columns: ['message_id'];
@@ -2143,6 +2153,8 @@ export type Database = {
 					p_organization_id: string;
 				};
 				Returns: {
+					attachments: Json;
+					audience_count: number;
 					author_id: string;
 					author_name: string;
 					body: string;
@@ -2155,6 +2167,7 @@ export type Database = {
 					program_id: string;
 					program_name: string;
 					read: boolean;
+					seen_count: number;
 				}[];
 			};
 			announcement_seen_by: { Args: { p_id: string }; Returns: Json };
@@ -2596,7 +2609,13 @@ export type Database = {
 			};
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json };
 			edit_announcement: {
-				Args: { p_body: string; p_id: string; p_pinned_until?: string };
+				Args: {
+					p_add_object_paths?: string[];
+					p_body: string;
+					p_id: string;
+					p_pinned_until?: string;
+					p_remove_attachment_ids?: string[];
+				};
 				Returns: {
 					author_id: string;
 					body: string;
@@ -2728,6 +2747,7 @@ export type Database = {
 			latest_unread_announcement: {
 				Args: { p_organization_id: string };
 				Returns: {
+					attachments: Json;
 					author_name: string;
 					body: string;
 					created_at: string;
@@ -2977,6 +2997,7 @@ export type Database = {
 			post_announcement: {
 				Args: {
 					p_body: string;
+					p_object_paths?: string[];
 					p_organization_id: string;
 					p_pinned_until?: string;
 					p_program_id?: string;
@@ -3059,10 +3080,11 @@ export type Database = {
 			register_attachment: {
 				Args: { p_message_id: string; p_object_path: string };
 				Returns: {
+					announcement_id: string | null;
 					created_at: string;
 					height: number | null;
 					id: string;
-					message_id: string;
+					message_id: string | null;
 					mime_type: string;
 					organization_id: string;
 					r2_key: string;

@@ -79,13 +79,17 @@ CREATE INDEX announcements_author_id_idx ON public.announcements USING btree (au
 
 CREATE INDEX announcements_feed_idx ON public.announcements USING btree (organization_id, created_at DESC, id DESC) WHERE (deleted_at IS NULL);
 
-CREATE INDEX announcements_pinned_idx ON public.announcements USING btree (organization_id, created_at DESC, id DESC) WHERE ((deleted_at IS NULL) AND (pinned_until IS NOT NULL));
+CREATE INDEX announcements_org_wide_feed_idx ON public.announcements USING btree (organization_id, created_at DESC, id DESC) WHERE ((deleted_at IS NULL) AND (program_id IS NULL));
+
+CREATE INDEX announcements_pinned_until_idx ON public.announcements USING btree (organization_id, pinned_until) WHERE ((deleted_at IS NULL) AND (pinned_until IS NOT NULL));
 
 CREATE INDEX announcements_program_feed_idx ON public.announcements USING btree (program_id, created_at DESC, id DESC) WHERE ((deleted_at IS NULL) AND (program_id IS NOT NULL));
 
 CREATE INDEX announcements_program_id_idx ON public.announcements USING btree (program_id);
 
 CREATE TRIGGER announcements_check BEFORE INSERT OR UPDATE ON public.announcements FOR EACH ROW EXECUTE FUNCTION private.trigger_check_announcement();
+
+CREATE TRIGGER announcements_drop_attachments AFTER UPDATE OF deleted_at ON public.announcements FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL))) EXECUTE FUNCTION private.trigger_drop_announcement_attachments();
 
 CREATE TRIGGER announcements_fan_out AFTER INSERT ON public.announcements FOR EACH ROW EXECUTE FUNCTION private.trigger_fan_out_announcement();
 
@@ -95,9 +99,7 @@ CREATE TRIGGER announcements_stamp_managed_columns BEFORE INSERT OR UPDATE ON pu
 
 ALTER TABLE public.announcements ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Announcements are visible to staff and to their audience" ON public.announcements FOR SELECT TO authenticated USING (((deleted_at IS NULL) AND ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((organization_id, COALESCE(program_id, '00000000-0000-0000-0000-000000000000'::uuid)) IN ( SELECT s.organization_id,
-    COALESCE(s.program_id, '00000000-0000-0000-0000-000000000000'::uuid) AS "coalesce"
-   FROM private.readable_announcement_scopes() s(organization_id, program_id))))));
+CREATE POLICY "Announcements are visible to staff and to their audience" ON public.announcements FOR SELECT TO authenticated USING (((deleted_at IS NULL) AND ((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR ((organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids)) AND ((program_id IS NULL) OR (program_id IN ( SELECT private.enrolled_program_ids() AS enrolled_program_ids)))))));
 
 CREATE POLICY "Announcements can be edited by their author while staff" ON public.announcements FOR UPDATE TO authenticated USING (((author_id = ( SELECT auth.uid() AS uid)) AND (deleted_at IS NULL) AND (organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)))) WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) AND (deleted_at IS NULL) AND (organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids))));
 
@@ -136,6 +138,156 @@ COMMENT ON FUNCTION private.announcement_audience(p_organization_id uuid, p_prog
 REVOKE ALL ON FUNCTION private.announcement_audience(p_organization_id uuid, p_program_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.announcement_audience(p_organization_id uuid, p_program_id uuid) TO service_role;
 
+CREATE FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) RETURNS TABLE(id uuid, organization_id uuid, program_id uuid, program_name text, author_id uuid, author_name text, body text, pinned boolean, pinned_until timestamp with time zone, created_at timestamp with time zone, edited_at timestamp with time zone, read boolean, attachments jsonb, seen_count integer, audience_count integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+declare
+  v_viewer record;
+  v_limit integer := least(greatest(coalesce(announcement_feed_page.p_limit, 20), 1), 100);
+  -- no cursor: start above every row, so the keyset is always an index condition
+  v_before timestamptz := coalesce(announcement_feed_page.p_before, 'infinity'::timestamptz);
+  v_before_id uuid := case when announcement_feed_page.p_before is null then 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid
+                           else coalesce(announcement_feed_page.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid) end;
+  v_now timestamptz := pg_catalog.now();
+  v_uid uuid := (select auth.uid());
+begin
+  select * into v_viewer from private.announcement_viewer(announcement_feed_page.p_organization_id);
+  if not v_viewer.is_member then
+    return;  -- the same answer RLS gives: nothing to read here
+  end if;
+  return query
+  with pinned as materialized (
+    -- first page only: what is pinned now, newest first
+    select a.id, a.created_at, true as is_pinned
+      from public.announcements a
+     where announcement_feed_page.p_before is null
+       and a.organization_id = announcement_feed_page.p_organization_id
+       and a.deleted_at is null and a.pinned_until > v_now
+       and (v_viewer.is_staff or a.program_id is null or a.program_id = any (v_viewer.program_ids))
+     order by a.created_at desc, a.id desc
+     limit 20
+  ),
+  candidates as materialized (
+    -- staff: the organization's feed index, one range read
+    (select a.id, a.created_at
+       from public.announcements a
+      where v_viewer.is_staff
+        and a.organization_id = announcement_feed_page.p_organization_id and a.deleted_at is null
+        and (a.created_at, a.id) < (v_before, v_before_id)
+        and (a.pinned_until is null or a.pinned_until <= v_now)
+      order by a.created_at desc, a.id desc
+      limit v_limit)
+    union all
+    -- members: organization-wide rows ...
+    (select a.id, a.created_at
+       from public.announcements a
+      where not v_viewer.is_staff
+        and a.organization_id = announcement_feed_page.p_organization_id
+        and a.program_id is null and a.deleted_at is null
+        and (a.created_at, a.id) < (v_before, v_before_id)
+        and (a.pinned_until is null or a.pinned_until <= v_now)
+      order by a.created_at desc, a.id desc
+      limit v_limit)
+    union all
+    -- ... and one page of each program they follow
+    (select x.id, x.created_at
+       from pg_catalog.unnest(case when v_viewer.is_staff then '{}'::uuid[] else v_viewer.program_ids end) f (program_id)
+      cross join lateral (
+        select a.id, a.created_at
+          from public.announcements a
+         where a.program_id = f.program_id and a.deleted_at is null
+           and a.organization_id = announcement_feed_page.p_organization_id
+           and (a.created_at, a.id) < (v_before, v_before_id)
+           and (a.pinned_until is null or a.pinned_until <= v_now)
+         order by a.created_at desc, a.id desc
+         limit v_limit) x)
+  ),
+  page as materialized (
+    select p.id, p.is_pinned from pinned p
+    union all
+    (select c.id, false from candidates c order by c.created_at desc, c.id desc limit v_limit)
+  ),
+  rows as materialized (
+    select a.*, p.is_pinned from page p join public.announcements a on a.id = p.id
+  ),
+  -- staff only: "seen by N of M" for the page. M is counted once per audience on the page (the
+  -- organization's active members, or a program's active enrolled members), less the author when
+  -- they are in it; N walks only the reads of each announcement (its primary key), each checked
+  -- to be of someone still in that audience.
+  scopes as materialized (
+    select s.program_id,
+           case when s.program_id is null then
+             (select count(*) from public.memberships m
+               where m.organization_id = announcement_feed_page.p_organization_id and m.status = 'active')
+           else
+             (select count(*) from public.program_enrollments e
+                join public.memberships m
+                  on m.organization_id = e.organization_id and m.user_id = e.user_id and m.status = 'active'
+               where e.program_id = s.program_id and e.ended_at is null)
+           end::integer as members
+      from (select distinct r.program_id from rows r where v_viewer.is_staff) s
+  ),
+  seen as (
+    select r.id,
+           (sc.members - case when exists (
+              select 1 from public.memberships m
+               where m.organization_id = r.organization_id and m.user_id = r.author_id and m.status = 'active'
+                 and (r.program_id is null
+                      or exists (select 1 from public.program_enrollments e
+                                  where e.program_id = r.program_id and e.user_id = r.author_id and e.ended_at is null)))
+            then 1 else 0 end)::integer as audience_count,
+           (select count(*) from public.announcement_reads ar
+             where ar.announcement_id = r.id and ar.user_id <> r.author_id
+               and exists (select 1 from public.memberships m
+                            where m.organization_id = r.organization_id and m.user_id = ar.user_id and m.status = 'active')
+               and (r.program_id is null
+                    or exists (select 1 from public.program_enrollments e
+                                where e.program_id = r.program_id and e.user_id = ar.user_id and e.ended_at is null)))::integer
+             as seen_count
+      from rows r
+      join scopes sc on sc.program_id is not distinct from r.program_id
+     where v_viewer.is_staff
+  )
+  select r.id, r.organization_id, r.program_id, pr.name, r.author_id, au.display_name, r.body, r.is_pinned,
+         r.pinned_until, r.created_at, r.edited_at, ar.announcement_id is not null,
+         coalesce(att.attachments, '[]'::jsonb),
+         case when v_viewer.is_staff then coalesce(s.seen_count, 0) end,
+         case when v_viewer.is_staff then coalesce(s.audience_count, 0) end
+    from rows r
+    left join public.programs pr on pr.id = r.program_id
+    -- the author's name as private.profile_cards would show it to this caller, for this
+    -- organization: staff of it (or anyone to its staff) still active there, unless they blocked
+    -- the caller
+    left join lateral (
+      select p.display_name from public.profiles p
+       where p.id = r.author_id
+         and (p.id = v_uid
+              or (exists (select 1 from public.memberships them
+                           where them.organization_id = r.organization_id and them.user_id = p.id
+                             and them.status = 'active'
+                             and (v_viewer.is_staff or them.role in ('owner', 'admin', 'coach')))
+                  and not exists (select 1 from public.user_blocks b
+                                   where b.blocker_id = p.id and b.blocked_id = v_uid)))) au on true
+    left join public.announcement_reads ar on ar.announcement_id = r.id and ar.user_id = v_uid
+    left join lateral (
+      select jsonb_agg(jsonb_build_object('id', f.id, 'type', f.type, 'r2_key', f.r2_key, 'size', f.size,
+                                          'mime_type', f.mime_type, 'thumbnail_r2_key', f.thumbnail_r2_key)
+                       order by f.created_at, f.id) as attachments
+        from public.message_attachments f
+       where f.announcement_id = r.id) att on true
+    left join seen s on s.id = r.id
+   order by r.is_pinned desc, r.created_at desc, r.id desc;
+end;
+$$;
+
+COMMENT ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) IS 'Body of announcement_feed: the caller authorized once, then index range reads in feed order (staff: the organization; members: organization-wide rows and each followed program), names, read state, attachments and (staff) seen counts joined once per page.';
+
+REVOKE ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
+GRANT ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO service_role;
+
 CREATE FUNCTION private.announcement_seen_by(p_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -171,6 +323,141 @@ COMMENT ON FUNCTION private.announcement_seen_by(p_id uuid) IS 'Body of announce
 REVOKE ALL ON FUNCTION private.announcement_seen_by(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.announcement_seen_by(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.announcement_seen_by(p_id uuid) TO service_role;
+
+CREATE FUNCTION private.announcement_viewer(p_organization_id uuid, OUT is_member boolean, OUT is_staff boolean, OUT program_ids uuid[]) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_role public.membership_role;
+begin
+  select m.role into v_role from public.memberships m
+   where m.organization_id = announcement_viewer.p_organization_id
+     and m.user_id = (select auth.uid()) and m.status = 'active';
+  is_member := v_role is not null;
+  is_staff := coalesce(v_role in ('owner', 'admin', 'coach'), false);
+  select coalesce(array_agg(e.program_id order by e.program_id), '{}') into program_ids
+    from public.program_enrollments e
+   where e.organization_id = announcement_viewer.p_organization_id
+     and e.user_id = (select auth.uid()) and e.ended_at is null;
+end;
+$$;
+
+COMMENT ON FUNCTION private.announcement_viewer(p_organization_id uuid, OUT is_member boolean, OUT is_staff boolean, OUT program_ids uuid[]) IS 'Who the caller is in an organization, for announcement readers: an active member, staff, and the programs they actively follow. Asked once per read, not per row.';
+
+REVOKE ALL ON FUNCTION private.announcement_viewer(p_organization_id uuid, OUT is_member boolean, OUT is_staff boolean, OUT program_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.announcement_viewer(p_organization_id uuid, OUT is_member boolean, OUT is_staff boolean, OUT program_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.announcement_viewer(p_organization_id uuid, OUT is_member boolean, OUT is_staff boolean, OUT program_ids uuid[]) TO service_role;
+
+CREATE FUNCTION private.attach_announcement_files(p_announcement_id uuid, p_object_paths text[], p_remove_attachment_ids uuid[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user_id uuid := private.require_user();
+  v_row public.announcements;
+  v_rows public.message_attachments[];
+  v_previous text := pg_catalog.current_setting('coachline.deletion_reason', true);
+  v_kept integer;
+begin
+  select * into v_row from public.announcements a where a.id = attach_announcement_files.p_announcement_id for update;
+  if v_row.id is null or v_row.deleted_at is not null
+     or not (private.is_staff(v_row.organization_id) or v_row.author_id = v_user_id) then
+    raise exception 'Announcement not found.' using errcode = 'PT404', hint = 'announcement_not_found';
+  end if;
+  if v_row.author_id <> v_user_id or not private.is_staff(v_row.organization_id) then
+    raise exception 'Only its author can change an announcement''s files.' using errcode = 'PT403', hint = 'not_author';
+  end if;
+
+  if coalesce(pg_catalog.cardinality(attach_announcement_files.p_remove_attachment_ids), 0) > 0 then
+    perform pg_catalog.set_config('coachline.deletion_reason', 'announcement_edited', true);
+    delete from public.message_attachments a
+     where a.announcement_id = v_row.id and a.id = any (attach_announcement_files.p_remove_attachment_ids);
+    perform pg_catalog.set_config('coachline.deletion_reason', coalesce(v_previous, ''), true);
+  end if;
+
+  select count(*) into v_kept from public.message_attachments a where a.announcement_id = v_row.id;
+  if v_kept + coalesce(pg_catalog.cardinality(attach_announcement_files.p_object_paths), 0) > 10 then
+    raise exception 'An announcement can carry at most 10 attachments.' using errcode = 'PT422', hint = 'too_many_attachments';
+  end if;
+  v_rows := private.check_attachment_objects(v_row.organization_id, v_user_id, attach_announcement_files.p_object_paths);
+  insert into public.message_attachments (announcement_id, organization_id, uploader_id, type, r2_key, size, mime_type)
+  select v_row.id, r.organization_id, r.uploader_id, r.type, r.r2_key, r.size, r.mime_type
+    from pg_catalog.unnest(v_rows) r;
+  return v_kept + coalesce(pg_catalog.cardinality(v_rows), 0);
+end;
+$$;
+
+COMMENT ON FUNCTION private.attach_announcement_files(p_announcement_id uuid, p_object_paths text[], p_remove_attachment_ids uuid[]) IS 'The author of an announcement removes some of its files and attaches uploads (the checks of send_message_with_attachments; at most 10 in all). Returns how many it carries.';
+
+REVOKE ALL ON FUNCTION private.attach_announcement_files(p_announcement_id uuid, p_object_paths text[], p_remove_attachment_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.attach_announcement_files(p_announcement_id uuid, p_object_paths text[], p_remove_attachment_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.attach_announcement_files(p_announcement_id uuid, p_object_paths text[], p_remove_attachment_ids uuid[]) TO service_role;
+
+CREATE FUNCTION private.latest_unread_announcement(p_organization_id uuid) RETURNS TABLE(id uuid, program_id uuid, author_name text, body text, created_at timestamp with time zone, attachments jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+declare
+  v_viewer record;
+  v_uid uuid := (select auth.uid());
+begin
+  select * into v_viewer from private.announcement_viewer(latest_unread_announcement.p_organization_id);
+  if not v_viewer.is_member then
+    return;
+  end if;
+  return query
+  with newest as materialized (
+    -- the newest 100 of each audience the caller belongs to (staff: the organization), each read
+    -- on the index that has that audience in feed order; then the newest without their read
+    select w.id, w.created_at
+      from ((select a.id, a.created_at, a.author_id
+               from public.announcements a
+              where v_viewer.is_staff
+                and a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
+              order by a.created_at desc, a.id desc
+              limit 100)
+            union all
+            (select a.id, a.created_at, a.author_id
+               from public.announcements a
+              where not v_viewer.is_staff
+                and a.organization_id = latest_unread_announcement.p_organization_id
+                and a.program_id is null and a.deleted_at is null
+              order by a.created_at desc, a.id desc
+              limit 100)
+            union all
+            (select y.id, y.created_at, y.author_id
+               from pg_catalog.unnest(case when v_viewer.is_staff then '{}'::uuid[] else v_viewer.program_ids end) f (program_id)
+              cross join lateral (
+                select a.id, a.created_at, a.author_id
+                  from public.announcements a
+                 where a.program_id = f.program_id and a.deleted_at is null
+                   and a.organization_id = latest_unread_announcement.p_organization_id
+                 order by a.created_at desc, a.id desc
+                 limit 100) y)) w
+     where w.author_id <> v_uid
+       and not exists (select 1 from public.announcement_reads r
+                        where r.announcement_id = w.id and r.user_id = v_uid)
+     order by w.created_at desc, w.id desc
+     limit 1
+  )
+  select a.id, a.program_id, c.display_name, a.body, a.created_at,
+         coalesce((select jsonb_agg(jsonb_build_object('id', f.id, 'type', f.type, 'r2_key', f.r2_key, 'size', f.size,
+                                                       'mime_type', f.mime_type, 'thumbnail_r2_key', f.thumbnail_r2_key)
+                                    order by f.created_at, f.id)
+                     from public.message_attachments f where f.announcement_id = a.id), '[]'::jsonb)
+    from newest n
+    join public.announcements a on a.id = n.id
+    left join private.profile_cards(array[a.author_id]) c on true;
+end;
+$$;
+
+COMMENT ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) IS 'Body of latest_unread_announcement: the caller authorized once, then per audience they belong to the newest unread among its newest 100 announcements, the newest of those, with its attachments.';
+
+REVOKE ALL ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.latest_unread_announcement(p_organization_id uuid) TO service_role;
 
 CREATE FUNCTION private.moderate_delete_announcement(p_id uuid, p_reason text) RETURNS public.announcements
     LANGUAGE plpgsql SECURITY DEFINER
@@ -285,6 +572,27 @@ COMMENT ON FUNCTION private.trigger_check_announcement() IS 'Invariants of an an
 
 REVOKE ALL ON FUNCTION private.trigger_check_announcement() FROM PUBLIC;
 
+CREATE FUNCTION private.trigger_drop_announcement_attachments() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_previous text := pg_catalog.current_setting('coachline.deletion_reason', true);
+begin
+  -- a moderation or an erasure already named its reason; otherwise the author deleted it
+  if coalesce(v_previous, '') = '' then
+    perform pg_catalog.set_config('coachline.deletion_reason', 'announcement_deleted', true);
+  end if;
+  delete from public.message_attachments a where a.announcement_id = new.id;
+  perform pg_catalog.set_config('coachline.deletion_reason', coalesce(v_previous, ''), true);
+  return null;
+end;
+$$;
+
+COMMENT ON FUNCTION private.trigger_drop_announcement_attachments() IS 'A deleted announcement loses its files too, like its text: the rows go and their objects are queued for the storage worker.';
+
+REVOKE ALL ON FUNCTION private.trigger_drop_announcement_attachments() FROM PUBLIC;
+
 CREATE FUNCTION private.trigger_fan_out_announcement() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -341,41 +649,15 @@ COMMENT ON FUNCTION private.trigger_fill_announcement_read() IS 'A read carries 
 
 REVOKE ALL ON FUNCTION private.trigger_fill_announcement_read() FROM PUBLIC;
 
-CREATE FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS TABLE(id uuid, organization_id uuid, program_id uuid, program_name text, author_id uuid, author_name text, body text, pinned boolean, pinned_until timestamp with time zone, created_at timestamp with time zone, edited_at timestamp with time zone, read boolean)
+CREATE FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS TABLE(id uuid, organization_id uuid, program_id uuid, program_name text, author_id uuid, author_name text, body text, pinned boolean, pinned_until timestamp with time zone, created_at timestamp with time zone, edited_at timestamp with time zone, read boolean, attachments jsonb, seen_count integer, audience_count integer)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- The first page starts with what is pinned now; then everything else newest first (keyset on
-  -- created_at, id), each read under the table's policy. A pinned one sits only at the top.
-  with page as (
-    (select a.*, true as is_pinned
-       from public.announcements a
-      where announcement_feed.p_before is null
-        and a.organization_id = announcement_feed.p_organization_id
-        and a.deleted_at is null and a.pinned_until is not null and a.pinned_until > pg_catalog.now()
-      order by a.created_at desc, a.id desc
-      limit 20)
-    union all
-    (select a.*, false
-       from public.announcements a
-      where a.organization_id = announcement_feed.p_organization_id and a.deleted_at is null
-        and not coalesce(a.pinned_until > pg_catalog.now(), false)
-        and (announcement_feed.p_before is null
-             or (a.created_at, a.id) < (announcement_feed.p_before,
-                                        coalesce(announcement_feed.p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
-      order by a.created_at desc, a.id desc
-      limit least(greatest(coalesce(announcement_feed.p_limit, 20), 1), 100))
-  )
-  select p.id, p.organization_id, p.program_id, pr.name, p.author_id, c.display_name, p.body, p.is_pinned,
-         p.pinned_until, p.created_at, p.edited_at,
-         exists (select 1 from public.announcement_reads r where r.announcement_id = p.id and r.user_id = (select auth.uid()))
-    from page p
-    left join public.programs pr on pr.id = p.program_id
-    left join lateral (select c.display_name from private.profile_cards(array[p.author_id]) c) c on true
-   order by p.is_pinned desc, p.created_at desc, p.id desc;
+  select * from private.announcement_feed_page(announcement_feed.p_organization_id, announcement_feed.p_before,
+                                               announcement_feed.p_before_id, announcement_feed.p_limit);
 $$;
 
-COMMENT ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) IS 'A page of the announcements the caller may read in an organization: pinned ones first (first page), then newest first; pass the last row''s created_at and id for the next page.';
+COMMENT ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) IS 'A page of the announcements the caller may read in an organization: pinned ones first (first page), then newest first, each with its attachments; for staff also seen_count of audience_count. Pass the last row''s created_at and id for the next page.';
 
 REVOKE ALL ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
@@ -407,7 +689,7 @@ REVOKE ALL ON FUNCTION public.delete_announcement(p_id uuid, p_reason text) FROM
 GRANT ALL ON FUNCTION public.delete_announcement(p_id uuid, p_reason text) TO authenticated;
 GRANT ALL ON FUNCTION public.delete_announcement(p_id uuid, p_reason text) TO service_role;
 
-CREATE FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS public.announcements
+CREATE FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_add_object_paths text[] DEFAULT '{}'::text[], p_remove_attachment_ids uuid[] DEFAULT '{}'::uuid[]) RETURNS public.announcements
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -425,31 +707,29 @@ begin
     end if;
     raise exception 'Announcement not found.' using errcode = 'PT404', hint = 'announcement_not_found';
   end if;
+  if coalesce(pg_catalog.cardinality(edit_announcement.p_add_object_paths), 0) > 0
+     or coalesce(pg_catalog.cardinality(edit_announcement.p_remove_attachment_ids), 0) > 0 then
+    perform private.attach_announcement_files(v_row.id, edit_announcement.p_add_object_paths,
+                                              edit_announcement.p_remove_attachment_ids);
+  end if;
   return v_row;
 end;
 $$;
 
-COMMENT ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone) IS 'The author changes an announcement''s text or pin (marked edited); nobody else may.';
+COMMENT ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone, p_add_object_paths text[], p_remove_attachment_ids uuid[]) IS 'The author changes an announcement''s text or pin (marked edited), adds uploaded files and removes some of its files; nobody else may.';
 
-REVOKE ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone, p_add_object_paths text[], p_remove_attachment_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone, p_add_object_paths text[], p_remove_attachment_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION public.edit_announcement(p_id uuid, p_body text, p_pinned_until timestamp with time zone, p_add_object_paths text[], p_remove_attachment_ids uuid[]) TO service_role;
 
-CREATE FUNCTION public.latest_unread_announcement(p_organization_id uuid) RETURNS TABLE(id uuid, program_id uuid, author_name text, body text, created_at timestamp with time zone)
+CREATE FUNCTION public.latest_unread_announcement(p_organization_id uuid) RETURNS TABLE(id uuid, program_id uuid, author_name text, body text, created_at timestamp with time zone, attachments jsonb)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select a.id, a.program_id, c.display_name, a.body, a.created_at
-    from public.announcements a
-    left join lateral (select c.display_name from private.profile_cards(array[a.author_id]) c) c on true
-   where a.organization_id = latest_unread_announcement.p_organization_id and a.deleted_at is null
-     and a.author_id <> (select auth.uid())
-     and not exists (select 1 from public.announcement_reads r where r.announcement_id = a.id and r.user_id = (select auth.uid()))
-   order by a.created_at desc, a.id desc
-   limit 1;
+  select * from private.latest_unread_announcement(latest_unread_announcement.p_organization_id);
 $$;
 
-COMMENT ON FUNCTION public.latest_unread_announcement(p_organization_id uuid) IS 'The newest announcement the caller may read and has not read yet (for Today).';
+COMMENT ON FUNCTION public.latest_unread_announcement(p_organization_id uuid) IS 'The newest announcement the caller may read and has not read yet (for Today), with its attachments.';
 
 REVOKE ALL ON FUNCTION public.latest_unread_announcement(p_organization_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.latest_unread_announcement(p_organization_id uuid) TO authenticated;
@@ -476,7 +756,7 @@ REVOKE ALL ON FUNCTION public.mark_announcement_read(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mark_announcement_read(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.mark_announcement_read(p_id uuid) TO service_role;
 
-CREATE FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid DEFAULT NULL::uuid, p_pinned_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS public.announcements
+CREATE FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid DEFAULT NULL::uuid, p_pinned_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_object_paths text[] DEFAULT '{}'::text[]) RETURNS public.announcements
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -488,12 +768,16 @@ begin
   values (post_announcement.p_organization_id, post_announcement.p_program_id, btrim(coalesce(post_announcement.p_body, '')),
           post_announcement.p_pinned_until)
   returning * into v_row;
+  -- in the same transaction: a refused file leaves no announcement behind
+  if coalesce(pg_catalog.cardinality(post_announcement.p_object_paths), 0) > 0 then
+    perform private.attach_announcement_files(v_row.id, post_announcement.p_object_paths, '{}');
+  end if;
   return v_row;
 end;
 $$;
 
-COMMENT ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone) IS 'Staff post an announcement to the organization (program null) or one program, optionally pinned until a date; it goes out live and as one push per person.';
+COMMENT ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone, p_object_paths text[]) IS 'Staff post an announcement to the organization (program null) or one program, optionally pinned until a date, with uploaded files (bucket attachments, <org>/<me>/<file>; the checks of send_message_with_attachments); it goes out live and as one push per person.';
 
-REVOKE ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone, p_object_paths text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone, p_object_paths text[]) TO authenticated;
+GRANT ALL ON FUNCTION public.post_announcement(p_organization_id uuid, p_body text, p_program_id uuid, p_pinned_until timestamp with time zone, p_object_paths text[]) TO service_role;

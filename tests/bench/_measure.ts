@@ -150,7 +150,11 @@ export async function explainInside(
 		for (const p of plans.slice(0, 4)) {
 			const all = p.split('\n');
 			const text = all.findIndex((l) => l.startsWith('Query Text'));
-			const plan = all.slice(text >= 0 ? text + 1 : 0).filter((l) => !/^\s*$/.test(l));
+			// the plan starts at its first node: a multi-line statement (plpgsql) spans many lines
+			const root = all.findIndex((l, i) => i > text && /\(cost=.*\(actual time=/.test(l));
+			const plan = all
+				.slice(root >= 0 ? root : text >= 0 ? text + 1 : 0)
+				.filter((l) => !/^\s*$/.test(l));
 			console.log((all[text] ?? '').replace(/\s+/g, ' ').slice(0, 160));
 			console.log(
 				plan

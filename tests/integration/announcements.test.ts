@@ -3,8 +3,10 @@
 // `announcement:new` live, people outside that audience cannot even join the topic, and the post
 // queued one push per person of the audience but the author, with mutes and quiet hours applied
 // by the notification rules (a muted author's push is skipped, quiet hours defer it).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import sharp from 'sharp';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { ANON_KEY, JWT_SECRET, adminSql, apiUrl } from '../support/stack.ts';
 
@@ -19,6 +21,7 @@ const HARBOUR_COACH = '20000000-0000-4000-8000-000000000002';
 const sql = adminSql();
 const clients: SupabaseClient[] = [];
 const posted: string[] = [];
+const uploaded: string[] = [];
 
 async function as(sub: string): Promise<SupabaseClient> {
 	const token = await new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
@@ -92,6 +95,7 @@ afterAll(async () => {
 	if (posted.length) {
 		await sql`delete from public.notification_outbox where payload ->> 'announcement_id' = any (${posted})`;
 		await sql`delete from public.announcements where id = any (${posted}::uuid[])`;
+		await sql`delete from public.storage_deletions where object_name = any (${uploaded})`;
 	}
 	await sql.end();
 });
@@ -163,5 +167,96 @@ describe('announcements: realtime and push', () => {
 		const [{ n }] = await sql<{ n: number }[]>`
 			select count(*)::int as n from public.announcements where body = 'Hi all' and organization_id = ${ORG}`;
 		expect(n).toBe(0);
+	});
+});
+
+describe('announcements: attachments', () => {
+	it('a coach uploads an image and posts it; an athlete of the audience reads it, an outsider and another program cannot', async () => {
+		const coach = await as(COACH);
+		const png = await sharp({
+			create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 40, b: 40 } }
+		})
+			.png()
+			.toBuffer();
+		const path = `${ORG}/${COACH}/${randomUUID()}.png`;
+		uploaded.push(path);
+		const up = await coach.storage
+			.from('attachments')
+			.upload(path, png, { contentType: 'image/png' });
+		expect(up.error).toBeNull();
+
+		const { data, error } = await coach.rpc('post_announcement', {
+			p_organization_id: ORG,
+			p_body: 'The new rig, photo attached.',
+			p_program_id: STRENGTH,
+			p_object_paths: [path]
+		});
+		expect(error).toBeNull();
+		const id = (data as { id: string }).id;
+		posted.push(id);
+
+		// an athlete of Strength Cycle: the feed row carries the file, and its bytes download
+		const athlete = await as(ATHLETE01);
+		const feed = await athlete.rpc('announcement_feed', { p_organization_id: ORG });
+		expect(feed.error).toBeNull();
+		const row = (feed.data ?? []).find((r: { id: string }) => r.id === id) as
+			{ attachments: { r2_key: string; type: string; mime_type: string }[] } | undefined;
+		expect(row?.attachments).toEqual([
+			expect.objectContaining({ r2_key: path, type: 'image', mime_type: 'image/png' })
+		]);
+		const got = await athlete.storage.from('attachments').download(path);
+		expect(got.error).toBeNull();
+		expect(Buffer.from(await got.data!.arrayBuffer()).equals(png)).toBe(true);
+		const signed = await athlete.storage.from('attachments').createSignedUrl(path, 60);
+		expect(signed.error).toBeNull();
+
+		// not in the program, and another organization's coach: no row, no bytes, no signed URL
+		for (const who of [ATHLETE07, HARBOUR_COACH]) {
+			const c = await as(who);
+			const rows = await c.from('message_attachments').select('id').eq('announcement_id', id);
+			expect(rows.data ?? []).toHaveLength(0);
+			const refused = await c.storage.from('attachments').download(path);
+			expect(refused.error).not.toBeNull();
+			const refusedUrl = await c.storage.from('attachments').createSignedUrl(path, 60);
+			expect(refusedUrl.data).toBeNull();
+		}
+
+		// deleting the announcement takes the file with it: queued for the storage worker
+		const del = await coach.rpc('delete_announcement', { p_id: id });
+		expect(del.error).toBeNull();
+		const queued = await sql<{ reason: string }[]>`
+			select reason from public.storage_deletions where bucket_id = 'attachments' and object_name = ${path}`;
+		expect(queued).toEqual([{ reason: 'announcement_deleted' }]);
+		const after = await athlete.storage.from('attachments').download(path);
+		expect(after.error).not.toBeNull();
+	});
+
+	it("an upload that is not the poster's own is refused and no announcement is left", async () => {
+		const athlete = await as(ATHLETE01);
+		const path = `${ORG}/${ATHLETE01}/${randomUUID()}.png`;
+		uploaded.push(path);
+		const png = await sharp({
+			create: { width: 8, height: 8, channels: 3, background: { r: 0, g: 0, b: 0 } }
+		})
+			.png()
+			.toBuffer();
+		expect(
+			(await athlete.storage.from('attachments').upload(path, png, { contentType: 'image/png' }))
+				.error
+		).toBeNull();
+		const { error } = await (
+			await as(COACH)
+		).rpc('post_announcement', {
+			p_organization_id: ORG,
+			p_body: 'Borrowed photo',
+			p_object_paths: [path]
+		});
+		expect(error?.message).toBe('That file was not uploaded by you for this organization.');
+		const [{ n }] = await sql<{ n: number }[]>`
+			select count(*)::int as n from public.announcements where body = 'Borrowed photo'`;
+		expect(n).toBe(0);
+		// still unattached, so its uploader may remove it (the storage policy for unattached uploads)
+		const removed = await athlete.storage.from('attachments').remove([path]);
+		expect(removed.error).toBeNull();
 	});
 });

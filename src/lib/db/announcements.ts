@@ -1,3 +1,4 @@
+import { parseAttachments, type Attachment } from './attachments';
 import type { Db } from './client';
 import { must } from './errors';
 
@@ -14,6 +15,10 @@ export interface Announcement {
 	created_at: string;
 	edited_at: string | null;
 	read: boolean;
+	attachments: Attachment[];
+	/** Staff only (null for members): how many of its audience have seen it, of how many. */
+	seen_count: number | null;
+	audience_count: number | null;
 }
 
 export interface SeenBy {
@@ -30,14 +35,29 @@ export async function listAnnouncements(
 	organizationId: string,
 	before?: { at: string; id: string }
 ): Promise<Announcement[]> {
-	return must(
+	const rows = must(
 		await db.rpc('announcement_feed', {
 			p_organization_id: organizationId,
 			p_before: before?.at,
 			p_before_id: before?.id,
 			p_limit: FEED_PAGE
 		})
-	) as Announcement[];
+	);
+	return rows.map((r) => ({ ...r, attachments: parseAttachments(r.attachments) }));
+}
+
+/** The files of one announcement (RLS: whoever may read the announcement). */
+export async function announcementAttachments(db: Db, id: string): Promise<Attachment[]> {
+	return parseAttachments(
+		must(
+			await db
+				.from('message_attachments')
+				.select('id, type, r2_key, size, mime_type, thumbnail_r2_key')
+				.eq('announcement_id', id)
+				.order('created_at')
+				.order('id')
+		)
+	);
 }
 
 export async function getAnnouncement(db: Db, id: string) {
@@ -61,6 +81,8 @@ export async function postAnnouncement(
 		body: string;
 		programId: string | null;
 		pinnedUntil: string | null;
+		/** Uploads in bucket attachments (<org>/<me>/<file>), attached in the same transaction. */
+		objectPaths: string[];
 	}
 ) {
 	return must(
@@ -68,7 +90,8 @@ export async function postAnnouncement(
 			p_organization_id: input.organizationId,
 			p_body: input.body,
 			p_program_id: input.programId ?? undefined,
-			p_pinned_until: input.pinnedUntil ?? undefined
+			p_pinned_until: input.pinnedUntil ?? undefined,
+			p_object_paths: input.objectPaths
 		})
 	);
 }
@@ -77,13 +100,16 @@ export async function editAnnouncement(
 	db: Db,
 	id: string,
 	body: string,
-	pinnedUntil: string | null
+	pinnedUntil: string | null,
+	files: { add: string[]; remove: string[] } = { add: [], remove: [] }
 ) {
 	return must(
 		await db.rpc('edit_announcement', {
 			p_id: id,
 			p_body: body,
-			p_pinned_until: pinnedUntil ?? undefined
+			p_pinned_until: pinnedUntil ?? undefined,
+			p_add_object_paths: files.add,
+			p_remove_attachment_ids: files.remove
 		})
 	);
 }

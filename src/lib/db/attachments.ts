@@ -204,6 +204,7 @@ export async function messageAttachments(
 	if (error) throw new Error(error.message);
 	for (const row of data ?? []) {
 		const { message_id, ...attachment } = row;
+		if (!message_id) continue;
 		const list = out.get(message_id) ?? [];
 		list.push(attachment as Attachment);
 		out.set(message_id, list);

@@ -1,6 +1,5 @@
 import type { Actions, PageServerLoad } from './$types';
 import {
-	announcementSeenBy,
 	deleteAnnouncement,
 	FEED_PAGE,
 	listAnnouncements,
@@ -26,19 +25,16 @@ export const load: PageServerLoad = async ({ parent, locals, depends, url }) => 
 			listAnnouncements(locals.supabase, organization.id, before),
 			staff ? listPrograms(locals.supabase, organization.id) : Promise.resolve([])
 		]);
-		// Staff see "seen by N of M" on each; the names are one click away.
-		const seen = staff
-			? Object.fromEntries(
-					await Promise.all(
-						items.map(async (a) => [a.id, await announcementSeenBy(locals.supabase, a.id)] as const)
-					)
-				)
-			: {};
 		const last = items.filter((a) => !a.pinned).at(-1);
 		return {
+			// Staff see "seen by N of M" on each (the feed counts them for the whole page); the names
+			// are one click away.
 			items: items.map((a) => ({
 				...a,
-				seen: seen[a.id] ? { seen: seen[a.id].seen, audience: seen[a.id].audience } : null
+				seen:
+					staff && a.seen_count !== null && a.audience_count !== null
+						? { seen: a.seen_count, audience: a.audience_count }
+						: null
 			})),
 			programs: programs.map((p) => ({ id: p.id, name: p.name })),
 			staff,
@@ -75,7 +71,8 @@ export const actions: Actions = {
 				organizationId: organization.id,
 				body: f.body,
 				programId: f.programId,
-				pinnedUntil: f.pinnedUntil
+				pinnedUntil: f.pinnedUntil,
+				objectPaths: f.objectPaths
 			});
 		} catch (e) {
 			return failFromDb(e, f.values);

@@ -8,6 +8,10 @@ export interface AnnouncementForm {
 	programId: string | null;
 	/** The end of the chosen day in the organization's zone, as Postgres reads it. */
 	pinnedUntil: string | null;
+	/** Uploads to attach (bucket attachments, <org>/<me>/<file>); the database checks each. */
+	objectPaths: string[];
+	/** On edit: ids of the announcement's files to remove. */
+	removeAttachmentIds: string[];
 	values: Record<string, string>;
 	errors: FieldErrors;
 }
@@ -26,10 +30,15 @@ export function parseAnnouncementForm(form: FormData, timeZone: string): Announc
 	else if (body.length > 5000) errors.body = ['Keep it under 5,000 characters.'];
 	if (program && !isUuid(program)) errors.program_id = ['Choose who it is for from the list.'];
 	if (pin && !DATE.test(pin)) errors.pinned_until = ['Pick a date.'];
+	const objectPaths = form.getAll('object_path').map(String).filter(Boolean);
+	const removeAttachmentIds = form.getAll('remove_attachment').map(String).filter(isUuid);
+	if (objectPaths.length > 10) errors.form = ['Attach at most 10 files.'];
 	return {
 		body,
 		programId: program || null,
 		pinnedUntil: pin ? `${pin} 23:59:59 ${timeZone}` : null,
+		objectPaths,
+		removeAttachmentIds,
 		values,
 		errors
 	};

@@ -1,6 +1,11 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { announcementSeenBy, editAnnouncement, getAnnouncement } from '#lib/db/announcements.ts';
+import {
+	announcementAttachments,
+	announcementSeenBy,
+	editAnnouncement,
+	getAnnouncement
+} from '#lib/db/announcements.ts';
 import { isStaff } from '#lib/db/client.ts';
 import { failFromDb, failWith } from '#lib/db/errors.ts';
 import { orgContext } from '#lib/server/org-context.ts';
@@ -15,9 +20,13 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	if (!isStaff(membership.role)) error(404, NOT_FOUND);
 	const announcement = await getAnnouncement(locals.supabase, params.id);
 	if (!announcement || announcement.organization_id !== organization.id) error(404, NOT_FOUND);
-	const seen = await announcementSeenBy(locals.supabase, params.id);
+	const [seen, attachments] = await Promise.all([
+		announcementSeenBy(locals.supabase, params.id),
+		announcementAttachments(locals.supabase, params.id)
+	]);
 	return {
 		announcement,
+		attachments,
 		seen,
 		mine: announcement.author_id === locals.user?.id,
 		pinDate: announcement.pinned_until
@@ -34,7 +43,10 @@ export const actions: Actions = {
 		const f = parseAnnouncementForm(await request.formData(), organization.time_zone);
 		if (Object.keys(f.errors).length) return failWith(400, f.errors, f.values);
 		try {
-			await editAnnouncement(locals.supabase, params.id, f.body, f.pinnedUntil);
+			await editAnnouncement(locals.supabase, params.id, f.body, f.pinnedUntil, {
+				add: f.objectPaths,
+				remove: f.removeAttachmentIds
+			});
 		} catch (e) {
 			return failFromDb(e, f.values);
 		}
