@@ -381,8 +381,9 @@ begin
     raise exception 'An announcement can carry at most 10 attachments.' using errcode = 'PT422', hint = 'too_many_attachments';
   end if;
   v_rows := private.check_attachment_objects(v_row.organization_id, v_user_id, attach_announcement_files.p_object_paths);
-  insert into public.message_attachments (announcement_id, organization_id, uploader_id, type, r2_key, size, mime_type)
-  select v_row.id, r.organization_id, r.uploader_id, r.type, r.r2_key, r.size, r.mime_type
+  insert into public.message_attachments (announcement_id, organization_id, uploader_id, type, r2_key, size, mime_type,
+                                          width, height)
+  select v_row.id, r.organization_id, r.uploader_id, r.type, r.r2_key, r.size, r.mime_type, r.width, r.height
     from pg_catalog.unnest(v_rows) r;
   return v_kept + coalesce(pg_catalog.cardinality(v_rows), 0);
 end;

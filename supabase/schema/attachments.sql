@@ -28,7 +28,7 @@ CREATE TYPE public.attachment_type AS ENUM (
 
 CREATE TABLE public.message_attachments (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
-    message_id uuid NOT NULL,
+    message_id uuid,
     organization_id uuid NOT NULL,
     uploader_id uuid NOT NULL,
     type public.attachment_type NOT NULL,
@@ -40,10 +40,12 @@ CREATE TABLE public.message_attachments (
     thumbnail_locked_at timestamp with time zone,
     thumbnail_attempts integer DEFAULT 0 NOT NULL,
     thumbnail_error text,
+    announcement_id uuid,
     width integer,
     height integer,
     CONSTRAINT message_attachments_dimensions_chk CHECK ((((width IS NULL) = (height IS NULL)) AND ((width IS NULL) OR (((width >= 1) AND (width <= 20000)) AND ((height >= 1) AND (height <= 20000)))))),
     CONSTRAINT message_attachments_mime_type_chk CHECK ((((type = 'image'::public.attachment_type) AND (mime_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/heic'::text]))) OR ((type = 'video'::public.attachment_type) AND (mime_type = ANY (ARRAY['video/mp4'::text, 'video/quicktime'::text, 'video/webm'::text]))))),
+    CONSTRAINT message_attachments_one_parent_chk CHECK ((num_nonnulls(message_id, announcement_id) = 1)),
     CONSTRAINT message_attachments_r2_key_length_chk CHECK (((char_length(r2_key) >= 1) AND (char_length(r2_key) <= 512))),
     CONSTRAINT message_attachments_size_chk CHECK (((size > 0) AND (((type = 'image'::public.attachment_type) AND (size <= 10485760)) OR ((type = 'video'::public.attachment_type) AND (size <= 104857600))))),
     CONSTRAINT message_attachments_thumbnail_attempts_chk CHECK ((thumbnail_attempts >= 0)),
@@ -58,6 +60,9 @@ ALTER TABLE ONLY public.message_attachments
     ADD CONSTRAINT message_attachments_r2_key_key UNIQUE (r2_key);
 
 ALTER TABLE ONLY public.message_attachments
+    ADD CONSTRAINT message_attachments_announcement_id_fkey FOREIGN KEY (announcement_id) REFERENCES public.announcements(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.message_attachments
     ADD CONSTRAINT message_attachments_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.message_attachments
@@ -65,6 +70,8 @@ ALTER TABLE ONLY public.message_attachments
 
 ALTER TABLE ONLY public.message_attachments
     ADD CONSTRAINT message_attachments_uploader_id_fkey FOREIGN KEY (uploader_id) REFERENCES public.profiles(id);
+
+CREATE INDEX message_attachments_announcement_id_idx ON public.message_attachments USING btree (announcement_id) WHERE (announcement_id IS NOT NULL);
 
 CREATE INDEX message_attachments_message_idx ON public.message_attachments USING btree (message_id);
 
@@ -84,9 +91,13 @@ CREATE TRIGGER message_attachments_stamp_managed_columns BEFORE INSERT OR UPDATE
 
 ALTER TABLE public.message_attachments ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Attachments are visible to whoever sees their message" ON public.message_attachments FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+CREATE POLICY "Attachments are visible with their message or announcement" ON public.message_attachments FOR SELECT TO authenticated USING ((((message_id IS NOT NULL) AND (EXISTS ( SELECT 1
    FROM public.messages m
-  WHERE (m.id = message_attachments.message_id))));
+  WHERE (m.id = message_attachments.message_id)))) OR ((announcement_id IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM public.announcements n
+  WHERE (n.id = message_attachments.announcement_id))))));
+
+COMMENT ON COLUMN public.message_attachments.announcement_id IS 'The announcement this file belongs to (then message_id is null); its readers may read the file.';
 
 COMMENT ON COLUMN public.message_attachments.height IS 'Natural height in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
 
@@ -100,7 +111,7 @@ COMMENT ON COLUMN public.message_attachments.thumbnail_r2_key IS 'Written later 
 
 COMMENT ON COLUMN public.message_attachments.width IS 'Natural width in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
 
-COMMENT ON TABLE public.message_attachments IS 'Seed 001: images and videos of a message (DM or workout comment). r2_key is the object''s name in the private storage bucket `attachments`.';
+COMMENT ON TABLE public.message_attachments IS 'Seed 001: images and videos of a message (DM or workout comment) or of an announcement. r2_key is the object''s name in the private storage bucket `attachments`.';
 
 GRANT ALL ON TABLE public.message_attachments TO service_role;
 GRANT SELECT ON TABLE public.message_attachments TO authenticated;
@@ -119,7 +130,7 @@ CREATE TABLE public.storage_deletions (
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT storage_deletions_attempts_chk CHECK ((attempts >= 0)),
-    CONSTRAINT storage_deletions_reason_chk CHECK ((reason = ANY (ARRAY['message_deleted'::text, 'moderation'::text, 'erasure'::text, 'orphan_upload'::text, 'assignment_deleted'::text, 'avatar_replaced'::text])))
+    CONSTRAINT storage_deletions_reason_chk CHECK ((reason = ANY (ARRAY['message_deleted'::text, 'moderation'::text, 'erasure'::text, 'orphan_upload'::text, 'assignment_deleted'::text, 'avatar_replaced'::text, 'announcement_deleted'::text, 'announcement_edited'::text])))
 );
 
 ALTER TABLE ONLY public.storage_deletions
@@ -225,10 +236,21 @@ CREATE FUNCTION private.can_read_attachment_object(p_name text) RETURNS boolean
                and m.deleted_at is null
                and ((select auth.uid()) in (m.sender_id, m.recipient_id)
                     or (m.workout_assignment_id is not null and private.is_staff(m.organization_id))
-                    or private.is_admin(m.organization_id))));
+                    or private.is_admin(m.organization_id)))
+          -- an announcement's files: whoever may read the announcement (the announcements select
+          -- policy's rule: staff, or its audience)
+          or exists (
+            select 1
+              from public.message_attachments a
+              join public.announcements n on n.id = a.announcement_id
+             where (a.r2_key = can_read_attachment_object.p_name or a.thumbnail_r2_key = can_read_attachment_object.p_name)
+               and n.deleted_at is null
+               and (private.is_staff(n.organization_id)
+                    or n.program_id is null
+                    or n.program_id in (select private.enrolled_program_ids()))));
 $$;
 
-COMMENT ON FUNCTION private.can_read_attachment_object(p_name text) IS 'An attachment''s bytes: readable by active members of its organization (the path''s first folder) who uploaded it, are a party to its message, or are staff (workout threads) or admins there.';
+COMMENT ON FUNCTION private.can_read_attachment_object(p_name text) IS 'An attachment''s bytes: readable by active members of its organization (the path''s first folder) who uploaded it, are a party to its message, are staff (workout threads) or admins there, or may read its announcement (staff, or its audience).';
 
 REVOKE ALL ON FUNCTION private.can_read_attachment_object(p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.can_read_attachment_object(p_name text) TO authenticated;
