@@ -4,7 +4,8 @@
 // (390) and desktop (1440) widths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hydrated, launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+import { hydrated, launch, open, phoneLike, shoot } from './browser.ts';
+import { signIn } from '../support/pages.ts';
 
 const ORG = '/org/northside';
 
@@ -12,22 +13,12 @@ let browser: Browser;
 let coach: { ctx: BrowserContext; page: Page };
 let athlete: { ctx: BrowserContext; page: Page };
 
-async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
-	const ctx = await newDesktop(browser);
-	const page = await ctx.newPage();
-	await page.setViewportSize({ width: 1440, height: 900 });
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	return { ctx, page };
-}
+const WIDE = { width: 1440, height: 900 };
 
 beforeAll(async () => {
 	browser = await launch();
-	coach = await signIn('coach.alex@coachline.dev');
-	athlete = await signIn('athlete02@coachline.dev');
+	coach = await signIn(browser, 'coach.alex@coachline.dev', { viewport: WIDE });
+	athlete = await signIn(browser, 'athlete02@coachline.dev', { viewport: WIDE });
 });
 
 afterAll(async () => {

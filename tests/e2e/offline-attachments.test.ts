@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, newDesktop, open, shoot } from './browser.ts';
+import { signInOn } from '../support/pages.ts';
 import { adminSql } from '../support/stack.ts';
 
 const ALEX = '10000000-0000-4000-8000-000000000002';
@@ -26,11 +27,7 @@ describe('offline attachments', () => {
 	it('queues a DM with a photo offline and sends it with the photo once, on reconnect', async () => {
 		const ctx = await newDesktop(browser);
 		const page = await ctx.newPage();
-		await open(page, '/login');
-		await page.getByLabel('Email', { exact: true }).fill('athlete05@coachline.dev');
-		await page.getByLabel('Password', { exact: true }).fill('password123');
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL('**/org/**');
+		await signInOn(page, 'athlete05@coachline.dev');
 		await open(page, `/org/northside/messages/${ALEX}`);
 
 		const photo = await sharp({

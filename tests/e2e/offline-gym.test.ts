@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { createClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch, open } from './browser.ts';
+import { signedInState } from '../support/pages.ts';
 import { ANON_KEY } from '../../stack/keys.ts';
 
 const ORG = '/org/northside';
@@ -102,15 +103,7 @@ async function noErrorPage(page: Page) {
 beforeAll(async () => {
 	browser = await launch();
 	sql = postgres(inject('dbUrl'), { max: 2 });
-	const ctx = await browser.newContext({ baseURL: appUrl() });
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(ATHLETE_EMAIL);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	athleteState = await ctx.storageState();
-	await ctx.close();
+	athleteState = await signedInState(browser, ATHLETE_EMAIL);
 });
 
 afterAll(async () => {

@@ -3,7 +3,8 @@
 // Each main screen is saved at desktop and phone width under test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hydrated, launch, newDesktop, open, phoneLike, shoot, uniqueEmail } from './browser.ts';
+import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
+import { phoneShot } from '../support/pages.ts';
 
 let browser: Browser;
 let coach: BrowserContext;
@@ -20,15 +21,6 @@ const athleteEmail = uniqueEmail('athlete');
 let inviteLink = '';
 let workoutUrl = '';
 let revokedLink = '';
-
-/** Visits `path` with a phone-sized copy of `ctx` and saves the phone screenshot. */
-async function phoneShot(ctx: BrowserContext, path: string, name: string) {
-	const phone = await phoneLike(browser, ctx);
-	const page = await phone.newPage();
-	await open(page, path);
-	await shoot(page, name);
-	await phone.close();
-}
 
 beforeAll(async () => {
 	browser = await launch();
@@ -53,7 +45,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(new URL(coachPage.url()).pathname).toBe('/login');
 		expect(new URL(coachPage.url()).searchParams.get('next')).toBe('/profile');
 		await shoot(coachPage, '02-login');
-		await phoneShot(coach, '/login', '02-login');
+		await phoneShot(browser, coach, '/login', '02-login');
 	});
 
 	it('refuses a wrong password with a readable message', async () => {
@@ -73,7 +65,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByLabel('Email', { exact: true }).fill(coachEmail);
 		await coachPage.getByLabel('Password', { exact: true }).fill('password123');
 		await shoot(coachPage, '03-signup');
-		await phoneShot(coach, '/signup', '03-signup');
+		await phoneShot(browser, coach, '/signup', '03-signup');
 		await coachPage.getByRole('button', { name: 'Create account' }).click();
 		await coachPage.waitForURL('**/onboarding');
 		await coachPage.getByRole('heading', { name: 'Create an organization' }).waitFor();
@@ -84,7 +76,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByLabel('Address').fill(slug);
 		await coachPage.getByLabel('Time zone').selectOption('Europe/London');
 		await shoot(coachPage, '04-onboarding');
-		await phoneShot(coach, '/onboarding', '04-onboarding');
+		await phoneShot(browser, coach, '/onboarding', '04-onboarding');
 		await coachPage.getByRole('button', { name: 'Create organization' }).click();
 		await coachPage.waitForURL(`**/org/${slug}/members`);
 		const summary = coachPage.locator('summary .current');
@@ -139,7 +131,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await athletePage.waitForURL('**/invite/*');
 		await athletePage.getByText('as an athlete').waitFor();
 		await shoot(athletePage, '07-invite-accept');
-		await phoneShot(athlete, new URL(inviteLink).pathname, '07-invite-accept');
+		await phoneShot(browser, athlete, new URL(inviteLink).pathname, '07-invite-accept');
 		await athletePage.getByRole('button', { name: /Accept and join/ }).click();
 		await athletePage.waitForURL(`**/org/${slug}/today`);
 		await athletePage.getByRole('heading', { name: 'Today' }).waitFor();
@@ -149,7 +141,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await sections.getByRole('link', { name: 'Week', exact: true }).count()).toBe(1);
 		expect(await athletePage.getByRole('link', { name: 'Library' }).count()).toBe(0);
 		await shoot(athletePage, '08-athlete-today');
-		await phoneShot(athlete, `/org/${slug}/today`, '08-athlete-today');
+		await phoneShot(browser, athlete, `/org/${slug}/today`, '08-athlete-today');
 	});
 
 	it('refuses to reuse an accepted invitation', async () => {
@@ -175,7 +167,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByRole('button', { name: 'Create invitation' }).click();
 		await coachPage.getByText(/is already a member of this organization/).waitFor();
 		expect(await coachPage.getByText('No pending invitations.').count()).toBe(1);
-		await phoneShot(coach, `/org/${slug}/members`, '09-members');
+		await phoneShot(browser, coach, `/org/${slug}/members`, '09-members');
 	});
 
 	it('changes roles, and refuses to leave the organization without an owner', async () => {
@@ -265,7 +257,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await saved.nth(0).getByLabel('Unit', { exact: true }).inputValue()).toBe('kg');
 		expect(await saved.nth(1).getByLabel('Movement', { exact: true }).inputValue()).toBe('Row');
 		expect(await saved.nth(1).getByLabel('Time (mm:ss)').inputValue()).toBe('2:00');
-		await phoneShot(coach, workoutUrl, '12-builder');
+		await phoneShot(browser, coach, workoutUrl, '12-builder');
 
 		// Editing a saved workout: add a movement, save, and it is there after a reload.
 		await coachPage.getByRole('button', { name: /Add movement/ }).click();
@@ -296,7 +288,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await open(coachPage, `/org/${slug}/library`);
 		await coachPage.getByText('2 workouts').waitFor();
 		await shoot(coachPage, '13-library');
-		await phoneShot(coach, `/org/${slug}/library`, '13-library');
+		await phoneShot(browser, coach, `/org/${slug}/library`, '13-library');
 
 		await coachPage.getByLabel('Search workouts').fill('copy');
 		await coachPage.getByRole('button', { name: 'Search' }).click();
@@ -320,7 +312,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText('Enrolled athletes (1)').waitFor();
 		await shoot(coachPage, '14-program');
 		const programUrl = new URL(coachPage.url()).pathname;
-		await phoneShot(coach, programUrl, '14-program');
+		await phoneShot(browser, coach, programUrl, '14-program');
 		await open(coachPage, `/org/${slug}/programs`);
 		await coachPage.getByText('1 athlete enrolled').waitFor();
 		await shoot(coachPage, '15-programs');
@@ -339,7 +331,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 			'Casey <i>Coach</i>'
 		);
 		await shoot(coachPage, '16-profile');
-		await phoneShot(coach, '/profile', '16-profile');
+		await phoneShot(browser, coach, '/profile', '16-profile');
 	});
 
 	it('signs out', async () => {
