@@ -3,8 +3,9 @@
 // catch-up after a dropped socket. Seeded people (supabase/seed.sql), password123.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { ANON_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { adminSql, signedInClient } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const NORTHSIDE = 'a0000000-0000-4000-8000-000000000001';
 const HARBOUR = 'a0000000-0000-4000-8000-000000000002';
@@ -17,14 +18,9 @@ interface Person {
 }
 
 async function signIn(email: string): Promise<Person> {
-	const db = createClient(apiUrl(), ANON_KEY, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-	});
-	const { data, error } = await db.auth.signInWithPassword({ email, password: 'password123' });
-	if (error || !data.session) throw new Error(`sign in ${email}: ${error?.message}`);
-	await db.realtime.setAuth(data.session.access_token);
-	clients.push(db);
-	return { db, id: data.user.id };
+	const { client, id } = await signedInClient(email);
+	clients.push(client);
+	return { db: client, id };
 }
 
 function join(ch: RealtimeChannel): Promise<string> {
@@ -39,16 +35,6 @@ async function joined(ch: RealtimeChannel): Promise<RealtimeChannel> {
 	const status = await join(ch);
 	if (status !== 'SUBSCRIBED') throw new Error(`could not join ${ch.topic}: ${status}`);
 	return ch;
-}
-
-async function waitFor<T>(fn: () => T | undefined | false, ms = 8000): Promise<T> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 25));
-	}
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

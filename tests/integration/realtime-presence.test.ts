@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { ANON_KEY, apiUrl } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const sockets: WebSocket[] = [];
@@ -81,14 +82,6 @@ function rawMember(topic: string, key: string): Promise<Member> {
 		});
 		ws.once('error', reject);
 	});
-}
-
-async function waitFor(fn: () => boolean, ms = 10_000) {
-	const until = Date.now() + ms;
-	while (!fn()) {
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 20));
-	}
 }
 
 afterAll(async () => {

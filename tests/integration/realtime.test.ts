@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import {
+	ANON_KEY,
+	JWT_SECRET,
+	SERVICE_ROLE_KEY,
+	adminSql,
+	apiUrl,
+	userJwt
+} from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const schema = `rt_test_${run}`;
@@ -18,13 +26,7 @@ const bob = randomUUID();
 const carol = randomUUID();
 const clients: SupabaseClient[] = [];
 
-async function jwt(sub: string, ttlSeconds = 3600): Promise<string> {
-	return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
-		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-		.setIssuedAt()
-		.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-		.sign(new TextEncoder().encode(JWT_SECRET));
-}
+const jwt = userJwt;
 
 const tokens = new WeakMap<SupabaseClient, { current: string }>();
 
@@ -67,16 +69,6 @@ async function joined(ch: RealtimeChannel): Promise<RealtimeChannel> {
 	const r = await subscribe(ch);
 	if (r.status !== 'SUBSCRIBED') throw new Error(`${r.status}: ${r.error?.message}`);
 	return ch;
-}
-
-async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 20));
-	}
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

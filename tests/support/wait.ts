@@ -3,7 +3,7 @@
 // that must come after it (a marker sent behind it on the same path), then assert.
 
 export interface WaitOptions {
-	/** How long to keep trying, in ms (default 8000). */
+	/** How long to keep trying, in ms (default 10 s). */
 	timeout?: number;
 	/** Pause between tries, in ms (default 20): a polling interval, not a wait for an outcome. */
 	interval?: number;
