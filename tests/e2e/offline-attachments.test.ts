@@ -80,10 +80,23 @@ describe('offline attachments', () => {
 		// The photo shows in the thread, read back from storage.
 		await bubble.locator('img').first().waitFor({ timeout: 15_000 });
 
-		// Another drop and return of the connection sends nothing twice.
+		// Another drop and return of the connection sends nothing twice. The marker is a second
+		// message written offline: it waits in the same outbox and goes out on the same reconnect,
+		// so once it has been stored, a repeat of the first would have been sent too.
 		await ctx.setOffline(true);
+		const marker = `Marker after the photo ${randomUUID().slice(0, 8)}`;
+		await composer.fill(marker);
+		await composer.press('Enter');
+		await page.getByTestId('message').filter({ hasText: marker }).getByTestId('queued').waitFor();
 		await ctx.setOffline(false);
-		await page.waitForTimeout(1500);
+		await expect
+			.poll(
+				async () => (await sql`select 1 from public.messages where content = ${marker}`).length,
+				{
+					timeout: 20_000
+				}
+			)
+			.toBe(1);
 		expect(await sql`select 1 from public.messages where content = ${text}`).toHaveLength(1);
 		await ctx.close();
 	});

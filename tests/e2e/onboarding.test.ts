@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
-import { phoneShot } from '../support/pages.ts';
+import { phoneShot, step } from '../support/pages.ts';
 
 let browser: Browser;
 let coach: BrowserContext;
@@ -34,8 +34,10 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-describe('sign up → organization → invite → accept → workout', () => {
+describe('before signing up', () => {
 	it('shows the landing and sign-in pages to anonymous visitors, and guards app pages', async () => {
+		const anonymous = await newDesktop(browser);
+		const coachPage = await anonymous.newPage();
 		await open(coachPage, '/');
 		await expect(coachPage.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
 			'Coaching'
@@ -45,19 +47,27 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(new URL(coachPage.url()).pathname).toBe('/login');
 		expect(new URL(coachPage.url()).searchParams.get('next')).toBe('/profile');
 		await shoot(coachPage, '02-login');
-		await phoneShot(browser, coach, '/login', '02-login');
+		await phoneShot(browser, anonymous, '/login', '02-login');
+		await anonymous.close();
 	});
 
 	it('refuses a wrong password with a readable message', async () => {
+		const anonymous = await newDesktop(browser);
+		const coachPage = await anonymous.newPage();
 		await open(coachPage, '/login');
 		await coachPage.getByLabel('Email', { exact: true }).fill('nobody@e2e.coachline.dev');
 		await coachPage.getByLabel('Password', { exact: true }).fill('wrong-password');
 		await coachPage.getByRole('button', { name: 'Sign in' }).click();
 		await coachPage.getByRole('alert').waitFor();
 		expect(await coachPage.getByRole('alert').textContent()).toMatch(/do not match|invalid/i);
+		await anonymous.close();
 	});
+});
 
-	it('signs a coach up and lands on onboarding', async () => {
+// One story: each step builds on what the one before it left (the account, the organization,
+// the invitation, the workout), so they run as steps of one test, not as tests of their own.
+it('sign up → organization → invite → accept → workout → sign out', async () => {
+	await step('signs a coach up and lands on onboarding', async () => {
 		await open(coachPage, '/signup');
 		await coachPage.getByRole('button', { name: 'Create account' }).click();
 		await coachPage.getByText('Your name is required.').waitFor();
@@ -71,7 +81,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByRole('heading', { name: 'Create an organization' }).waitFor();
 	});
 
-	it('creates an organization and shows its name as text', async () => {
+	await step('creates an organization and shows its name as text', async () => {
 		await coachPage.getByLabel('Name', { exact: true }).fill(orgName);
 		await coachPage.getByLabel('Address').fill(slug);
 		await coachPage.getByLabel('Time zone').selectOption('Europe/London');
@@ -84,7 +94,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await coachPage.locator('summary b').count()).toBe(0);
 	});
 
-	it('refuses a duplicate address with the database’s message', async () => {
+	await step('refuses a duplicate address with the database’s message', async () => {
 		await open(coachPage, '/onboarding');
 		await coachPage.getByLabel('Name', { exact: true }).fill('Copycat');
 		await coachPage.getByLabel('Address').fill(slug);
@@ -92,7 +102,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText(/already taken/).waitFor();
 	});
 
-	it('invites an athlete and shows the link on screen', async () => {
+	await step('invites an athlete and shows the link on screen', async () => {
 		await open(coachPage, `/org/${slug}/members`);
 		await coachPage.getByLabel('Email', { exact: true }).fill(athleteEmail);
 		await coachPage.getByLabel('Role', { exact: true }).selectOption('member');
@@ -106,7 +116,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await shoot(coachPage, '05-members-invited');
 	});
 
-	it('revokes a pending invitation', async () => {
+	await step('revokes a pending invitation', async () => {
 		const extra = uniqueEmail('revoked');
 		await coachPage.getByLabel('Email', { exact: true }).fill(extra);
 		await coachPage.getByRole('button', { name: 'Create invitation' }).click();
@@ -119,7 +129,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		).toBe(0);
 	});
 
-	it('lets the athlete sign up from the link and accept in a second browser', async () => {
+	await step('lets the athlete sign up from the link and accept in a second browser', async () => {
 		await open(athletePage, inviteLink);
 		await shoot(athletePage, '06-invite-anonymous');
 		await athletePage.getByRole('link', { name: 'Create an account' }).click();
@@ -144,7 +154,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await phoneShot(browser, athlete, `/org/${slug}/today`, '08-athlete-today');
 	});
 
-	it('refuses to reuse an accepted invitation', async () => {
+	await step('refuses to reuse an accepted invitation', async () => {
 		await open(athletePage, inviteLink);
 		await athletePage.getByText('This invitation has already been used.').waitFor();
 		// A withdrawn link explains itself too.
@@ -152,12 +162,12 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await athletePage.getByText(/withdrawn/).waitFor();
 	});
 
-	it('keeps athletes out of the library', async () => {
+	await step('keeps athletes out of the library', async () => {
 		const res = await open(athletePage, `/org/${slug}/library`);
 		expect(res?.status()).toBe(403);
 	});
 
-	it('shows the athlete in the members list, and no pending invitation', async () => {
+	await step('shows the athlete in the members list, and no pending invitation', async () => {
 		await open(coachPage, `/org/${slug}/members`);
 		await coachPage.getByRole('cell', { name: 'Avery Athlete', exact: true }).waitFor();
 		await coachPage.getByText('No pending invitations.').waitFor();
@@ -170,7 +180,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await phoneShot(browser, coach, `/org/${slug}/members`, '09-members');
 	});
 
-	it('changes roles, and refuses to leave the organization without an owner', async () => {
+	await step('changes roles, and refuses to leave the organization without an owner', async () => {
 		const ownRole = coachPage.getByLabel('Role of Casey Coach');
 		await ownRole.selectOption('member');
 		await coachPage.getByRole('button', { name: 'Save role of Casey Coach' }).click();
@@ -188,13 +198,13 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText('Role changed', { exact: true }).first().waitFor();
 	});
 
-	it('starts with an empty library', async () => {
+	await step('starts with an empty library', async () => {
 		await open(coachPage, `/org/${slug}/library`);
 		await coachPage.getByText('Your library is empty').waitFor();
 		await shoot(coachPage, '10-library-empty');
 	});
 
-	it('builds a workout with the keyboard-friendly builder', async () => {
+	await step('builds a workout with the keyboard-friendly builder', async () => {
 		await coachPage.getByRole('link', { name: '+ New workout' }).click();
 		await coachPage.waitForURL('**/library/new');
 		await coachPage.locator('#workout-title').fill('Strength A');
@@ -277,7 +287,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		).toBe('Plank');
 	});
 
-	it('lists, searches, duplicates and archives workouts', async () => {
+	await step('lists, searches, duplicates and archives workouts', async () => {
 		await open(coachPage, workoutUrl);
 		await coachPage.getByRole('button', { name: 'Duplicate', exact: true }).click();
 		await coachPage.waitForURL(
@@ -299,7 +309,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByRole('link', { name: 'Strength A (copy)' }).waitFor();
 	});
 
-	it('creates a program and enrolls the athlete', async () => {
+	await step('creates a program and enrolls the athlete', async () => {
 		await open(coachPage, `/org/${slug}/programs`);
 		await coachPage.getByText('No programs yet').waitFor();
 		await coachPage.getByLabel('Name', { exact: true }).fill('Off-season');
@@ -318,7 +328,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await shoot(coachPage, '15-programs');
 	});
 
-	it('edits the profile and time zone', async () => {
+	await step('edits the profile and time zone', async () => {
 		await open(coachPage, '/profile');
 		await coachPage.getByLabel('Display name').fill('Casey <i>Coach</i>');
 		await coachPage.getByLabel(/^Time zone/).selectOption('America/New_York');
@@ -334,10 +344,10 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await phoneShot(browser, coach, '/profile', '16-profile');
 	});
 
-	it('signs out', async () => {
+	await step('signs out', async () => {
 		await coachPage.getByRole('button', { name: 'Sign out' }).click();
 		await coachPage.waitForURL('**/login');
 		await open(coachPage, `/org/${slug}/library`);
 		expect(new URL(coachPage.url()).pathname).toBe('/login');
 	});
-});
+}, 900_000);

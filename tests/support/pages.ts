@@ -106,3 +106,16 @@ export async function phoneShot(
 		await phone.close();
 	}
 }
+
+/**
+ * One step of a longer story told in one test, where each step builds on the one before: a
+ * failure is reported with the step's name in front.
+ */
+export async function step(name: string, body: () => Promise<void>): Promise<void> {
+	try {
+		await body();
+	} catch (e) {
+		if (e instanceof Error) e.message = `${name}: ${e.message}`;
+		throw e;
+	}
+}
