@@ -1,4 +1,4 @@
-// Issue 6 end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
+// Workout assignments end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
 // completes it and the coach's overview moves; bulk publish goes through its preview; skip with a
 // reason and without one, reopen, and a logged result that completes the workout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

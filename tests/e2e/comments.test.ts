@@ -1,4 +1,4 @@
-// Issue 8's screens in a real browser: an athlete comments on a workout with a photo and the coach
+// Comments and moderation in a real browser: an athlete comments on a workout with a photo and the coach
 // sees it live and replies (the focused discussion page); exercise comments in the builder; an
 // owner removes a comment with a reason and finds it in the moderation log; a new user deletes
 // their account. Screenshots at desktop and phone width under test-results/screenshots/.

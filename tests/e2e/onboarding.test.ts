@@ -1,4 +1,4 @@
-// The first journey of issue 5, in a real browser: a coach signs up, creates an organization,
+// A new coach's first journey, in a real browser: a coach signs up, creates an organization,
 // invites an athlete who accepts in a second browser, then builds a workout with the keyboard.
 // Each main screen is saved at desktop and phone width under test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

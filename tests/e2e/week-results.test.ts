@@ -1,4 +1,4 @@
-// Issue 16 (results, athlete page, templates) walked in Chromium at 390×844 and 1440×900: a coach
+// Results, the athlete page and templates walked in Chromium at 390×844 and 1440×900: a coach
 // plans and publishes, the athlete logs per set, the coach sees the result on the assignment page,
 // in the day dialog and in the live results feed, opens the athlete page and makes a template from
 // the week. Every `it` arranges its own data (through the API as the coach or the athlete), so no

@@ -65,7 +65,10 @@ function latestChange(m: ChatMessage): string {
 		.reduce((a, b) => (a > b ? a : b));
 }
 
-/** The DM topic of a pair: `dm:<org>:<lower user id>:<higher user id>` (DESIGN.md). */
+/**
+ * The DM topic of a pair: `dm:<org>:<lower user id>:<higher user id>`. Ordering the two ids makes
+ * both people compute the same name, and the realtime.messages policies parse it in this form.
+ */
 export function dmTopic(organizationId: string, a: string, b: string): string {
 	const [low, high] = [a.toLowerCase(), b.toLowerCase()].sort();
 	return `dm:${organizationId}:${low}:${high}`;
