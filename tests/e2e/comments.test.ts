@@ -11,6 +11,7 @@ import { ANON_KEY } from '../../stack/keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
 import { phoneShot, signIn } from '../support/pages.ts';
+import { signedInClient } from '../support/stack.ts';
 
 let browser: Browser;
 let assignmentId = '';
@@ -119,13 +120,22 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 	});
 
 	it('the owner sees unread badges, the recent-comments feed, and removes a comment with a reason', async () => {
+		// Its own comment to remove, posted by the athlete through the API, so this test needs no
+		// other to have run first.
+		const text = `Comment to remove ${stamp}`;
+		const { client: athleteApi } = await signedInClient('athlete01@coachline.dev');
+		const posted = await athleteApi.rpc('post_workout_comment', {
+			p_assignment_id: assignmentId,
+			p_content: text
+		});
+		expect(posted.error).toBeNull();
 		const owner = await signIn(browser, 'owner@coachline.dev');
 		await open(owner.page, `/org/${SLUG}/programs`);
 		await shoot(owner.page, '43-programs-badges');
 
 		// The moderation control in the discussion, with a reason.
 		await open(owner.page, `/org/${SLUG}/assignments/${assignmentId}/discussion`);
-		const found = owner.page.locator('li.comment', { hasText: `Felt strong today ${stamp}` });
+		const found = owner.page.locator('li.comment', { hasText: text });
 		await found.waitFor({ timeout: 20_000 });
 		// Its text goes when it is removed: follow it by id.
 		const target = owner.page.locator(

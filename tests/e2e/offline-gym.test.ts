@@ -4,11 +4,10 @@
 // database decided. Never the error page, and one offline indicator.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
-import { createClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch, open } from './browser.ts';
 import { signedInState } from '../support/pages.ts';
-import { ANON_KEY } from '../../stack/keys.ts';
+import { signedInClient } from '../support/stack.ts';
 
 const ORG = '/org/northside';
 const ORG_ID = 'a0000000-0000-4000-8000-000000000001';
@@ -25,12 +24,7 @@ const today = () =>
 
 /** Publishes `n` workouts for the athlete today as the coach; returns their ids and titles. */
 async function publishToday(n: number): Promise<{ id: string; title: string }[]> {
-	const coach = createClient(inject('apiUrl'), ANON_KEY, { auth: { persistSession: false } });
-	const { error } = await coach.auth.signInWithPassword({
-		email: 'coach.alex@coachline.dev',
-		password: 'password123'
-	});
-	if (error) throw error;
+	const { client: coach } = await signedInClient('coach.alex@coachline.dev');
 	const workouts = await coach
 		.from('workouts')
 		.select('id, title')

@@ -9,12 +9,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch } from './browser.ts';
 import { axeViolations, sidewaysOverflow, signedInState } from '../support/pages.ts';
-import { ANON_KEY } from '../../stack/keys.ts';
+import { signedInClient } from '../support/stack.ts';
 
 const ORG = '/org/northside';
 const ORG_ID = 'a0000000-0000-4000-8000-000000000001';
@@ -37,12 +35,7 @@ const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']
 beforeAll(async () => {
 	browser = await launch();
 	// Real data on every screen: a published workout today for the athlete, a DM each way.
-	const coach = createClient(inject('apiUrl'), ANON_KEY, { auth: { persistSession: false } });
-	const signedIn = await coach.auth.signInWithPassword({
-		email: 'coach.alex@coachline.dev',
-		password: 'password123'
-	});
-	if (signedIn.error) throw signedIn.error;
+	const { client: coach } = await signedInClient('coach.alex@coachline.dev');
 	const workouts = await coach
 		.from('workouts')
 		.select('id')
