@@ -11,6 +11,7 @@ import { ANON_KEY } from '../../stack/keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
 import { phoneShot, signIn } from '../support/pages.ts';
+import { ATHLETE01, NORTHSIDE } from '../support/seed.ts';
 import { signedInClient } from '../support/stack.ts';
 
 let browser: Browser;
@@ -120,12 +121,22 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 	});
 
 	it('the owner sees unread badges, the recent-comments feed, and removes a comment with a reason', async () => {
-		// Its own comment to remove, posted by the athlete through the API, so this test needs no
-		// other to have run first.
+		// Its own workout and comment to remove, through the API as the coach and the athlete, so
+		// this test needs no other to have run first and leaves the other threads as they were.
 		const text = `Comment to remove ${stamp}`;
+		const { client: coachApi } = await signedInClient('coach.alex@coachline.dev');
+		const own = await coachApi.rpc('assign_personal', {
+			p_organization_id: NORTHSIDE,
+			p_athlete_ids: [ATHLETE01],
+			p_date: new Date().toISOString().slice(0, 10),
+			p_workout_id: workoutId,
+			p_sort_order: Math.floor(Math.random() * 90) + 5
+		});
+		expect(own.error).toBeNull();
+		const ownId = (own.data as { id: string }[])[0].id;
 		const { client: athleteApi } = await signedInClient('athlete01@coachline.dev');
 		const posted = await athleteApi.rpc('post_workout_comment', {
-			p_assignment_id: assignmentId,
+			p_assignment_id: ownId,
 			p_content: text
 		});
 		expect(posted.error).toBeNull();
@@ -134,7 +145,7 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 		await shoot(owner.page, '43-programs-badges');
 
 		// The moderation control in the discussion, with a reason.
-		await open(owner.page, `/org/${SLUG}/assignments/${assignmentId}/discussion`);
+		await open(owner.page, `/org/${SLUG}/assignments/${ownId}/discussion`);
 		const found = owner.page.locator('li.comment', { hasText: text });
 		await found.waitFor({ timeout: 20_000 });
 		// Its text goes when it is removed: follow it by id.
