@@ -1,5 +1,7 @@
 // Our own pass over the catalog with the rules of Supabase's Security and Performance Advisors
-// (splinter) that house-rules.md asks for. It reads only our schemas: the platform's own objects
+// (splinter) that our migrations must pass: RLS on with policies, fixed search_path, indexed
+// foreign keys, auth.uid() evaluated once per query, managed columns stamped, one permissive
+// policy per table, command and role. It reads only our schemas: the platform's own objects
 // (auth, storage, realtime, extensions, cron) are Supabase's business.
 import postgres from 'postgres';
 

@@ -1,4 +1,4 @@
-// The Supabase CLI's well-known local keys (supabase-platform.md §6). They are public by design:
+// The Supabase CLI's well-known local keys (the ones `supabase start` prints). They are public by design:
 // they only ever guard a stack on 127.0.0.1.
 export const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 export const ANON_KEY =

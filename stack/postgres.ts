@@ -277,7 +277,7 @@ export { spawn };
  * 256 MB on 1 GB, 2 GB on 8 GB), between 128 MB and 2 GB. Postgres touches the memory only as it
  * fills it. At a fixed 256 MB the hot right edges of the messages indexes (one per conversation)
  * no longer fit once an organization holds millions of messages, and every send read and wrote
- * pages through the kernel (issue 7 benchmark: 1,209 sends/s at 50,000 messages, 609/s at 5 M).
+ * pages through the kernel (the messaging bench: 1,209 sends/s at 50,000 messages, 609/s at 5 M).
  * COACHLINE_PG_SHARED_BUFFERS_MB overrides it.
  */
 export function sharedBuffersMb(totalBytes: number = os.totalmem()): number {

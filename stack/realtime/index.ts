@@ -149,7 +149,7 @@ export const createRealtimeService: ServiceFactory = async (ctx) => {
 		// to recent write volume, not to what it returns. Broadcasts arrive by the fast path
 		// (NOTIFY payload); with no postgres_changes subscriber the slot is only read to acknowledge
 		// them and as a fallback, every few seconds. At 100 ms it took a third of the database's CPU
-		// under a burst of sends (issue 7 benchmark). After a crash, at most that many seconds of
+		// under a burst of sends (the messaging bench). After a crash, at most that many seconds of
 		// broadcasts go out again (at least once, as before).
 		pollMs: () => (changes.active ? 100 : idlePollMs),
 		forceFlush: () => changes.active,

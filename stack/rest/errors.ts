@@ -1,4 +1,4 @@
-// PostgREST's error body and status mapping (supabase-platform.md §3 "Errors"), so clients that
+// PostgREST's error body ({code, message, details, hint}) and status mapping, so clients that
 // branch on `code` or status behave as they do against real Supabase.
 import { HttpError } from '../http.ts';
 

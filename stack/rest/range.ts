@@ -1,5 +1,5 @@
 // Pagination: the Range request header and the Content-Range response header
-// (supabase-platform.md §3; PostgREST RangeQuery.hs).
+// (as PostgREST's RangeQuery.hs reads and writes them).
 export interface RowRange {
 	offset: number;
 	/** null = unbounded */

@@ -1,4 +1,4 @@
-// `npm run bench -- announcements [--athletes 2000] [--iterations 10] [--db <url>]`: issue 17's
+// `npm run bench -- announcements [--athletes 2000] [--iterations 10] [--db <url>]`. The
 // targets for announcements, in SQL (API-shaped transactions: role + request.jwt.claims):
 //   - a coach posting to an organization of 2,000 members queues its pushes in ≤ 1 s (each
 //     round rolled back, so every round queues the 2,000 again);

@@ -1,4 +1,4 @@
-// `npm run bench -- library-freeze [--athletes 2000] [--iterations 10] [--db <url>]`: issue 17's
+// `npm run bench -- library-freeze [--athletes 2000] [--iterations 10] [--db <url>]`. The
 // target: saving a library workout that 2,000 published assignments point at takes ≤ 300 ms in
 // SQL, the freeze included (one shared frozen copy, 2,000 cells repointed). Each save runs as
 // the coach in an API-shaped transaction that is rolled back, so every round freezes the same

@@ -1,9 +1,10 @@
-// Issue 6 end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
+// Workout assignments end to end on the seeded demo: a coach assigns, the athlete sees it live (no reload),
 // completes it and the coach's overview moves; bulk publish goes through its preview; skip with a
 // reason and without one, reopen, and a logged result that completes the workout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hydrated, launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+import { hydrated, launch, open, phoneLike, shoot } from './browser.ts';
+import { signIn } from '../support/pages.ts';
 
 const ORG = '/org/northside';
 const ATHLETE01 = '10000000-0000-4000-8000-000000000101';
@@ -12,17 +13,6 @@ const ATHLETE02 = '10000000-0000-4000-8000-000000000102';
 let browser: Browser;
 let coach: { ctx: BrowserContext; page: Page };
 let athlete: { ctx: BrowserContext; page: Page };
-
-async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
-	const ctx = await newDesktop(browser);
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	return { ctx, page };
-}
 
 /** Opens the cell dialog of an athlete's day and assigns the first matching workout. */
 async function assignFromDialog(
@@ -57,8 +47,8 @@ async function kpi(page: Page, name: string): Promise<number> {
 
 beforeAll(async () => {
 	browser = await launch();
-	coach = await signIn('coach.alex@coachline.dev');
-	athlete = await signIn('athlete01@coachline.dev');
+	coach = await signIn(browser, 'coach.alex@coachline.dev');
+	athlete = await signIn(browser, 'athlete01@coachline.dev');
 });
 
 afterAll(async () => {

@@ -5,8 +5,9 @@
 // browser contexts). Screens are saved at 390 and 1440 px under test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { appUrl, hydrated, launch, open, shoot, uniqueEmail } from './browser.ts';
+import { phoneShot, signInOn } from '../support/pages.ts';
 import { linkIn, mailCount, nextMail } from '../support/mail.ts';
 import { anonClient, apiUrl } from '../support/stack.ts';
 
@@ -44,34 +45,6 @@ async function person(prefix: string): Promise<string> {
 	return email;
 }
 
-async function signIn(page: Page, email: string, password: string) {
-	await open(page, '/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((u) => u.pathname !== '/login');
-}
-
-/** The page at phone width too, with the same session, and no sideways scrolling. */
-async function phoneShot(from: BrowserContext, path: string, name: string) {
-	const phone = await browser.newContext({
-		viewport: PHONE,
-		isMobile: true,
-		hasTouch: true,
-		deviceScaleFactor: 2,
-		baseURL: appUrl(),
-		storageState: await from.storageState()
-	});
-	const page = await phone.newPage();
-	await open(page, path);
-	const overflow = await page.evaluate(
-		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
-	);
-	expect(overflow).toBeLessThanOrEqual(0);
-	await shoot(page, name);
-	await phone.close();
-}
-
 function totp(secret: string, at = Date.now()): string {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 	let bits = '';
@@ -91,7 +64,7 @@ describe('mail-driven sign-in', () => {
 		const page = await ctx.newPage();
 		await open(page, '/login');
 		await shoot(page, 'auth-01-login');
-		await phoneShot(ctx, '/login', 'auth-01-login');
+		await phoneShot(browser, ctx, '/login', 'auth-01-login');
 		await page.getByRole('link', { name: 'Forgot password?' }).click();
 		await page.waitForURL('**/forgot-password');
 		await hydrated(page);
@@ -110,7 +83,7 @@ describe('mail-driven sign-in', () => {
 		expect(new URL(page.url()).pathname).toBe('/reset-password');
 		expect(new URL(page.url()).search).toBe('');
 		await shoot(page, 'auth-03-reset-password');
-		await phoneShot(ctx, '/reset-password', 'auth-03-reset-password');
+		await phoneShot(browser, ctx, '/reset-password', 'auth-03-reset-password');
 		await page.getByLabel('New password', { exact: true }).fill('second-password-2');
 		await page.getByLabel('New password again').fill('not-the-same-3');
 		await page.getByRole('button', { name: 'Save password' }).click();
@@ -132,7 +105,7 @@ describe('mail-driven sign-in', () => {
 		await again.getByLabel('Password').fill(PASSWORD);
 		await again.getByRole('button', { name: 'Sign in' }).click();
 		await again.getByText('do not match').waitFor();
-		await signIn(again, email, 'second-password-2');
+		await signInOn(again, email, 'second-password-2');
 		expect(new URL(again.url()).pathname).not.toBe('/login');
 		await other.close();
 	});
@@ -150,7 +123,7 @@ describe('mail-driven sign-in', () => {
 		await page.getByRole('button', { name: 'Email me a link' }).click();
 		await page.getByRole('status').filter({ hasText: email }).waitFor();
 		await shoot(page, 'auth-04-magic-sent');
-		await phoneShot(ctx, '/login/magic', 'auth-04-magic-form');
+		await phoneShot(browser, ctx, '/login/magic', 'auth-04-magic-form');
 		const mail = await nextMail(email, seen);
 		expect(mail.Subject).toBe('Your Coachline sign-in link');
 		await page.goto(linkIn(mail, 'token_hash='));
@@ -207,7 +180,7 @@ describe('mail-driven sign-in', () => {
 	it('an owner invites by email; the invited person opens the mail and joins', async () => {
 		const owner = await context();
 		const page = await owner.newPage();
-		await signIn(page, 'owner@coachline.dev', 'password123');
+		await signInOn(page, 'owner@coachline.dev');
 		await open(page, '/org/northside/members');
 		const invitee = uniqueEmail('invitee');
 		await page.getByLabel('Email').fill(invitee);
@@ -244,7 +217,7 @@ describe('mail-driven sign-in', () => {
 		const email = await person('twofactor');
 		const ctx = await context();
 		const page = await ctx.newPage();
-		await signIn(page, email, PASSWORD);
+		await signInOn(page, email, PASSWORD);
 		await open(page, '/settings/account');
 		await shoot(page, 'auth-07-2fa-off');
 		await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
@@ -263,7 +236,7 @@ describe('mail-driven sign-in', () => {
 		await page.getByRole('button', { name: 'Turn on' }).click();
 		await page.getByRole('status').filter({ hasText: 'Two-factor sign-in is on' }).waitFor();
 		await shoot(page, 'auth-09-2fa-on');
-		await phoneShot(ctx, '/settings/account', 'auth-09-2fa-on');
+		await phoneShot(browser, ctx, '/settings/account', 'auth-09-2fa-on');
 		await ctx.close();
 
 		const later = await context();
@@ -278,7 +251,7 @@ describe('mail-driven sign-in', () => {
 		await open(p, '/profile');
 		expect(new URL(p.url()).pathname).toBe('/login/mfa');
 		await shoot(p, 'auth-10-mfa-code');
-		await phoneShot(later, '/login/mfa', 'auth-10-mfa-code');
+		await phoneShot(browser, later, '/login/mfa', 'auth-10-mfa-code');
 		await p.getByLabel('Code').fill('123456' === totp(secret) ? '654321' : '123456');
 		await p.getByRole('button', { name: 'Verify' }).click();
 		await p.getByText('That code is not right').waitFor();

@@ -1,4 +1,4 @@
-// Issue 8's screens in a real browser: an athlete comments on a workout with a photo and the coach
+// Comments and moderation in a real browser: an athlete comments on a workout with a photo and the coach
 // sees it live and replies (the focused discussion page); exercise comments in the builder; an
 // owner removes a comment with a reason and finds it in the moderation log; a new user deletes
 // their account. Screenshots at desktop and phone width under test-results/screenshots/.
@@ -6,35 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import sharp from 'sharp';
 import { createClient } from '@supabase/supabase-js';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ANON_KEY } from '../../stack/keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
-import { hydrated, launch, newDesktop, open, phoneLike, shoot, uniqueEmail } from './browser.ts';
+import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
+import { phoneShot, signIn } from '../support/pages.ts';
+import { ATHLETE01, NORTHSIDE } from '../support/seed.ts';
+import { signedInClient } from '../support/stack.ts';
 
 let browser: Browser;
 let assignmentId = '';
 let workoutId = '';
 const SLUG = 'northside';
 const stamp = Date.now().toString(36);
-
-async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
-	const ctx = await newDesktop(browser);
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	return { ctx, page };
-}
-
-async function phoneShot(ctx: BrowserContext, path: string, name: string) {
-	const phone = await phoneLike(browser, ctx);
-	const page = await phone.newPage();
-	await open(page, path);
-	await shoot(page, name);
-	await phone.close();
-}
 
 beforeAll(async () => {
 	browser = await launch();
@@ -80,8 +64,8 @@ afterAll(async () => {
 
 describe('workout comments, exercise comments, moderation and erasure', () => {
 	it('an athlete comments with a photo; the coach sees it live and replies', async () => {
-		const coach = await signIn('coach.alex@coachline.dev');
-		const athlete = await signIn('athlete01@coachline.dev');
+		const coach = await signIn(browser, 'coach.alex@coachline.dev');
+		const athlete = await signIn(browser, 'athlete01@coachline.dev');
 		const path = `/org/${SLUG}/assignments/${assignmentId}/discussion`;
 		await open(coach.page, path);
 		await open(athlete.page, path);
@@ -131,19 +115,38 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 			.locator('li.comment', { hasText: `Looks great ${stamp}` })
 			.waitFor({ timeout: 20_000 });
 		await shoot(athlete.page, '42-discussion-athlete');
-		await phoneShot(athlete.ctx, path, '42-discussion-athlete');
+		await phoneShot(browser, athlete.ctx, path, '42-discussion-athlete');
 		await coach.ctx.close();
 		await athlete.ctx.close();
 	});
 
 	it('the owner sees unread badges, the recent-comments feed, and removes a comment with a reason', async () => {
-		const owner = await signIn('owner@coachline.dev');
+		// Its own workout and comment to remove, through the API as the coach and the athlete, so
+		// this test needs no other to have run first and leaves the other threads as they were.
+		const text = `Comment to remove ${stamp}`;
+		const { client: coachApi } = await signedInClient('coach.alex@coachline.dev');
+		const own = await coachApi.rpc('assign_personal', {
+			p_organization_id: NORTHSIDE,
+			p_athlete_ids: [ATHLETE01],
+			p_date: new Date().toISOString().slice(0, 10),
+			p_workout_id: workoutId,
+			p_sort_order: Math.floor(Math.random() * 90) + 5
+		});
+		expect(own.error).toBeNull();
+		const ownId = (own.data as { id: string }[])[0].id;
+		const { client: athleteApi } = await signedInClient('athlete01@coachline.dev');
+		const posted = await athleteApi.rpc('post_workout_comment', {
+			p_assignment_id: ownId,
+			p_content: text
+		});
+		expect(posted.error).toBeNull();
+		const owner = await signIn(browser, 'owner@coachline.dev');
 		await open(owner.page, `/org/${SLUG}/programs`);
 		await shoot(owner.page, '43-programs-badges');
 
 		// The moderation control in the discussion, with a reason.
-		await open(owner.page, `/org/${SLUG}/assignments/${assignmentId}/discussion`);
-		const found = owner.page.locator('li.comment', { hasText: `Felt strong today ${stamp}` });
+		await open(owner.page, `/org/${SLUG}/assignments/${ownId}/discussion`);
+		const found = owner.page.locator('li.comment', { hasText: text });
 		await found.waitFor({ timeout: 20_000 });
 		// Its text goes when it is removed: follow it by id.
 		const target = owner.page.locator(
@@ -164,13 +167,13 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 		await owner.page.waitForURL(`**/org/${SLUG}/moderation`);
 		await owner.page.getByRole('cell', { name: `Off-topic test ${stamp}` }).waitFor();
 		await shoot(owner.page, '45-moderation-log');
-		await phoneShot(owner.ctx, `/org/${SLUG}/moderation`, '45-moderation-log');
-		await phoneShot(owner.ctx, `/org/${SLUG}/members`, '46-members');
+		await phoneShot(browser, owner.ctx, `/org/${SLUG}/moderation`, '45-moderation-log');
+		await phoneShot(browser, owner.ctx, `/org/${SLUG}/members`, '46-members');
 		await owner.ctx.close();
 	});
 
 	it('the coach adds and replies to an exercise comment in the builder', async () => {
-		const coach = await signIn('coach.alex@coachline.dev');
+		const coach = await signIn(browser, 'coach.alex@coachline.dev');
 		await open(coach.page, `/org/${SLUG}/library/${workoutId}`);
 		const first = coach.page.locator('[data-movement-comments]').first();
 		await first.getByRole('button', { name: /^Comments \(\d+\)/ }).click();
@@ -209,7 +212,7 @@ describe('workout comments, exercise comments, moderation and erasure', () => {
 		expect(await button.isDisabled()).toBe(true);
 		await page.getByLabel('Type DELETE to confirm').fill('DELETE');
 		await shoot(page, '48-delete-account');
-		await phoneShot(ctx, '/settings/account', '48-delete-account');
+		await phoneShot(browser, ctx, '/settings/account', '48-delete-account');
 		await button.click();
 		await page.waitForURL((url) => url.pathname === '/');
 		// Signed out, and the login is gone.

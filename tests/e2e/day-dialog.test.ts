@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, launch, open } from './browser.ts';
+import { signedInState } from '../support/pages.ts';
 
 const ATHLETE05 = '10000000-0000-4000-8000-000000000105';
 
@@ -15,15 +16,7 @@ let coachState: Awaited<ReturnType<BrowserContext['storageState']>>;
 beforeAll(async () => {
 	browser = await launch();
 	sql = postgres(inject('dbUrl'), { max: 2 });
-	const ctx = await browser.newContext({ baseURL: appUrl() });
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill('coach.sam@coachline.dev');
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	coachState = await ctx.storageState();
-	await ctx.close();
+	coachState = await signedInState(browser, 'coach.sam@coachline.dev');
 });
 
 afterAll(async () => {

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newDesktop, open, phoneLike, shoot } from './browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launch, open, phoneLike, shoot } from './browser.ts';
+import { signIn } from '../support/pages.ts';
 
 const ALEX = '10000000-0000-4000-8000-000000000002';
 const PRIYA = '10000000-0000-4000-8000-000000000102';
@@ -21,24 +22,13 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
-	const ctx = await newDesktop(browser);
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	return { ctx, page };
-}
-
 const bubble = (page: Page, text: string) => page.getByTestId('message').filter({ hasText: text });
 
 describe('direct messages between a coach and an athlete', () => {
 	it('chats live: typing, delivery, read ticks, edit history and delete', async () => {
 		const run = randomUUID().slice(0, 8);
-		const coach = await signIn('coach.alex@coachline.dev');
-		const athlete = await signIn('athlete02@coachline.dev');
+		const coach = await signIn(browser, 'coach.alex@coachline.dev');
+		const athlete = await signIn(browser, 'athlete02@coachline.dev');
 
 		// The coach opens the conversation; the athlete waits in the inbox.
 		await open(coach.page, `${INBOX}/${PRIYA}`);
@@ -171,7 +161,7 @@ describe('direct messages between a coach and an athlete', () => {
 		} finally {
 			await sql.end();
 		}
-		const coach = await signIn('coach.alex@coachline.dev');
+		const coach = await signIn(browser, 'coach.alex@coachline.dev');
 		await open(coach.page, `${INBOX}?q=needle${run}`);
 		const hit = coach.page.locator('a.item', { hasText: `needle${run}` });
 		await hit.waitFor();

@@ -4,10 +4,10 @@
 // database decided. Never the error page, and one offline indicator.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
-import { createClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch, open } from './browser.ts';
-import { ANON_KEY } from '../../stack/keys.ts';
+import { signedInState } from '../support/pages.ts';
+import { signedInClient } from '../support/stack.ts';
 
 const ORG = '/org/northside';
 const ORG_ID = 'a0000000-0000-4000-8000-000000000001';
@@ -24,12 +24,7 @@ const today = () =>
 
 /** Publishes `n` workouts for the athlete today as the coach; returns their ids and titles. */
 async function publishToday(n: number): Promise<{ id: string; title: string }[]> {
-	const coach = createClient(inject('apiUrl'), ANON_KEY, { auth: { persistSession: false } });
-	const { error } = await coach.auth.signInWithPassword({
-		email: 'coach.alex@coachline.dev',
-		password: 'password123'
-	});
-	if (error) throw error;
+	const { client: coach } = await signedInClient('coach.alex@coachline.dev');
 	const workouts = await coach
 		.from('workouts')
 		.select('id, title')
@@ -102,15 +97,7 @@ async function noErrorPage(page: Page) {
 beforeAll(async () => {
 	browser = await launch();
 	sql = postgres(inject('dbUrl'), { max: 2 });
-	const ctx = await browser.newContext({ baseURL: appUrl() });
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(ATHLETE_EMAIL);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	athleteState = await ctx.storageState();
-	await ctx.close();
+	athleteState = await signedInState(browser, ATHLETE_EMAIL);
 });
 
 afterAll(async () => {
@@ -165,7 +152,7 @@ describe('offline at the gym', () => {
 	});
 
 	it('queues complete, log and skip made offline and sends each once when back online', async () => {
-		const [a, b, c] = await publishToday(3);
+		const [a, b, c, d] = await publishToday(4);
 		const { ctx, page } = await athletePage();
 		const posts: string[] = [];
 		page.on('request', (r) => {
@@ -175,7 +162,7 @@ describe('offline at the gym', () => {
 			await visitControlled(page, `${ORG}/today`);
 			await page.reload();
 			await hydrated(page);
-			for (const w of [a, b, c]) await savedForOffline(page, `${ORG}/assignments/${w.id}`);
+			for (const w of [a, b, c, d]) await savedForOffline(page, `${ORG}/assignments/${w.id}`);
 			// Route code, which the dev server serves on first use (a build precaches it).
 			await open(page, `${ORG}/week`);
 			await open(page, `${ORG}/assignments/${a.id}`);
@@ -234,13 +221,31 @@ describe('offline at the gym', () => {
 			await expect.poll(() => page.getByTestId('waiting').count()).toBe(0);
 			await expect.poll(() => page.locator('.offline').count()).toBe(0);
 
-			// Sent once: one post per item, one result row, even after another reconnect.
+			// Sent once: one post per item, one result row, even after another drop and return. The
+			// marker is a fourth workout completed offline after them: it waits in the same outbox
+			// and goes out on the same reconnect, so once the database has it, any repeat of the
+			// first three would have been posted too.
 			await ctx.setOffline(true);
+			await page.getByRole('link', { name: /Back to your week/ }).click();
+			await page.locator(`main a[href$="/assignments/${d.id}"]`).first().click();
+			await page.getByRole('heading', { name: d.title, level: 1 }).waitFor();
+			await page.getByRole('button', { name: 'Mark complete' }).click();
+			await page.getByTestId('waiting').getByText('Mark complete').waitFor();
 			await ctx.setOffline(false);
-			await page.waitForTimeout(1000);
-			expect(posts.filter((u) => u.includes('complete'))).toHaveLength(1);
-			expect(posts.filter((u) => u.includes('log'))).toHaveLength(1);
-			expect(posts.filter((u) => u.includes('skip'))).toHaveLength(1);
+			await expect
+				.poll(
+					async () =>
+						(
+							await sql<{ status: string }[]>`
+							select status::text from public.workout_assignments where id = ${d.id}`
+						)[0].status,
+					{ timeout: 30_000 }
+				)
+				.toBe('completed');
+			const earlier = posts.filter((u) => !u.includes(d.id));
+			expect(earlier.filter((u) => u.includes('complete'))).toHaveLength(1);
+			expect(earlier.filter((u) => u.includes('log'))).toHaveLength(1);
+			expect(earlier.filter((u) => u.includes('skip'))).toHaveLength(1);
 			const results = await sql<{ score: string }[]>`
 				select score from public.workout_results where workout_assignment_id = ${b.id}`;
 			expect(results.map((r) => r.score)).toEqual(['12:34 offline']);

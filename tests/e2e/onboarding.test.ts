@@ -1,9 +1,10 @@
-// The first journey of issue 5, in a real browser: a coach signs up, creates an organization,
+// A new coach's first journey, in a real browser: a coach signs up, creates an organization,
 // invites an athlete who accepts in a second browser, then builds a workout with the keyboard.
 // Each main screen is saved at desktop and phone width under test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hydrated, launch, newDesktop, open, phoneLike, shoot, uniqueEmail } from './browser.ts';
+import { hydrated, launch, newDesktop, open, shoot, uniqueEmail } from './browser.ts';
+import { phoneShot, step } from '../support/pages.ts';
 
 let browser: Browser;
 let coach: BrowserContext;
@@ -21,15 +22,6 @@ let inviteLink = '';
 let workoutUrl = '';
 let revokedLink = '';
 
-/** Visits `path` with a phone-sized copy of `ctx` and saves the phone screenshot. */
-async function phoneShot(ctx: BrowserContext, path: string, name: string) {
-	const phone = await phoneLike(browser, ctx);
-	const page = await phone.newPage();
-	await open(page, path);
-	await shoot(page, name);
-	await phone.close();
-}
-
 beforeAll(async () => {
 	browser = await launch();
 	coach = await newDesktop(browser);
@@ -42,8 +34,10 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-describe('sign up → organization → invite → accept → workout', () => {
+describe('before signing up', () => {
 	it('shows the landing and sign-in pages to anonymous visitors, and guards app pages', async () => {
+		const anonymous = await newDesktop(browser);
+		const coachPage = await anonymous.newPage();
 		await open(coachPage, '/');
 		await expect(coachPage.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
 			'Coaching'
@@ -53,19 +47,27 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(new URL(coachPage.url()).pathname).toBe('/login');
 		expect(new URL(coachPage.url()).searchParams.get('next')).toBe('/profile');
 		await shoot(coachPage, '02-login');
-		await phoneShot(coach, '/login', '02-login');
+		await phoneShot(browser, anonymous, '/login', '02-login');
+		await anonymous.close();
 	});
 
 	it('refuses a wrong password with a readable message', async () => {
+		const anonymous = await newDesktop(browser);
+		const coachPage = await anonymous.newPage();
 		await open(coachPage, '/login');
 		await coachPage.getByLabel('Email', { exact: true }).fill('nobody@e2e.coachline.dev');
 		await coachPage.getByLabel('Password', { exact: true }).fill('wrong-password');
 		await coachPage.getByRole('button', { name: 'Sign in' }).click();
 		await coachPage.getByRole('alert').waitFor();
 		expect(await coachPage.getByRole('alert').textContent()).toMatch(/do not match|invalid/i);
+		await anonymous.close();
 	});
+});
 
-	it('signs a coach up and lands on onboarding', async () => {
+// One story: each step builds on what the one before it left (the account, the organization,
+// the invitation, the workout), so they run as steps of one test, not as tests of their own.
+it('sign up → organization → invite → accept → workout → sign out', async () => {
+	await step('signs a coach up and lands on onboarding', async () => {
 		await open(coachPage, '/signup');
 		await coachPage.getByRole('button', { name: 'Create account' }).click();
 		await coachPage.getByText('Your name is required.').waitFor();
@@ -73,18 +75,18 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByLabel('Email', { exact: true }).fill(coachEmail);
 		await coachPage.getByLabel('Password', { exact: true }).fill('password123');
 		await shoot(coachPage, '03-signup');
-		await phoneShot(coach, '/signup', '03-signup');
+		await phoneShot(browser, coach, '/signup', '03-signup');
 		await coachPage.getByRole('button', { name: 'Create account' }).click();
 		await coachPage.waitForURL('**/onboarding');
 		await coachPage.getByRole('heading', { name: 'Create an organization' }).waitFor();
 	});
 
-	it('creates an organization and shows its name as text', async () => {
+	await step('creates an organization and shows its name as text', async () => {
 		await coachPage.getByLabel('Name', { exact: true }).fill(orgName);
 		await coachPage.getByLabel('Address').fill(slug);
 		await coachPage.getByLabel('Time zone').selectOption('Europe/London');
 		await shoot(coachPage, '04-onboarding');
-		await phoneShot(coach, '/onboarding', '04-onboarding');
+		await phoneShot(browser, coach, '/onboarding', '04-onboarding');
 		await coachPage.getByRole('button', { name: 'Create organization' }).click();
 		await coachPage.waitForURL(`**/org/${slug}/members`);
 		const summary = coachPage.locator('summary .current');
@@ -92,7 +94,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await coachPage.locator('summary b').count()).toBe(0);
 	});
 
-	it('refuses a duplicate address with the database’s message', async () => {
+	await step('refuses a duplicate address with the database’s message', async () => {
 		await open(coachPage, '/onboarding');
 		await coachPage.getByLabel('Name', { exact: true }).fill('Copycat');
 		await coachPage.getByLabel('Address').fill(slug);
@@ -100,7 +102,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText(/already taken/).waitFor();
 	});
 
-	it('invites an athlete and shows the link on screen', async () => {
+	await step('invites an athlete and shows the link on screen', async () => {
 		await open(coachPage, `/org/${slug}/members`);
 		await coachPage.getByLabel('Email', { exact: true }).fill(athleteEmail);
 		await coachPage.getByLabel('Role', { exact: true }).selectOption('member');
@@ -114,7 +116,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await shoot(coachPage, '05-members-invited');
 	});
 
-	it('revokes a pending invitation', async () => {
+	await step('revokes a pending invitation', async () => {
 		const extra = uniqueEmail('revoked');
 		await coachPage.getByLabel('Email', { exact: true }).fill(extra);
 		await coachPage.getByRole('button', { name: 'Create invitation' }).click();
@@ -127,7 +129,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		).toBe(0);
 	});
 
-	it('lets the athlete sign up from the link and accept in a second browser', async () => {
+	await step('lets the athlete sign up from the link and accept in a second browser', async () => {
 		await open(athletePage, inviteLink);
 		await shoot(athletePage, '06-invite-anonymous');
 		await athletePage.getByRole('link', { name: 'Create an account' }).click();
@@ -139,7 +141,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await athletePage.waitForURL('**/invite/*');
 		await athletePage.getByText('as an athlete').waitFor();
 		await shoot(athletePage, '07-invite-accept');
-		await phoneShot(athlete, new URL(inviteLink).pathname, '07-invite-accept');
+		await phoneShot(browser, athlete, new URL(inviteLink).pathname, '07-invite-accept');
 		await athletePage.getByRole('button', { name: /Accept and join/ }).click();
 		await athletePage.waitForURL(`**/org/${slug}/today`);
 		await athletePage.getByRole('heading', { name: 'Today' }).waitFor();
@@ -149,10 +151,10 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await sections.getByRole('link', { name: 'Week', exact: true }).count()).toBe(1);
 		expect(await athletePage.getByRole('link', { name: 'Library' }).count()).toBe(0);
 		await shoot(athletePage, '08-athlete-today');
-		await phoneShot(athlete, `/org/${slug}/today`, '08-athlete-today');
+		await phoneShot(browser, athlete, `/org/${slug}/today`, '08-athlete-today');
 	});
 
-	it('refuses to reuse an accepted invitation', async () => {
+	await step('refuses to reuse an accepted invitation', async () => {
 		await open(athletePage, inviteLink);
 		await athletePage.getByText('This invitation has already been used.').waitFor();
 		// A withdrawn link explains itself too.
@@ -160,12 +162,12 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await athletePage.getByText(/withdrawn/).waitFor();
 	});
 
-	it('keeps athletes out of the library', async () => {
+	await step('keeps athletes out of the library', async () => {
 		const res = await open(athletePage, `/org/${slug}/library`);
 		expect(res?.status()).toBe(403);
 	});
 
-	it('shows the athlete in the members list, and no pending invitation', async () => {
+	await step('shows the athlete in the members list, and no pending invitation', async () => {
 		await open(coachPage, `/org/${slug}/members`);
 		await coachPage.getByRole('cell', { name: 'Avery Athlete', exact: true }).waitFor();
 		await coachPage.getByText('No pending invitations.').waitFor();
@@ -175,10 +177,10 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByRole('button', { name: 'Create invitation' }).click();
 		await coachPage.getByText(/is already a member of this organization/).waitFor();
 		expect(await coachPage.getByText('No pending invitations.').count()).toBe(1);
-		await phoneShot(coach, `/org/${slug}/members`, '09-members');
+		await phoneShot(browser, coach, `/org/${slug}/members`, '09-members');
 	});
 
-	it('changes roles, and refuses to leave the organization without an owner', async () => {
+	await step('changes roles, and refuses to leave the organization without an owner', async () => {
 		const ownRole = coachPage.getByLabel('Role of Casey Coach');
 		await ownRole.selectOption('member');
 		await coachPage.getByRole('button', { name: 'Save role of Casey Coach' }).click();
@@ -196,13 +198,13 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText('Role changed', { exact: true }).first().waitFor();
 	});
 
-	it('starts with an empty library', async () => {
+	await step('starts with an empty library', async () => {
 		await open(coachPage, `/org/${slug}/library`);
 		await coachPage.getByText('Your library is empty').waitFor();
 		await shoot(coachPage, '10-library-empty');
 	});
 
-	it('builds a workout with the keyboard-friendly builder', async () => {
+	await step('builds a workout with the keyboard-friendly builder', async () => {
 		await coachPage.getByRole('link', { name: '+ New workout' }).click();
 		await coachPage.waitForURL('**/library/new');
 		await coachPage.locator('#workout-title').fill('Strength A');
@@ -265,7 +267,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		expect(await saved.nth(0).getByLabel('Unit', { exact: true }).inputValue()).toBe('kg');
 		expect(await saved.nth(1).getByLabel('Movement', { exact: true }).inputValue()).toBe('Row');
 		expect(await saved.nth(1).getByLabel('Time (mm:ss)').inputValue()).toBe('2:00');
-		await phoneShot(coach, workoutUrl, '12-builder');
+		await phoneShot(browser, coach, workoutUrl, '12-builder');
 
 		// Editing a saved workout: add a movement, save, and it is there after a reload.
 		await coachPage.getByRole('button', { name: /Add movement/ }).click();
@@ -285,7 +287,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		).toBe('Plank');
 	});
 
-	it('lists, searches, duplicates and archives workouts', async () => {
+	await step('lists, searches, duplicates and archives workouts', async () => {
 		await open(coachPage, workoutUrl);
 		await coachPage.getByRole('button', { name: 'Duplicate', exact: true }).click();
 		await coachPage.waitForURL(
@@ -296,7 +298,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await open(coachPage, `/org/${slug}/library`);
 		await coachPage.getByText('2 workouts').waitFor();
 		await shoot(coachPage, '13-library');
-		await phoneShot(coach, `/org/${slug}/library`, '13-library');
+		await phoneShot(browser, coach, `/org/${slug}/library`, '13-library');
 
 		await coachPage.getByLabel('Search workouts').fill('copy');
 		await coachPage.getByRole('button', { name: 'Search' }).click();
@@ -307,7 +309,7 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByRole('link', { name: 'Strength A (copy)' }).waitFor();
 	});
 
-	it('creates a program and enrolls the athlete', async () => {
+	await step('creates a program and enrolls the athlete', async () => {
 		await open(coachPage, `/org/${slug}/programs`);
 		await coachPage.getByText('No programs yet').waitFor();
 		await coachPage.getByLabel('Name', { exact: true }).fill('Off-season');
@@ -320,13 +322,13 @@ describe('sign up → organization → invite → accept → workout', () => {
 		await coachPage.getByText('Enrolled athletes (1)').waitFor();
 		await shoot(coachPage, '14-program');
 		const programUrl = new URL(coachPage.url()).pathname;
-		await phoneShot(coach, programUrl, '14-program');
+		await phoneShot(browser, coach, programUrl, '14-program');
 		await open(coachPage, `/org/${slug}/programs`);
 		await coachPage.getByText('1 athlete enrolled').waitFor();
 		await shoot(coachPage, '15-programs');
 	});
 
-	it('edits the profile and time zone', async () => {
+	await step('edits the profile and time zone', async () => {
 		await open(coachPage, '/profile');
 		await coachPage.getByLabel('Display name').fill('Casey <i>Coach</i>');
 		await coachPage.getByLabel(/^Time zone/).selectOption('America/New_York');
@@ -339,13 +341,13 @@ describe('sign up → organization → invite → accept → workout', () => {
 			'Casey <i>Coach</i>'
 		);
 		await shoot(coachPage, '16-profile');
-		await phoneShot(coach, '/profile', '16-profile');
+		await phoneShot(browser, coach, '/profile', '16-profile');
 	});
 
-	it('signs out', async () => {
+	await step('signs out', async () => {
 		await coachPage.getByRole('button', { name: 'Sign out' }).click();
 		await coachPage.waitForURL('**/login');
 		await open(coachPage, `/org/${slug}/library`);
 		expect(new URL(coachPage.url()).pathname).toBe('/login');
 	});
-});
+}, 900_000);

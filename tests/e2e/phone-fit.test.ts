@@ -6,22 +6,19 @@
 // The yardstick for "scrolls sideways" is the width the test set, not window.innerWidth: with
 // mobile emulation Chromium widens the layout viewport to fit overflowing content, so innerWidth
 // would grow with the bug it is meant to catch.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch } from './browser.ts';
-import { ANON_KEY } from '../../stack/keys.ts';
+import { axeViolations, sidewaysOverflow, signedInState } from '../support/pages.ts';
+import { signedInClient } from '../support/stack.ts';
 
 const ORG = '/org/northside';
 const ORG_ID = 'a0000000-0000-4000-8000-000000000001';
 const COACH_ID = '10000000-0000-4000-8000-000000000002';
 const ATHLETE_ID = '10000000-0000-4000-8000-000000000101';
 const SCREENS = path.resolve('test-results/screens');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const SIZES = {
 	phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
@@ -35,30 +32,10 @@ let workoutId = '';
 let programId = '';
 const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']>>> = {};
 
-/** Signs in through the login form once; each test starts its own context from the cookies. */
-async function session(email: string) {
-	const ctx = await browser.newContext({ baseURL: appUrl() });
-	const page = await ctx.newPage();
-	await page.goto('/login');
-	await hydrated(page);
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	const state = await ctx.storageState();
-	await ctx.close();
-	return state;
-}
-
 beforeAll(async () => {
 	browser = await launch();
 	// Real data on every screen: a published workout today for the athlete, a DM each way.
-	const coach = createClient(inject('apiUrl'), ANON_KEY, { auth: { persistSession: false } });
-	const signedIn = await coach.auth.signInWithPassword({
-		email: 'coach.alex@coachline.dev',
-		password: 'password123'
-	});
-	if (signedIn.error) throw signedIn.error;
+	const { client: coach } = await signedInClient('coach.alex@coachline.dev');
 	const workouts = await coach
 		.from('workouts')
 		.select('id')
@@ -99,9 +76,9 @@ beforeAll(async () => {
 	});
 	if (sent.error) throw sent.error;
 
-	sessions.coach = await session('coach.alex@coachline.dev');
-	sessions.owner = await session('owner@coachline.dev');
-	sessions.athlete = await session('athlete01@coachline.dev');
+	sessions.coach = await signedInState(browser, 'coach.alex@coachline.dev');
+	sessions.owner = await signedInState(browser, 'owner@coachline.dev');
+	sessions.athlete = await signedInState(browser, 'athlete01@coachline.dev');
 	mkdirSync(SCREENS, { recursive: true });
 });
 
@@ -210,35 +187,11 @@ async function check(page: Page, screen: Screen, size: Size, problems: Problem[]
 		await page.locator(screen.ready).first().waitFor();
 		await page.waitForLoadState('networkidle').catch(() => undefined);
 		const width = SIZES[size].viewport.width;
-		const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-		if (scrollWidth > width) {
-			// Name the widest culprits so the failure says where to look.
-			const culprits = await page.evaluate((w) => {
-				const out: string[] = [];
-				for (const el of document.querySelectorAll<HTMLElement>('body *')) {
-					const r = el.getBoundingClientRect();
-					if (r.right > w + 1 && r.width > 0 && out.length < 5) {
-						out.push(
-							`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(r.right)}`
-						);
-					}
-				}
-				return out;
-			}, width);
-			problems.push({
-				screen: screen.name,
-				what: `scrollWidth ${scrollWidth} > ${width}: ${culprits.join(', ')}`
-			});
+		for (const what of await sidewaysOverflow(page, width)) {
+			problems.push({ screen: screen.name, what });
 		}
-		await page.addScriptTag({ content: AXE });
-		const violations = await page.evaluate(async () => {
-			const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-			const result = await axe.run(document, { resultTypes: ['violations'] });
-			return result.violations
-				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-				.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-		});
-		for (const v of violations) problems.push({ screen: screen.name, what: `axe ${v}` });
+		for (const v of await axeViolations(page))
+			problems.push({ screen: screen.name, what: `axe ${v}` });
 		for (const e of consoleErrors) problems.push({ screen: screen.name, what: `console ${e}` });
 		await page.screenshot({
 			path: path.join(SCREENS, `${screen.name}-${size}.png`),

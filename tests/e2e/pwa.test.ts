@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { appUrl, hydrated, launch, open } from './browser.ts';
+import { signInOn } from '../support/pages.ts';
 import { adminSql } from '../support/stack.ts';
 
 let browser: Browser;
@@ -18,11 +19,7 @@ beforeAll(async () => {
 	ctx.setDefaultTimeout(20_000);
 	await ctx.grantPermissions(['notifications'], { origin: appUrl() });
 	page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill('athlete01@coachline.dev');
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
+	await signInOn(page, 'athlete01@coachline.dev');
 });
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 // The demo organization from supabase/seed.sql, as its owner and as an athlete see it: real data
 // in the library, programs and members pages, and no sight of the other organization.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newDesktop, open, phoneLike, shoot, useProductionBuild } from './browser.ts';
+import type { Browser } from 'playwright-core';
+import { launch, open, phoneLike, shoot, useProductionBuild } from './browser.ts';
+import { signIn } from '../support/pages.ts';
 
 // Against the production build: what ships is what is tested.
 useProductionBuild();
@@ -17,20 +18,9 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-async function signIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
-	const ctx = await newDesktop(browser);
-	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
-	return { ctx, page };
-}
-
 describe('the seeded demo organization', () => {
 	it('shows the owner the library, programs and members of Northside', async () => {
-		const { ctx, page } = await signIn('owner@coachline.dev');
+		const { ctx, page } = await signIn(browser, 'owner@coachline.dev');
 		expect(new URL(page.url()).pathname, 'staff land on the overview').toBe(
 			'/org/northside/overview'
 		);
@@ -60,7 +50,7 @@ describe('the seeded demo organization', () => {
 	});
 
 	it('opens the builder on a seeded workout', async () => {
-		const { ctx, page } = await signIn('coach.alex@coachline.dev');
+		const { ctx, page } = await signIn(browser, 'coach.alex@coachline.dev');
 		await open(page, '/org/northside/library');
 		await page.locator('.workouts h2 a').first().click();
 		await page.waitForURL(/\/library\/[0-9a-f-]{36}$/);
@@ -70,7 +60,7 @@ describe('the seeded demo organization', () => {
 	});
 	it('tells a signed-in account that an invitation for another email is not theirs', async () => {
 		// The seeded invitation is addressed to new.athlete@coachline.dev.
-		const { ctx, page } = await signIn('athlete01@coachline.dev');
+		const { ctx, page } = await signIn(browser, 'athlete01@coachline.dev');
 		await open(page, '/invite/demo-invitation-northside-0001');
 		await page
 			.getByText(

@@ -1,12 +1,11 @@
-// Issue 16 (results, athlete page, templates) walked in Chromium at 390×844 and 1440×900: a coach
+// Results, the athlete page and templates walked in Chromium at 390×844 and 1440×900: a coach
 // plans and publishes, the athlete logs per set, the coach sees the result on the assignment page,
 // in the day dialog and in the live results feed, opens the athlete page and makes a template from
 // the week. Every `it` arranges its own data (through the API as the coach or the athlete), so no
 // state passes between them. On every screen: no horizontal overflow (scrollWidth against the
 // viewport the test set), no unexpected console error, no serious or critical axe violation.
 // Screenshots: test-results/screens/<screen>-<size>.png.
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -15,13 +14,10 @@ import { ANON_KEY } from '../../stack/keys.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { addDays, mondayOf, todayIn } from '../../src/lib/dates.ts';
 import { appUrl, hydrated, launch, open } from './browser.ts';
+import { axeViolations, sidewaysOverflow, signInOn } from '../support/pages.ts';
 
 const ORG = '/org/northside';
 const SCREENS = path.resolve('test-results/screens');
-const AXE_SOURCE = readFileSync(
-	createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-	'utf8'
-);
 const WORKOUT = 'Back Squat 5x5';
 /** Waits for what the server does (a shared 2-core machine can take seconds). */
 const SLOW = { timeout: 20_000 };
@@ -197,11 +193,7 @@ async function session(
 	ctx.setDefaultTimeout(20_000);
 	const page = await ctx.newPage();
 	const watch = new Watch(page);
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill(email);
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
+	await signInOn(page, email);
 	await hydrated(page);
 	return { ctx, page, watch };
 }
@@ -213,35 +205,10 @@ async function session(
 async function screen(watch: Watch, size: Size, name: string): Promise<void> {
 	const page = watch.page;
 	await page.waitForLoadState('networkidle').catch(() => undefined);
-	const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-	if (scrollWidth > size.width) {
-		watch.problems.push(
-			`${name}@${size.name}: scrolls sideways (${scrollWidth} px > ${size.width} px)`
-		);
+	for (const what of await sidewaysOverflow(page, size.width)) {
+		watch.problems.push(`${name}@${size.name}: ${what}`);
 	}
-	await page.addScriptTag({ content: AXE_SOURCE });
-	const violations = await page.evaluate(async () => {
-		const axe = (
-			window as unknown as {
-				axe: {
-					run: (o: object) => Promise<{
-						violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-					}>;
-				};
-			}
-		).axe;
-		const r = await axe.run({ resultTypes: ['violations'] });
-		return r.violations
-			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map(
-				(v) =>
-					`${v.id} (${v.impact}): ${v.nodes
-						.map((n) => JSON.stringify(n.target))
-						.slice(0, 3)
-						.join(', ')}`
-			);
-	});
-	for (const v of violations) watch.problems.push(`${name}@${size.name}: axe ${v}`);
+	for (const v of await axeViolations(page)) watch.problems.push(`${name}@${size.name}: axe ${v}`);
 	mkdirSync(SCREENS, { recursive: true });
 	await page.screenshot({ path: path.join(SCREENS, `${name}-${size.name}.png`), fullPage: true });
 }

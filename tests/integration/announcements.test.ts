@@ -5,10 +5,10 @@
 // by the notification rules (a muted author's push is skipped, quiet hours defer it).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT } from 'jose';
 import sharp from 'sharp';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { ANON_KEY, JWT_SECRET, adminSql, apiUrl } from '../support/stack.ts';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { adminSql, clientAs } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ORG = 'a0000000-0000-4000-8000-000000000001';
 const STRENGTH = 'b0000000-0000-4000-8000-000000000001'; // athletes 01-06 enrolled
@@ -24,16 +24,7 @@ const posted: string[] = [];
 const uploaded: string[] = [];
 
 async function as(sub: string): Promise<SupabaseClient> {
-	const token = await new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
-		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-		.setIssuedAt()
-		.setExpirationTime('1h')
-		.sign(new TextEncoder().encode(JWT_SECRET));
-	const c = createClient(apiUrl(), ANON_KEY, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-		accessToken: async () => token
-	});
-	await c.realtime.setAuth(token);
+	const c = await clientAs(sub);
 	clients.push(c);
 	return c;
 }
@@ -53,16 +44,6 @@ function join(
 			if (status !== 'CLOSED') resolve({ status, channel, got });
 		});
 	});
-}
-
-async function waitFor<T>(fn: () => T | undefined | false, ms = 8000): Promise<T> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 25));
-	}
 }
 
 async function post(coach: SupabaseClient, body: string, programId?: string): Promise<string> {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { adminSql, dbUrl } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const admin = adminSql();
@@ -221,7 +222,8 @@ describe('bulk delete while rows are being inserted', () => {
 				streamed.push(row.id as string);
 			}
 		})();
-		await sleep(30);
+		// The delete starts while the stream is running, not before its first insert.
+		await waitFor(() => streamed.length > 0);
 		const result = await as(deleter, coach, async (tx) => {
 			const [r] = await tx<{ result: { batch_id: string; count: number; ids: string[] } }[]>`
 				select public.bulk_delete_assignments(${tx.json({ organization_id: org, date_from: from, date_to: to })}) as result`;

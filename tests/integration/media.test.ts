@@ -14,6 +14,7 @@ import {
 	apiUrl,
 	dbUrl,
 	serviceClient,
+	signedInClient,
 	uniqueEmail
 } from '../support/stack.ts';
 
@@ -21,23 +22,14 @@ const ORG = 'a0000000-0000-4000-8000-000000000001';
 const COACH = '10000000-0000-4000-8000-000000000002';
 const sql = adminSql();
 
-async function signIn(email: string): Promise<SupabaseClient> {
-	const c = createClient(apiUrl(), ANON_KEY, {
-		auth: { persistSession: false, autoRefreshToken: false }
-	});
-	const { error } = await c.auth.signInWithPassword({ email, password: 'password123' });
-	if (error) throw error;
-	return c;
-}
-
 afterAll(async () => {
 	await sql.end();
 });
 
 describe('media worker', () => {
 	it('makes a thumbnail of a photo attachment and deletes the bytes of a deleted message', async () => {
-		const athlete = await signIn('athlete02@coachline.dev');
-		const coach = await signIn('coach.alex@coachline.dev');
+		const athlete = (await signedInClient('athlete02@coachline.dev')).client;
+		const coach = (await signedInClient('coach.alex@coachline.dev')).client;
 		const me = (await athlete.auth.getUser()).data.user!.id;
 		const png = await sharp({
 			create: { width: 1200, height: 800, channels: 3, background: { r: 15, g: 118, b: 110 } }
@@ -124,7 +116,7 @@ async function sendPhotos(athlete: SupabaseClient, me: string, files: Buffer[], 
 
 describe('media worker, in parallel', () => {
 	it('two workers with several lanes make each thumbnail once; an unreadable image waits aside', async () => {
-		const athlete = await signIn('athlete03@coachline.dev');
+		const athlete = (await signedInClient('athlete03@coachline.dev')).client;
 		const me = (await athlete.auth.getUser()).data.user!.id;
 		const jpeg = await sharp({
 			create: { width: 900, height: 600, channels: 3, background: { r: 200, g: 80, b: 40 } }
@@ -174,8 +166,7 @@ describe('media worker, in parallel', () => {
 
 describe('picture sizes', () => {
 	it("keeps the uploader's size hint, then the worker's measurement (orientation applied) replaces it", async () => {
-		const athlete = await signIn('athlete09@coachline.dev');
-		const me = (await athlete.auth.getUser()).data.user!.id;
+		const { client: athlete, id: me } = await signedInClient('athlete09@coachline.dev');
 		// A photo taken with the phone turned: 1200×800 pixels stored, shown 800×1200 (EXIF 6).
 		const turned = await sharp({
 			create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 90, b: 160 } }
@@ -267,7 +258,7 @@ describe('avatars', () => {
 			expect(up.error).toBeNull();
 		}
 		// Nobody writes into someone else's folder, not even through the API.
-		const other = await signIn('athlete04@coachline.dev');
+		const other = (await signedInClient('athlete04@coachline.dev')).client;
 		const intrusion = await other.storage
 			.from('avatars')
 			.upload(`${me}/${randomUUID()}.webp`, webp, { contentType: 'image/webp' });

@@ -3,8 +3,9 @@
 // catch-up after a dropped socket. Seeded people (supabase/seed.sql), password123.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { ANON_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import { adminSql, signedInClient } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const NORTHSIDE = 'a0000000-0000-4000-8000-000000000001';
 const HARBOUR = 'a0000000-0000-4000-8000-000000000002';
@@ -17,14 +18,9 @@ interface Person {
 }
 
 async function signIn(email: string): Promise<Person> {
-	const db = createClient(apiUrl(), ANON_KEY, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-	});
-	const { data, error } = await db.auth.signInWithPassword({ email, password: 'password123' });
-	if (error || !data.session) throw new Error(`sign in ${email}: ${error?.message}`);
-	await db.realtime.setAuth(data.session.access_token);
-	clients.push(db);
-	return { db, id: data.user.id };
+	const { client, id } = await signedInClient(email);
+	clients.push(client);
+	return { db: client, id };
 }
 
 function join(ch: RealtimeChannel): Promise<string> {
@@ -40,18 +36,6 @@ async function joined(ch: RealtimeChannel): Promise<RealtimeChannel> {
 	if (status !== 'SUBSCRIBED') throw new Error(`could not join ${ch.topic}: ${status}`);
 	return ch;
 }
-
-async function waitFor<T>(fn: () => T | undefined | false, ms = 8000): Promise<T> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 25));
-	}
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Heard = { event: string; payload: Record<string, unknown> };
 
@@ -117,9 +101,9 @@ describe('direct messages live', () => {
 			p_user_id: kai.id
 		});
 		expect(blocked.error).toBeNull();
+		const { heard } = await inbox(lena);
+		const text = `You should not see this ${randomUUID()}`;
 		try {
-			const { heard } = await inbox(lena);
-			const text = `You should not see this ${randomUUID()}`;
 			const refused = await kai.db.rpc('send_message', {
 				p_organization_id: HARBOUR,
 				p_recipient_id: lena.id,
@@ -131,21 +115,23 @@ describe('direct messages live', () => {
 			expect(refused.error?.message).toBe('You cannot message this person.');
 			expect(refused.error?.hint).toBe('cannot_message');
 			expect(refused.error?.message.toLowerCase()).not.toContain('block');
-			await sleep(1500);
-			expect(heard.filter((h) => h.event === 'message_created')).toHaveLength(0);
 			const rows = await sql`select 1 from public.messages where content = ${text}`;
 			expect(rows).toHaveLength(0);
 		} finally {
 			await lena.db.rpc('unblock_user', { p_user_id: kai.id });
 		}
-		// Unblocked, the same pair may talk again.
+		// Unblocked, the same pair may talk again. This message travels the same path (kai's sends,
+		// lena's topic) after the refused one, so once it has arrived the refused one would have too.
+		const after = `After the unblock ${randomUUID()}`;
 		const again = await kai.db.rpc('send_message', {
 			p_organization_id: HARBOUR,
 			p_recipient_id: lena.id,
-			p_content: 'After the unblock',
+			p_content: after,
 			p_client_id: randomUUID()
 		});
 		expect(again.error).toBeNull();
+		await waitFor(() => heard.find((h) => h.payload.content === after));
+		expect(heard.filter((h) => h.payload.content === text)).toHaveLength(0);
 	});
 
 	it('shows typing only to the participants: a third person cannot join the dm topic', async () => {
@@ -175,7 +161,20 @@ describe('direct messages live', () => {
 		expect(sent).toBe('ok');
 		await waitFor(() => seen.length === 1);
 		expect(seen[0]).toMatchObject({ user_id: alex.id });
-		await sleep(500);
+		// A marker on a public channel, sent by the coach after the typing event was acknowledged:
+		// it reaches the outsider's socket after anything the server had sent there for the typing.
+		const markerTopic = `marker-${randomUUID()}`;
+		const markers: unknown[] = [];
+		await joined(
+			outsider.db
+				.channel(markerTopic)
+				.on('broadcast', { event: 'marker' }, (m) => markers.push(m.payload))
+		);
+		const markerChannel = await joined(alex.db.channel(markerTopic));
+		expect(await markerChannel.send({ type: 'broadcast', event: 'marker', payload: {} })).toBe(
+			'ok'
+		);
+		await waitFor(() => markers.length === 1);
 		expect(spied).toHaveLength(0);
 	});
 

@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from '../../stack/gateway.ts';
 import { loadProjectConfig } from '../../stack/config.ts';
 import { findFreePort } from '../../stack/postgres.ts';
 import { SERVICE_ROLE_KEY, adminSql, dbUrl } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const sql = adminSql();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'coachline-rt-restart-'));
@@ -27,14 +28,6 @@ async function start(port: number): Promise<Gateway> {
 		dataDir,
 		quiet: true
 	});
-}
-
-async function waitFor(fn: () => boolean, ms: number) {
-	const until = Date.now() + ms;
-	while (!fn()) {
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 25));
-	}
 }
 
 afterAll(async () => {

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import {
+	ANON_KEY,
+	JWT_SECRET,
+	SERVICE_ROLE_KEY,
+	adminSql,
+	apiUrl,
+	userJwt
+} from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const schema = `rt_test_${run}`;
@@ -18,13 +26,7 @@ const bob = randomUUID();
 const carol = randomUUID();
 const clients: SupabaseClient[] = [];
 
-async function jwt(sub: string, ttlSeconds = 3600): Promise<string> {
-	return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
-		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-		.setIssuedAt()
-		.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-		.sign(new TextEncoder().encode(JWT_SECRET));
-}
+const jwt = userJwt;
 
 const tokens = new WeakMap<SupabaseClient, { current: string }>();
 
@@ -68,18 +70,6 @@ async function joined(ch: RealtimeChannel): Promise<RealtimeChannel> {
 	if (r.status !== 'SUBSCRIBED') throw new Error(`${r.status}: ${r.error?.message}`);
 	return ch;
 }
-
-async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > until) throw new Error('timed out waiting');
-		await new Promise((r) => setTimeout(r, 20));
-	}
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function grant(user: string, name: string, canWrite = true) {
 	await sql`insert into ${sql(schema)}.grants (user_id, topic, can_write)
@@ -304,14 +294,19 @@ describe('private channels', () => {
 				config: { private: true, broadcast: { ack: true } }
 			})
 		);
-		await joined(
+		const b = await joined(
 			(await userClient(bob))
-				.channel(topic('ro'), { config: { private: true, broadcast: { ack: true } } })
+				.channel(topic('ro'), {
+					config: { private: true, broadcast: { ack: true, self: true } }
+				})
 				.on('broadcast', { event: 'm' }, (m) => heard.push(m.payload))
 		);
 		expect(await a.send({ type: 'broadcast', event: 'm', payload: { n: 1 } })).toBe('error');
-		await sleep(200);
-		expect(heard).toEqual([]);
+		// Bob may write: his own broadcast, sent after alice's was refused, comes back to him after
+		// anything the server had relayed of hers.
+		expect(await b.send({ type: 'broadcast', event: 'm', payload: { n: 2 } })).toBe('ok');
+		await waitFor(() => heard.length > 0);
+		expect(heard).toEqual([{ n: 2 }]);
 	});
 });
 
@@ -515,9 +510,18 @@ describe('postgres changes', () => {
 		await sql`update ${sql(schema)}.notes set body = 'four' where id = ${row.id}`;
 		await waitFor(() => seen.alice.length === 3 && seen.filtered.length === 1);
 		expect(seen.filtered[0]).toMatchObject({ eventType: 'UPDATE', new: { body: 'two' } });
-		await sleep(300);
-		expect(seen.bob).toEqual([]);
-		expect(seen.filtered).toHaveLength(1);
+		// Markers committed after alice's changes: bob's own row, and an update to 'three' that
+		// passes the filter. Changes arrive in commit order, so once both markers are in, anything
+		// wrongly sent for the earlier changes would be in too.
+		await sql`insert into ${sql(schema)}.notes (owner, body) values (${bob}, 'bob marker')`;
+		await sql`update ${sql(schema)}.notes set body = 'three' where id = ${row.id}`;
+		const bodyIs = (body: string) => (p: unknown) =>
+			(p as { new: { body?: string } }).new.body === body;
+		await waitFor(() => seen.bob.some(bodyIs('bob marker')) && seen.filtered.some(bodyIs('three')));
+		expect(seen.bob).toHaveLength(1);
+		expect(seen.bob[0]).toMatchObject({ eventType: 'INSERT', new: { body: 'bob marker' } });
+		expect(seen.filtered).toHaveLength(2);
+		expect(seen.filtered[1]).toMatchObject({ eventType: 'UPDATE', new: { body: 'three' } });
 	});
 });
 

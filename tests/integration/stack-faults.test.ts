@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster, findFreePort, psql, assertPortFree } from '../../stack/postgres.ts';
 import { completeMarker, prepareDatabase } from '../../stack/instance.ts';
+import { waitFor } from '../support/wait.ts';
 
 const clusters: Cluster[] = [];
 afterAll(() => {
@@ -28,8 +29,10 @@ describe('the PostgreSQL cluster', () => {
 			true
 		);
 		process.kill(c.pid()!, 'SIGKILL');
-		await new Promise((r) => setTimeout(r, 300));
-		expect(c.pid(), 'a killed server is not reported as running').toBeNull();
+		await waitFor(() => c.pid() === null, {
+			timeout: 10_000,
+			what: 'a killed server to stop being reported as running'
+		});
 		await c.start();
 		expect(psql(c.url, ['-tAc', 'select id from kept']).out.trim()).toBe('42');
 	}, 60_000);

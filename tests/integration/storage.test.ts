@@ -10,11 +10,12 @@ import { SignJWT } from 'jose';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import {
 	ANON_KEY,
-	JWT_SECRET,
 	SERVICE_ROLE_KEY,
 	adminSql,
 	apiUrl,
-	serviceClient
+	clientAs,
+	serviceClient,
+	signedInClient
 } from '../support/stack.ts';
 import { syncConfiguredBuckets } from '../../stack/storage/buckets.ts';
 
@@ -34,18 +35,6 @@ const bob = randomUUID();
 let aliceClient: SupabaseClient;
 let bobClient: SupabaseClient;
 let objectsDir: string | null = null;
-
-async function userClient(sub: string): Promise<SupabaseClient> {
-	const jwt = await new SignJWT({ sub, role: 'authenticated', aud: 'authenticated' })
-		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-		.setIssuedAt()
-		.setExpirationTime('1h')
-		.sign(new TextEncoder().encode(JWT_SECRET));
-	return createClient(apiUrl(), ANON_KEY, {
-		global: { headers: { Authorization: `Bearer ${jwt}` } },
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-	});
-}
 
 /** Every byte file the storage service holds (objects/ and tmp/). */
 function filesOnDisk(): string[] {
@@ -131,8 +120,8 @@ beforeAll(async () => {
 	await sql`create policy ${sql(policy('select'))} on storage.objects for select to authenticated using (${own})`;
 	await sql`create policy ${sql(policy('update'))} on storage.objects for update to authenticated using (${own}) with check (${own})`;
 	await sql`create policy ${sql(policy('delete'))} on storage.objects for delete to authenticated using (${own})`;
-	aliceClient = await userClient(alice);
-	bobClient = await userClient(bob);
+	aliceClient = await clientAs(alice);
+	bobClient = await clientAs(bob);
 	const [dir] = await sql<{ d: string }[]>`select current_setting('data_directory') as d`.catch(
 		() => [{ d: '' }]
 	);
@@ -398,21 +387,9 @@ function signedPath(url: string): string {
 describe('attachments sent in a message', () => {
 	const NORTHSIDE = 'a0000000-0000-4000-8000-000000000001';
 
-	async function signedIn(email: string): Promise<{ client: SupabaseClient; id: string }> {
-		const client = createClient(apiUrl(), ANON_KEY, {
-			auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-		});
-		const { data, error } = await client.auth.signInWithPassword({
-			email,
-			password: 'password123'
-		});
-		expect(error).toBeNull();
-		return { client, id: data.user!.id };
-	}
-
 	it('cannot be swapped after sending: not by a signed upsert URL, not by the service role', async () => {
-		const athlete = await signedIn('athlete01@coachline.dev');
-		const coach = await signedIn('coach.alex@coachline.dev');
+		const athlete = await signedInClient('athlete01@coachline.dev');
+		const coach = await signedInClient('coach.alex@coachline.dev');
 		const name = `${NORTHSIDE}/${athlete.id}/${randomUUID()}.png`;
 		// Signed with upsert before sending: the way the hole was found.
 		const signed = await athlete.client.storage

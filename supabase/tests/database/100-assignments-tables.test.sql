@@ -1,5 +1,6 @@
--- 100-assignments-tables: workout_assignments and workout_feed_posts as seed 004 describes them,
--- their constraints and triggers, and RLS from both sides for every actor (owner, coach,
+-- 100-assignments-tables: workout_assignments (one dated cell on an athlete's calendar: a
+-- workout, a rest day or a note) and workout_feed_posts (one broadcast of a workout to a
+-- feed-mode program, seen by its members once publish_at has passed), their constraints and triggers, and RLS from both sides for every actor (owner, coach,
 -- member, member2, outsider, other_coach, anon, service_role), including plain REST-style inserts.
 begin;
 select plan(44);

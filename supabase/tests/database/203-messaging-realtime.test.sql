@@ -1,6 +1,7 @@
 -- 203-messaging-realtime: the RLS policies on realtime.messages, checked the way the realtime
 -- server checks them (realtime.topic() set, probe rows read back = may listen; an insert that
--- passes = may send), for every topic of DESIGN.md and every actor.
+-- passes = may send), for every topic the app uses (user:<id>, dm:<org>:<low>:<high>, org:<id>,
+-- assignment:<id>) and every actor.
 begin;
 select plan(34);
 

@@ -1,5 +1,5 @@
 -- 501-bulk-program-filter: a bulk filter by program selects the cells of the athletes enrolled
--- in it (FIT-201), whatever program tag a cell carries: a row tagged X of an athlete NOT
+-- in it (a program's athletes are its enrolled people, not its tags), whatever program tag a cell carries: a row tagged X of an athlete NOT
 -- enrolled in X is left out; an enrolled athlete's row tagged with another program (or none) is
 -- included. Preview, publish and delete agree; only the organization's staff may run them.
 begin;
