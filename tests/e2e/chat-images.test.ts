@@ -6,11 +6,12 @@
 // to read history keeps their place and gets a "new message" button instead.
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { appUrl, launch, open, shoot, useProductionBuild } from './browser.ts';
-import { ANON_KEY, adminSql, apiUrl } from '../support/stack.ts';
+import { adminSql, signedInClient } from '../support/stack.ts';
+import { signInOn } from '../support/pages.ts';
 
 // Against the production build: layout shift is measured on what ships.
 useProductionBuild();
@@ -31,12 +32,7 @@ afterAll(async () => {
 });
 
 async function signedIn(email: string): Promise<SupabaseClient> {
-	const c = createClient(apiUrl(), ANON_KEY, {
-		auth: { persistSession: false, autoRefreshToken: false }
-	});
-	const { error } = await c.auth.signInWithPassword({ email, password: 'password123' });
-	if (error) throw error;
-	return c;
+	return (await signedInClient(email)).client;
 }
 
 async function photo(width: number, height: number, hue: number): Promise<Buffer> {
@@ -131,11 +127,7 @@ async function coachAt(viewport: { width: number; height: number }, phone: boole
 	ctx.setDefaultTimeout(20_000);
 	await ctx.addInitScript(RECORD_SHIFTS);
 	const page = await ctx.newPage();
-	await open(page, '/login');
-	await page.getByLabel('Email', { exact: true }).fill('coach.alex@coachline.dev');
-	await page.getByLabel('Password', { exact: true }).fill('password123');
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL('**/org/**');
+	await signInOn(page, 'coach.alex@coachline.dev');
 	return { ctx, page };
 }
 
