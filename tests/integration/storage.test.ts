@@ -122,6 +122,12 @@ beforeAll(async () => {
 	await sql`create policy ${sql(policy('delete'))} on storage.objects for delete to authenticated using (${own})`;
 	aliceClient = await clientAs(alice);
 	bobClient = await clientAs(bob);
+	// One object of alice's that the read, sign, list, copy and traversal tests share, written
+	// here so that each test finds it whatever order the tests run in.
+	const notes = await aliceClient.storage
+		.from(DOCS)
+		.upload(`${alice}/notes.txt`, Buffer.from('hello storage'), { contentType: 'text/plain' });
+	expect(notes.error).toBeNull();
 	const [dir] = await sql<{ d: string }[]>`select current_setting('data_directory') as d`.catch(
 		() => [{ d: '' }]
 	);
@@ -143,15 +149,15 @@ describe('upload and download', () => {
 	it('uploads a raw body into the own folder and downloads the same bytes', async () => {
 		const { data, error } = await aliceClient.storage
 			.from(DOCS)
-			.upload(`${alice}/notes.txt`, Buffer.from('hello storage'), { contentType: 'text/plain' });
+			.upload(`${alice}/raw.txt`, Buffer.from('hello storage'), { contentType: 'text/plain' });
 		expect(error).toBeNull();
-		expect(data?.fullPath).toBe(`${DOCS}/${alice}/notes.txt`);
+		expect(data?.fullPath).toBe(`${DOCS}/${alice}/raw.txt`);
 		expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
-		const dl = await aliceClient.storage.from(DOCS).download(`${alice}/notes.txt`);
+		const dl = await aliceClient.storage.from(DOCS).download(`${alice}/raw.txt`);
 		expect(dl.error).toBeNull();
 		expect(await dl.data?.text()).toBe('hello storage');
 		const [row] = await sql`select owner_id, metadata from storage.objects
-			where bucket_id = ${DOCS} and name = ${`${alice}/notes.txt`}`;
+			where bucket_id = ${DOCS} and name = ${`${alice}/raw.txt`}`;
 		expect(row.owner_id).toBe(alice);
 		expect(row.metadata.size).toBe(13);
 		expect(row.metadata.mimetype).toBe('text/plain');
@@ -502,18 +508,24 @@ describe('list, move, copy, remove', () => {
 	});
 
 	it('removes own objects and their bytes; removes nothing of another’s', async () => {
-		const theirs = await bobClient.storage.from(DOCS).remove([`${alice}/copy.txt`]);
+		const put = await aliceClient.storage
+			.from(DOCS)
+			.upload(`${alice}/remove-me.txt`, Buffer.from('r'), { contentType: 'text/plain' });
+		expect(put.error).toBeNull();
+		const theirs = await bobClient.storage.from(DOCS).remove([`${alice}/remove-me.txt`]);
 		expect(theirs.error).toBeNull();
 		expect(theirs.data).toEqual([]);
-		expect(await aliceClient.storage.from(DOCS).exists(`${alice}/copy.txt`)).toMatchObject({
+		expect(await aliceClient.storage.from(DOCS).exists(`${alice}/remove-me.txt`)).toMatchObject({
 			data: true
 		});
 		const before = filesOnDisk().length;
-		const mine = await aliceClient.storage.from(DOCS).remove([`${alice}/copy.txt`]);
+		const mine = await aliceClient.storage.from(DOCS).remove([`${alice}/remove-me.txt`]);
 		expect(mine.error).toBeNull();
-		expect(mine.data?.map((r) => r.name)).toEqual([`${alice}/copy.txt`]);
+		expect(mine.data?.map((r) => r.name)).toEqual([`${alice}/remove-me.txt`]);
 		expect(filesOnDisk().length).toBe(before - 1);
-		expect((await aliceClient.storage.from(DOCS).exists(`${alice}/copy.txt`)).data).toBe(false);
+		expect((await aliceClient.storage.from(DOCS).exists(`${alice}/remove-me.txt`)).data).toBe(
+			false
+		);
 	});
 
 	it('deletes a single object with DELETE /object/{bucket}/{path}', async () => {
