@@ -132,6 +132,18 @@ export class Uploads {
 		this.items = this.items.filter((i) => i.key !== key);
 	}
 
+	/**
+	 * For a form that sends the uploaded paths: true when every file is uploaded; otherwise says
+	 * why next to the picker (`problem`) and returns false, so the form is not sent without them.
+	 */
+	readyToSubmit(): boolean {
+		if (!this.busy && !this.failed && this.waiting.length === 0) return true;
+		this.problem = this.busy
+			? 'Wait for the uploads to finish.'
+			: 'Remove the files that could not be uploaded first.';
+		return false;
+	}
+
 	clear(): void {
 		for (const item of this.items) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
 		this.items = [];
