@@ -154,6 +154,7 @@ export class Cluster {
 		// A pid file whose server is gone (or is a zombie nobody reaped, which Postgres' own check
 		// takes for alive) is stale: remove it. Crash recovery then runs on start by itself.
 		rmSync(path.join(this.dataDir, 'postmaster.pid'), { force: true });
+		this.removeStaleSocketLock();
 		await assertPortFree(this.config.port, 'PostgreSQL');
 		this.writeSettings();
 		let r = this.pgCtlStart();
@@ -168,6 +169,21 @@ export class Cluster {
 				: '';
 			throw new StackError(`PostgreSQL did not start (see ${this.logFile}):\n${tail || r.stderr}`);
 		}
+	}
+
+	/**
+	 * The socket's lock file also names the server that held it. Postgres refuses to start while
+	 * that pid answers a signal, and a killed server that nobody reaped yet (a zombie: the machine's
+	 * init may never reap it) still does. Only a lock whose server is not alive by our own check
+	 * (`processAlive`, zombies count as gone) is removed; a live server's lock stays.
+	 */
+	private removeStaleSocketLock(): void {
+		const lock = path.join(this.socketDir, `.s.PGSQL.${this.config.port}.lock`);
+		if (!existsSync(lock)) return;
+		const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+		if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return;
+		rmSync(lock, { force: true });
+		rmSync(path.join(this.socketDir, `.s.PGSQL.${this.config.port}`), { force: true });
 	}
 
 	private pgCtlStart() {
@@ -212,7 +228,7 @@ export function processAlive(pid: number): boolean {
 	}
 }
 
-function postgresUser(): { uid: number; gid: number } {
+export function postgresUser(): { uid: number; gid: number } {
 	const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
 	const g = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
 	if (r.status !== 0) {

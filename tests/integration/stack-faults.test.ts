@@ -4,7 +4,15 @@ import net from 'node:net';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, findFreePort, psql, assertPortFree } from '../../stack/postgres.ts';
+import { spawn } from 'node:child_process';
+import {
+	Cluster,
+	findFreePort,
+	psql,
+	assertPortFree,
+	processAlive,
+	postgresUser
+} from '../../stack/postgres.ts';
 import { completeMarker, prepareDatabase } from '../../stack/instance.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -37,12 +45,36 @@ describe('the PostgreSQL cluster', () => {
 		expect(psql(c.url, ['-tAc', 'select id from kept']).out.trim()).toBe('42');
 	}, 60_000);
 
-	it('starts over a stale pid file', async () => {
+	it('starts over a stale pid file and a socket lock naming an unreaped server', async () => {
 		const c = await freshCluster();
 		c.stop();
-		writeFileSync(path.join(c.dataDir, 'postmaster.pid'), `999999\n${c.dataDir}\n`);
-		await c.start();
-		expect(psql(c.url, ['-tAc', 'select 1']).out.trim()).toBe('1');
+		// A killed server that nobody reaped stays a zombie: it still answers kill(pid, 0), so
+		// PostgreSQL's own check takes its locks for a live server. Make a real zombie: `true` exits,
+		// and its parent, replaced by `sleep`, never reaps it.
+		// It belongs to the server's user, as the killed server did (root runs the server as postgres).
+		const owner = process.getuid?.() === 0 ? postgresUser() : {};
+		const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], {
+			...owner,
+			stdio: ['ignore', 'pipe', 'ignore']
+		});
+		try {
+			const zombie = Number(
+				await new Promise<string>((r) => parent.stdout.once('data', (d) => r(String(d))))
+			);
+			await waitFor(() => !processAlive(zombie), {
+				timeout: 5_000,
+				what: 'the child to become a zombie'
+			});
+			writeFileSync(path.join(c.dataDir, 'postmaster.pid'), `${zombie}\n${c.dataDir}\n`);
+			writeFileSync(
+				path.join(c.socketDir, `.s.PGSQL.${c.config.port}.lock`),
+				`${zombie}\n${c.dataDir}\n`
+			);
+			await c.start();
+			expect(psql(c.url, ['-tAc', 'select 1']).out.trim()).toBe('1');
+		} finally {
+			parent.kill();
+		}
 	}, 60_000);
 
 	it('names the port and its holder when the port is taken', async () => {
