@@ -222,6 +222,23 @@ describe('a conversation with pictures', () => {
 			await frames(page);
 			await expectInView(page, live);
 
+			// On a busy phone a scroll event can land after the thread grew and before the view
+			// followed it: that must not count as the reader leaving the newest message.
+			const log = page.getByRole('log');
+			const behind = await log.evaluate(async (el) => {
+				const grown = document.createElement('li');
+				grown.style.height = '400px';
+				el.querySelector('ol')!.append(grown);
+				el.dispatchEvent(new Event('scroll'));
+				await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+				const left = el.scrollHeight - el.scrollTop - el.clientHeight;
+				grown.remove();
+				return Math.round(left);
+			});
+			expect(behind, 'the view followed the thread as it grew').toBeLessThanOrEqual(2);
+			await frames(page);
+			await expectInView(page, live);
+
 			// The coach sends a photo from the composer: the browser measures it, the database keeps
 			// the size, and the coach's own message is in view with its picture.
 			const mine = `Compare with this one ${run}`;
@@ -248,7 +265,6 @@ describe('a conversation with pictures', () => {
 			await shoot(page, '76-chat-images-live');
 
 			// Reading further up: a new photo does not move the view; a button leads down to it.
-			const log = page.getByRole('log');
 			await log.evaluate((el) => (el.scrollTop = Math.max(0, el.scrollTop - 700)));
 			const before = await log.evaluate((el) => el.scrollTop);
 			const later = `And the cool-down stretch ${run}`;
