@@ -2170,7 +2170,14 @@ export type Database = {
 					seen_count: number;
 				}[];
 			};
-			announcement_seen_by: { Args: { p_id: string }; Returns: Json };
+			announcement_seen_by: {
+				Args: { p_id: string };
+				Returns: {
+					audience: number;
+					readers: Json;
+					seen: number;
+				}[];
+			};
 			apply_program_template: {
 				Args: {
 					p_athlete_ids: string[];
@@ -2297,10 +2304,55 @@ export type Database = {
 					isSetofReturn: true;
 				};
 			};
-			assignment_results: { Args: { p_assignment_id: string }; Returns: Json };
+			assignment_previous_results: {
+				Args: { p_assignment_id: string };
+				Returns: {
+					load: number;
+					load_unit: string;
+					movement_id: string;
+					performed_at: string;
+					reps: number;
+					set_results: Json;
+				}[];
+			};
+			assignment_results: {
+				Args: { p_assignment_id: string };
+				Returns: {
+					assignment_date: string;
+					assignment_id: string;
+					display_name: string;
+					id: string;
+					movements: Json;
+					notes: string;
+					performed_at: string;
+					program_id: string;
+					program_name: string;
+					records: Database['public']['Tables']['personal_records']['Row'][];
+					rpe: number;
+					score: string;
+					user_id: string;
+					workout_id: string;
+					workout_title: string;
+				}[];
+			};
 			athlete_profile: {
 				Args: { p_as_of?: string; p_organization_id: string; p_user_id: string; p_weeks?: number };
-				Returns: Json;
+				Returns: {
+					avatar_path: string;
+					comments: Json;
+					compliance: Json;
+					display_name: string;
+					member_since: string;
+					notes: Json;
+					programs: Json;
+					recent_results: Json;
+					records: Database['public']['Tables']['personal_records']['Row'][];
+					role: Database['public']['Enums']['membership_role'];
+					time_zone: string;
+					today: string;
+					upcoming: Json;
+					user_id: string;
+				}[];
 			};
 			block_user: {
 				Args: { p_organization_id: string; p_user_id: string };
@@ -2318,7 +2370,14 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
-			bulk_delete_assignments: { Args: { p_filter: Json }; Returns: Json };
+			bulk_delete_assignments: {
+				Args: { p_filter: Json };
+				Returns: {
+					batch_id: string;
+					count: number;
+					ids: string[];
+				}[];
+			};
 			bulk_preview_assignments: {
 				Args: { p_filter: Json };
 				Returns: {
@@ -2326,7 +2385,14 @@ export type Database = {
 					samples: Database['public']['Tables']['workout_assignments']['Row'][];
 				}[];
 			};
-			bulk_publish_assignments: { Args: { p_filter: Json }; Returns: Json };
+			bulk_publish_assignments: {
+				Args: { p_filter: Json };
+				Returns: {
+					batch_id: string;
+					count: number;
+					ids: string[];
+				}[];
+			};
 			change_member_role: {
 				Args: { p_membership_id: string; p_role: Database['public']['Enums']['membership_role'] };
 				Returns: {
@@ -3212,7 +3278,24 @@ export type Database = {
 					p_program_id?: string;
 					p_user_id?: string;
 				};
-				Returns: Json;
+				Returns: {
+					assignment_date: string;
+					assignment_id: string;
+					display_name: string;
+					has_more: boolean;
+					id: string;
+					movements: Json;
+					notes: string;
+					performed_at: string;
+					program_id: string;
+					program_name: string;
+					records: Database['public']['Tables']['personal_records']['Row'][];
+					rpe: number;
+					score: string;
+					user_id: string;
+					workout_id: string;
+					workout_title: string;
+				}[];
 			};
 			revoke_invitation: {
 				Args: { p_invitation_id: string };

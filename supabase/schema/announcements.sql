@@ -288,7 +288,7 @@ REVOKE ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_
 GRANT ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
 GRANT ALL ON FUNCTION private.announcement_feed_page(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO service_role;
 
-CREATE FUNCTION private.announcement_seen_by(p_id uuid) RETURNS jsonb
+CREATE FUNCTION private.announcement_seen_by(p_id uuid) RETURNS TABLE(seen integer, audience integer, readers jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -300,21 +300,20 @@ begin
   if v_row.id is null or not private.is_staff(v_row.organization_id) then
     raise exception 'Announcement not found.' using errcode = 'PT404', hint = 'announcement_not_found';
   end if;
-  return (
+  return query
     with audience as (
       select a.user_id from private.announcement_audience(v_row.organization_id, v_row.program_id) a (user_id)
        where a.user_id <> v_row.author_id
     )
-    select jsonb_build_object(
-      'seen', (select count(*) from public.announcement_reads r
-                where r.announcement_id = v_row.id and r.user_id in (select user_id from audience)),
-      'audience', (select count(*) from audience),
-      'readers', coalesce((
-        select jsonb_agg(jsonb_build_object('user_id', r.user_id, 'display_name', p.display_name, 'read_at', r.read_at)
-                         order by r.read_at desc)
-          from public.announcement_reads r
-          join public.profiles p on p.id = r.user_id
-         where r.announcement_id = v_row.id and r.user_id in (select user_id from audience)), '[]'::jsonb)));
+    select (select count(*) from public.announcement_reads r
+             where r.announcement_id = v_row.id and r.user_id in (select au.user_id from audience au))::integer,
+           (select count(*) from audience)::integer,
+           coalesce((
+             select jsonb_agg(jsonb_build_object('user_id', r.user_id, 'display_name', p.display_name, 'read_at', r.read_at)
+                              order by r.read_at desc)
+               from public.announcement_reads r
+               join public.profiles p on p.id = r.user_id
+              where r.announcement_id = v_row.id and r.user_id in (select au.user_id from audience au)), '[]'::jsonb);
 end;
 $$;
 
@@ -664,14 +663,14 @@ REVOKE ALL ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before
 GRANT ALL ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
 GRANT ALL ON FUNCTION public.announcement_feed(p_organization_id uuid, p_before timestamp with time zone, p_before_id uuid, p_limit integer) TO service_role;
 
-CREATE FUNCTION public.announcement_seen_by(p_id uuid) RETURNS jsonb
+CREATE FUNCTION public.announcement_seen_by(p_id uuid) RETURNS TABLE(seen integer, audience integer, readers jsonb)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select private.announcement_seen_by(announcement_seen_by.p_id);
+  select s.seen, s.audience, s.readers from private.announcement_seen_by(announcement_seen_by.p_id) s;
 $$;
 
-COMMENT ON FUNCTION public.announcement_seen_by(p_id uuid) IS 'Staff: "seen by N of M" for an announcement, with the readers'' names (author excluded from both).';
+COMMENT ON FUNCTION public.announcement_seen_by(p_id uuid) IS 'Staff: "seen by N of M" for an announcement, with the readers'' names (author excluded from both). One row: seen, audience, readers [{user_id, display_name, read_at}] newest first.';
 
 REVOKE ALL ON FUNCTION public.announcement_seen_by(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.announcement_seen_by(p_id uuid) TO authenticated;

@@ -1743,7 +1743,7 @@ REVOKE ALL ON FUNCTION public.assign_schedule(p_organization_id uuid, p_workout_
 GRANT ALL ON FUNCTION public.assign_schedule(p_organization_id uuid, p_workout_ids uuid[], p_sessions jsonb) TO authenticated;
 GRANT ALL ON FUNCTION public.assign_schedule(p_organization_id uuid, p_workout_ids uuid[], p_sessions jsonb) TO service_role;
 
-CREATE FUNCTION public.bulk_delete_assignments(p_filter jsonb) RETURNS jsonb
+CREATE FUNCTION public.bulk_delete_assignments(p_filter jsonb) RETURNS TABLE(batch_id uuid, count integer, ids uuid[])
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -1769,11 +1769,11 @@ begin
   -- One audit row per call, count 0 included.
   perform private.audit_assignment_batch((bulk_delete_assignments.p_filter ->> 'organization_id')::uuid,
     'assignment.bulk_deleted', v_batch_id, v_ids, jsonb_build_object('filter', bulk_delete_assignments.p_filter));
-  return jsonb_build_object('batch_id', v_batch_id, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids));
+  return query select v_batch_id, pg_catalog.cardinality(v_ids), v_ids;
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) IS 'Soft-deletes every live match of a bulk filter atomically and writes one audit row (batch_id, ids, count), also when nothing matched (count 0).';
+COMMENT ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) IS 'Soft-deletes every live match of a bulk filter atomically and writes one audit row (batch_id, ids, count), also when nothing matched (count 0). One row: batch_id, count, ids.';
 
 REVOKE ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_delete_assignments(p_filter jsonb) TO authenticated;
@@ -1803,7 +1803,7 @@ REVOKE ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) FROM PUBL
 GRANT ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION public.bulk_preview_assignments(p_filter jsonb) TO service_role;
 
-CREATE FUNCTION public.bulk_publish_assignments(p_filter jsonb) RETURNS jsonb
+CREATE FUNCTION public.bulk_publish_assignments(p_filter jsonb) RETURNS TABLE(batch_id uuid, count integer, ids uuid[])
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -1815,11 +1815,11 @@ begin
   v_batch_id := private.begin_assignment_batch();
   v_ids := private.publish_filtered_assignments(bulk_publish_assignments.p_filter, v_batch_id);
   perform private.end_assignment_batch();
-  return jsonb_build_object('batch_id', v_batch_id, 'count', cardinality(v_ids), 'ids', to_jsonb(v_ids));
+  return query select v_batch_id, pg_catalog.cardinality(v_ids), v_ids;
 end;
 $$;
 
-COMMENT ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) IS 'Publishes every draft match of a bulk filter atomically (pushes and broadcasts as one batch) and writes one audit row, also when nothing matched (count 0).';
+COMMENT ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) IS 'Publishes every draft match of a bulk filter atomically (pushes and broadcasts as one batch) and writes one audit row, also when nothing matched (count 0). One row: batch_id, count, ids.';
 
 REVOKE ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) TO authenticated;

@@ -91,7 +91,7 @@ async function explainAll(
 			[
 				'bulk_publish_assignments',
 				coach,
-				(tx) => tx`select public.bulk_publish_assignments(${tx.json(filter)}) -> 'count'`
+				(tx) => tx`select count from public.bulk_publish_assignments(${tx.json(filter)})`
 			]
 		],
 		/workout_assignments/,
@@ -309,9 +309,9 @@ export default async function assignments(args: string[]): Promise<void> {
 		if (restWorks && apiUrl) {
 			const client = restClient(apiUrl, await jwtOf(coach));
 			bulkRest = await time(Math.min(3, windows.length - 1), async (i) => {
-				const { data, error } = await client.rpc('bulk_publish_assignments', {
-					p_filter: filterOf(windows[i + 1])
-				});
+				const { data, error } = await client
+					.rpc('bulk_publish_assignments', { p_filter: filterOf(windows[i + 1]) })
+					.single();
 				if (error) throw new Error(`bulk publish: ${error.message}`);
 				if (i === 0)
 					console.log(`REST bulk publish published ${(data as { count: number }).count} drafts`);

@@ -113,45 +113,39 @@ export default async function results(args: string[]): Promise<void> {
 		][] = [
 			[
 				'feed first page (20)',
-				(tx) => tx`select jsonb_array_length(public.results_feed(${orgId}) -> 'results') as n,
-				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx) => tx`select json_array_length(json_agg(f)) as n,
+				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.results_feed(${orgId}) f`
 			],
 			[
 				'feed first page (40)',
-				(
-					tx
-				) => tx`select jsonb_array_length(public.results_feed(${orgId}, p_limit => 40) -> 'results') as n,
-				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx) => tx`select json_array_length(json_agg(f)) as n,
+				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.results_feed(${orgId}, p_limit => 40) f`
 			],
 			[
 				'feed one program (20)',
-				(
-					tx
-				) => tx`select jsonb_array_length(public.results_feed(${orgId}, ${program_id}) -> 'results') as n,
-				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx) => tx`select json_array_length(json_agg(f)) as n,
+				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.results_feed(${orgId}, ${program_id}) f`
 			],
 			[
 				'feed one athlete (20)',
-				(
-					tx,
-					i
-				) => tx`select jsonb_array_length(public.results_feed(${orgId}, null, ${athleteAt(i)}) -> 'results') as n,
-				                     extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx, i) => tx`select json_array_length(json_agg(f)) as n,
+				                     extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.results_feed(${orgId}, null, ${athleteAt(i)}) f`
 			],
 			[
 				'feed deep keyset page (20)',
-				(
-					tx
-				) => tx`select jsonb_array_length(public.results_feed(${orgId}, null, null, ${deep.performed_at}, ${deep.id}) -> 'results') as n,
-				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx) => tx`select json_array_length(json_agg(f)) as n,
+				                  extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.results_feed(${orgId}, null, null, ${deep.performed_at}, ${deep.id}) f`
 			],
 			[
 				'athlete_profile',
-				(
-					tx,
-					i
-				) => tx`select jsonb_array_length(public.athlete_profile(${orgId}, ${athleteAt(i)}) -> 'recent_results') as n,
-				                     extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms`
+				(tx, i) => tx`select json_array_length(json_agg(p) -> 0 -> 'recent_results') as n,
+				                     extract(epoch from clock_timestamp() - statement_timestamp()) * 1000 as ms
+				             from public.athlete_profile(${orgId}, ${athleteAt(i)}) p`
 			]
 		];
 
@@ -178,18 +172,19 @@ export default async function results(args: string[]): Promise<void> {
 				[
 					'results_feed (organization, first page)',
 					coach,
-					(tx) => tx`select length(public.results_feed(${orgId})::text)`
+					(tx) => tx`select length(json_agg(f)::text) from public.results_feed(${orgId}) f`
 				],
 				[
 					'results_feed (deep keyset page)',
 					coach,
 					(tx) =>
-						tx`select length(public.results_feed(${orgId}, null, null, ${deep.performed_at}, ${deep.id})::text)`
+						tx`select length(json_agg(f)::text) from public.results_feed(${orgId}, null, null, ${deep.performed_at}, ${deep.id}) f`
 				],
 				[
 					'athlete_profile',
 					coach,
-					(tx) => tx`select length(public.athlete_profile(${orgId}, ${athleteAt(0)})::text)`
+					(tx) =>
+						tx`select length(json_agg(p)::text) from public.athlete_profile(${orgId}, ${athleteAt(0)}) p`
 				]
 			],
 			/workout_results/,
@@ -223,6 +218,9 @@ export default async function results(args: string[]): Promise<void> {
 			const inside: number[] = [];
 			await sql
 				.begin(async (tx) => {
+					// They returned jsonb; today's return rows, so they are dropped first (rolled back).
+					await tx`drop function public.results_feed(uuid, uuid, uuid, timestamptz, uuid, integer)`;
+					await tx`drop function public.athlete_profile(uuid, uuid, integer, timestamptz)`;
 					for (const def of oldDefs) await tx.unsafe(def);
 					await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ sub: coach, role: 'authenticated', aud: 'authenticated' })}, true)`;
 					await run(tx, 0);

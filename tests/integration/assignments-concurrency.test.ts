@@ -225,9 +225,10 @@ describe('bulk delete while rows are being inserted', () => {
 		// The delete starts while the stream is running, not before its first insert.
 		await waitFor(() => streamed.length > 0);
 		const result = await as(deleter, coach, async (tx) => {
-			const [r] = await tx<{ result: { batch_id: string; count: number; ids: string[] } }[]>`
-				select public.bulk_delete_assignments(${tx.json({ organization_id: org, date_from: from, date_to: to })}) as result`;
-			return r.result;
+			const [r] = await tx<{ batch_id: string; count: number; ids: string[] }[]>`
+				select batch_id, count, ids
+				  from public.bulk_delete_assignments(${tx.json({ organization_id: org, date_from: from, date_to: to })})`;
+			return r;
 		});
 		streaming = false;
 		await stream;

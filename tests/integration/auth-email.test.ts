@@ -4,14 +4,10 @@
 // database with enable_confirmations, double_confirm_changes and anonymous sign-ins switched on,
 // signup confirmation, resend and the email change confirmed from both addresses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
-import { startGateway, type Gateway } from '../../stack/gateway.ts';
-import { loadProjectConfig } from '../../stack/config.ts';
-import { findFreePort } from '../../stack/postgres.ts';
-import { startMailCatcher, type MailCatcher } from '../../stack/mail/catcher.ts';
-import { anonClient, ANON_KEY, dbUrl, serviceClient, uniqueEmail } from '../support/stack.ts';
+import { anonClient, serviceClient, uniqueEmail } from '../support/stack.ts';
 import { codeIn, linkIn, mailCount, nextMail } from '../support/mail.ts';
+import { startSecondGateway, type SecondGateway } from '../support/second-gateway.ts';
 import { authFetch, PASSWORD, signedUpUser, V } from './auth-helpers.ts';
 
 const APP = 'http://127.0.0.1:5173';
@@ -289,47 +285,19 @@ describe('disabled providers and grants', () => {
 });
 
 describe('with enable_confirmations, double_confirm_changes and anonymous sign-ins on', () => {
-	let gateway: Gateway;
-	let catcher: MailCatcher;
-	let client: () => SupabaseClient;
-	const mails = (to: string) => catcher.messages().filter((m) => m.Envelope.includes(to));
-	const waitMail = async (to: string, n: number) => {
-		for (let i = 0; i < 100 && mails(to).length < n; i += 1)
-			await new Promise((r) => setTimeout(r, 50));
-		const list = mails(to);
-		if (list.length < n) throw new Error(`expected ${n} mails to ${to}, got ${list.length}`);
-		return list[n - 1];
-	};
+	let gateway: SecondGateway;
+	const client = () => gateway.client();
 
 	beforeAll(async () => {
-		catcher = await startMailCatcher();
-		const base = loadProjectConfig();
-		const port = await findFreePort(56000 + Math.floor(Math.random() * 900));
-		gateway = await startGateway({
-			port,
-			dbPort: Number(new URL(dbUrl()).port),
-			config: {
-				...base,
-				auth: {
-					...base.auth,
-					enableConfirmations: true,
-					doubleConfirmChanges: true,
-					enableAnonymousSignIns: true,
-					maxFrequency: 0
-				}
-			},
-			dataDir: '/tmp',
-			mailSmtp: { host: '127.0.0.1', port: catcher.smtpPort },
-			quiet: true
+		gateway = await startSecondGateway({
+			enableConfirmations: true,
+			doubleConfirmChanges: true,
+			enableAnonymousSignIns: true,
+			maxFrequency: 0
 		});
-		client = () =>
-			createClient(gateway.url, ANON_KEY, {
-				auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-			});
 	});
 	afterAll(async () => {
 		await gateway?.close();
-		await catcher?.close();
 	});
 
 	it('signup answers the user without a session and mails a confirmation; sign-in waits for it', async () => {
@@ -340,10 +308,10 @@ describe('with enable_confirmations, double_confirm_changes and anonymous sign-i
 		expect(data.user?.confirmation_sent_at).toBeTruthy();
 		const early = await client().auth.signInWithPassword({ email, password: PASSWORD });
 		expect(early.error).toMatchObject({ code: 'email_not_confirmed' });
-		const first = await waitMail(email, 1);
+		const first = await gateway.mailTo(email, 1);
 		expect(first.Subject).toBe('Confirm Your Signup');
 		expect((await client().auth.resend({ type: 'signup', email })).error).toBeNull();
-		const second = await waitMail(email, 2);
+		const second = await gateway.mailTo(email, 2);
 		// Only the newest code counts.
 		const stale = await client().auth.verifyOtp({
 			email,
@@ -366,13 +334,13 @@ describe('with enable_confirmations, double_confirm_changes and anonymous sign-i
 		expect(error).toBeNull();
 		expect(data.user?.identities).toEqual([]);
 		expect(data.user?.id).not.toBe(user.id);
-		expect(mails(user.email!)).toHaveLength(0);
+		expect(gateway.mailsTo(user.email!)).toHaveLength(0);
 	});
 
 	it('an email change is applied only once both addresses confirmed', async () => {
 		const email = uniqueEmail('change');
 		await client().auth.signUp({ email, password: PASSWORD });
-		const confirm = await waitMail(email, 1);
+		const confirm = await gateway.mailTo(email, 1);
 		const c = client();
 		await c.auth.verifyOtp({ email, token: confirm.Text.match(/\b\d{6}\b/)![0], type: 'signup' });
 		const newEmail = uniqueEmail('changed');
@@ -380,8 +348,8 @@ describe('with enable_confirmations, double_confirm_changes and anonymous sign-i
 		expect(error).toBeNull();
 		expect(data.user?.email).toBe(email);
 		expect(data.user?.new_email).toBe(newEmail);
-		const toNew = await waitMail(newEmail, 1);
-		const toOld = await waitMail(email, 2);
+		const toNew = await gateway.mailTo(newEmail, 1);
+		const toOld = await gateway.mailTo(email, 2);
 		const code = (m: { Text: string }) => m.Text.match(/\b\d{6}\b/)![0];
 		const half = await c.auth.verifyOtp({
 			email: newEmail,

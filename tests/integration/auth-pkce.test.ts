@@ -5,39 +5,20 @@
 // database with the default templates, confirmations on and no resend pacing, reading its own
 // mail catcher.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
 import type postgres from 'postgres';
-import { startGateway, type Gateway } from '../../stack/gateway.ts';
-import { loadProjectConfig } from '../../stack/config.ts';
-import { findFreePort } from '../../stack/postgres.ts';
-import { startMailCatcher, type MailCatcher } from '../../stack/mail/catcher.ts';
-import { ANON_KEY, adminSql, dbUrl, uniqueEmail } from '../support/stack.ts';
+import { ANON_KEY, adminSql, uniqueEmail } from '../support/stack.ts';
+import { startSecondGateway, type SecondGateway } from '../support/second-gateway.ts';
 import { PASSWORD, signedUpUser, V } from './auth-helpers.ts';
 
 const APP = 'http://127.0.0.1:5173';
 
-let gateway: Gateway;
-let catcher: MailCatcher;
+let gateway: SecondGateway;
 let sql: postgres.Sql;
 
-const pkceClient = (): SupabaseClient =>
-	createClient(gateway.url, ANON_KEY, {
-		auth: {
-			flowType: 'pkce',
-			persistSession: false,
-			autoRefreshToken: false,
-			detectSessionInUrl: false
-		}
-	});
-
-async function mailTo(address: string, n = 1) {
-	const mine = () => catcher.messages().filter((m) => m.Envelope.includes(address));
-	for (let i = 0; i < 200 && mine().length < n; i += 1) await new Promise((r) => setTimeout(r, 50));
-	const list = mine();
-	if (list.length < n) throw new Error(`expected ${n} mails to ${address}, got ${list.length}`);
-	return list[n - 1];
-}
+const pkceClient = (): SupabaseClient => gateway.client('pkce');
+const mailTo = (address: string, n = 1) => gateway.mailTo(address, n);
 
 const linkOf = (mail: { HTML: string }) =>
 	mail.HTML.match(/href="([^"]+)"/)![1].replace(/&amp;/g, '&');
@@ -59,30 +40,12 @@ async function tokenPkce(body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-	catcher = await startMailCatcher();
 	sql = adminSql();
-	const base = loadProjectConfig();
-	const port = await findFreePort(56000 + Math.floor(Math.random() * 900));
-	gateway = await startGateway({
-		port,
-		dbPort: Number(new URL(dbUrl()).port),
-		config: {
-			...base,
-			auth: {
-				...base.auth,
-				enableConfirmations: true,
-				maxFrequency: 0,
-				templates: {}
-			}
-		},
-		dataDir: '/tmp',
-		mailSmtp: { host: '127.0.0.1', port: catcher.smtpPort },
-		quiet: true
-	});
+	// GoTrue's default templates (the mailed links go through /verify), confirmations on, no pacing.
+	gateway = await startSecondGateway({ enableConfirmations: true, maxFrequency: 0, templates: {} });
 });
 afterAll(async () => {
 	await gateway?.close();
-	await catcher?.close();
 	await sql?.end();
 });
 

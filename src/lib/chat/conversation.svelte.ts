@@ -3,13 +3,14 @@
 // and typing (typing). This file wires them to the live events of user:<me> and owns the read
 // state; the page renders `bubbles` and calls the verbs.
 import { untrack } from 'svelte';
-import { markConversationRead, toChatMessage, type ChatMessage } from '../db/messages';
+import { markConversationRead, type ChatMessage } from '../db/messages';
 import type { Attachment } from '../db/attachments';
 import type { QueuedFile } from '../offline/outbox';
 import { browserClient } from '../supabase-browser';
 import { AttachmentLoader } from './attachment-loader.svelte';
 import { History } from './history.svelte';
 import { MessageList, type Bubble } from './message-list.svelte';
+import { parseMessageEvent } from './message-event';
 import { Sender } from './sender.svelte';
 import { Typing } from './typing.svelte';
 import { userEvents, type UserEventName } from './user-events.svelte';
@@ -168,9 +169,8 @@ export class Conversation {
 			return;
 		}
 		if (event === 'conversation_read') return;
-		if (typeof payload.message_id !== 'string') return;
-		const m = toChatMessage(payload as unknown as Parameters<typeof toChatMessage>[0]);
-		if (!this.#list.belongs(m)) return;
+		const m = parseMessageEvent(payload);
+		if (!m || !this.#list.belongs(m)) return;
 		if (event === 'message_created' && m.senderId === this.other) this.#typing.stoppedByMessage();
 		this.#list.upsert(m);
 		if (event === 'message_created') this.#files.want([m]);

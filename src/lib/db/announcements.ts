@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { parseAttachments, type Attachment } from './attachments';
 import type { Db } from './client';
 import { must } from './errors';
@@ -21,10 +22,18 @@ export interface Announcement {
 	audience_count: number | null;
 }
 
+// announcement_seen_by returns the counts as typed columns and the readers as a jsonb list:
+// validated here, so a drifted shape fails loudly instead of rendering as something else.
+const readerSchema = z.object({
+	user_id: z.string(),
+	display_name: z.string().nullable(),
+	read_at: z.string()
+});
+
 export interface SeenBy {
 	seen: number;
 	audience: number;
-	readers: { user_id: string; display_name: string | null; read_at: string }[];
+	readers: z.infer<typeof readerSchema>[];
 }
 
 export const FEED_PAGE = 20;
@@ -123,5 +132,10 @@ export async function markAnnouncementRead(db: Db, id: string) {
 }
 
 export async function announcementSeenBy(db: Db, id: string): Promise<SeenBy> {
-	return must(await db.rpc('announcement_seen_by', { p_id: id })) as unknown as SeenBy;
+	const row = must(await db.rpc('announcement_seen_by', { p_id: id }).single());
+	return {
+		seen: row.seen,
+		audience: row.audience,
+		readers: z.array(readerSchema).parse(row.readers)
+	};
 }

@@ -36,6 +36,8 @@ export type BulkFilter = {
 
 /** The count and the first ten matching cells (rows), typed by the function's `returns table`. */
 export type BulkPreview = RpcRow<'bulk_preview_assignments'>;
+/** What a bulk publish or delete did: its batch, how many cells, which. */
+export type BulkResult = RpcRow<'bulk_publish_assignments'>;
 
 export interface FrozenMovement {
 	id: string;
@@ -397,16 +399,12 @@ export async function previewBulk(db: Db, filter: BulkFilter): Promise<BulkPrevi
 	return must(await db.rpc('bulk_preview_assignments', { p_filter: filter }).single());
 }
 
-export async function bulkPublish(db: Db, filter: BulkFilter): Promise<{ count: number }> {
-	return must(await db.rpc('bulk_publish_assignments', { p_filter: filter })) as unknown as {
-		count: number;
-	};
+export async function bulkPublish(db: Db, filter: BulkFilter): Promise<BulkResult> {
+	return must(await db.rpc('bulk_publish_assignments', { p_filter: filter }).single());
 }
 
-export async function bulkDelete(db: Db, filter: BulkFilter): Promise<{ count: number }> {
-	return must(await db.rpc('bulk_delete_assignments', { p_filter: filter })) as unknown as {
-		count: number;
-	};
+export async function bulkDelete(db: Db, filter: BulkFilter): Promise<BulkResult> {
+	return must(await db.rpc('bulk_delete_assignments', { p_filter: filter }).single());
 }
 
 /** Gives the assignment its own copy of the workout (once) and returns that copy's id. */

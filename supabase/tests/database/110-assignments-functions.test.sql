@@ -161,10 +161,10 @@ select is((select status::text || ':' || (snapshot_workout_id <> workout_id)::te
 -- ============================ bulk ========================================================
 select tests.authenticate_as('coach');
 select is((select count from public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'athlete_ids', jsonb_build_array(tests.get_user_id('member'))))), 3, 'bulk preview counts the matches');
-select is((public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'date_from', current_date + 500))->>'count')::int, 0, 'a filter that matches nothing is a clean no-op');
-select is((public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'program_id', tests.id('coaching')))->>'count')::int, 1, 'bulk publish by program publishes the enrolled member''s ad-hoc draft (FIT-201)');
-select is((public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'program_id', tests.id('coaching')))->>'count')::int, 0, 're-publishing published rows is a no-op');
-insert into got select 'del', public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'athlete_ids', jsonb_build_array(tests.get_user_id('member2'))));
+select is((select count from public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'date_from', current_date + 500))), 0, 'a filter that matches nothing is a clean no-op');
+select is((select count from public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'program_id', tests.id('coaching')))), 1, 'bulk publish by program publishes the enrolled member''s ad-hoc draft (FIT-201)');
+select is((select count from public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'program_id', tests.id('coaching')))), 0, 're-publishing published rows is a no-op');
+insert into got select 'del', to_jsonb(b) from public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'athlete_ids', jsonb_build_array(tests.get_user_id('member2')))) b;
 select is((select count(*)::int from public.audit_logs where batch_id = (select (val->>'batch_id')::uuid from got where name = 'del') and action = 'assignment.bulk_deleted' and actor_id = tests.get_user_id('coach')),
           1, 'bulk delete writes one audit row with the batch id and the actor');
 select is(tests.hint_of($$ select public.bulk_preview_assignments('{"date_from":"2026-01-01"}') $$), 'invalid_filter', 'a filter without an organization is refused');

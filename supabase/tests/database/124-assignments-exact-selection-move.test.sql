@@ -27,17 +27,16 @@ select is((select count from public.bulk_preview_assignments(jsonb_build_object(
              'cells', jsonb_build_array(jsonb_build_object('athlete_id', tests.get_user_id('member'), 'date', current_date + 1),
                                         jsonb_build_object('athlete_id', tests.get_user_id('member2'), 'date', current_date + 4))))),
           2, 'a scattered selection (member on day 1, member2 on day 4) previews exactly two cells, not the six in the rectangle around them');
-select is((public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
+select is((select count from public.bulk_publish_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
              'cells', jsonb_build_array(jsonb_build_object('athlete_id', tests.get_user_id('member'), 'date', current_date + 1),
-                                        jsonb_build_object('athlete_id', tests.get_user_id('member2'), 'date', current_date + 4)))) ->> 'count')::int,
+                                        jsonb_build_object('athlete_id', tests.get_user_id('member2'), 'date', current_date + 4))))),
           2, 'publishing that selection publishes those two');
 select results_eq($$ select published from public.workout_assignments where id in (tests.id('m_1'), tests.id('m2_4'), tests.id('m_2'), tests.id('m_4'), tests.id('m2_1'))
                      order by published desc, id $$,
                   $$ values (true), (true), (false), (false), (false) $$,
                   'the cells between them stay drafts');
-select is((public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
-             'cells', jsonb_build_array(jsonb_build_object('athlete_id', tests.get_user_id('member'), 'date', current_date + 2))))
-          ->> 'count')::int, 1, 'deleting one selected day deletes that day only');
+select is((select count from public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
+             'cells', jsonb_build_array(jsonb_build_object('athlete_id', tests.get_user_id('member'), 'date', current_date + 2))))), 1, 'deleting one selected day deletes that day only');
 select is((select count(*)::int from public.workout_assignments where organization_id = tests.get_organization_id('test-gym') and deleted_at is null),
           5, 'five live cells remain');
 select is((select count from public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'),
@@ -51,7 +50,7 @@ select throws_ok($$ select public.bulk_preview_assignments(jsonb_build_object('o
                  'PT422', 'ids must be a list of at most 5,000 assignment ids.', 'more than 5,000 ids are refused');
 select is(tests.hint_of($$ select public.bulk_preview_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', '["not-a-uuid"]'::jsonb)) $$),
           'invalid_filter', 'a malformed id is refused');
-select is((public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '[]'::jsonb)) ->> 'count')::int,
+select is((select count from public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'cells', '[]'::jsonb))),
           0, 'an empty selection is a clean no-op');
 select tests.authenticate_as('other_coach');
 select is(tests.hint_of($$ select public.bulk_delete_assignments(jsonb_build_object('organization_id', tests.get_organization_id('test-gym'), 'ids', jsonb_build_array(tests.id('m_3')))) $$),

@@ -15,8 +15,8 @@ create function pg_temp.audit(p_name text, p_action text) returns setof public.a
 grant execute on all functions in schema pg_temp to public;
 
 select tests.authenticate_as('coach');
-insert into got select 'del', public.bulk_delete_assignments(pg_temp.empty_filter());
-insert into got select 'pub', public.bulk_publish_assignments(pg_temp.empty_filter());
+insert into got select 'del', to_jsonb(b) from public.bulk_delete_assignments(pg_temp.empty_filter()) b;
+insert into got select 'pub', to_jsonb(b) from public.bulk_publish_assignments(pg_temp.empty_filter()) b;
 
 select is((select (val ->> 'count')::int from got where name = 'del'), 0, 'the empty bulk delete reports count 0');
 select isnt((select val ->> 'batch_id' from got where name = 'del'), null, 'and returns the batch id of its audit row');

@@ -31,8 +31,8 @@ create function pg_temp.program_of(p_name text) returns uuid language sql as $f$
   select program_id from public.workout_results where id = tests.id(p_name)
 $f$;
 create function pg_temp.feed_ids(p_program text) returns uuid[] language sql as $f$
-  select coalesce(array_agg((c ->> 'id')::uuid), '{}')
-    from jsonb_array_elements(public.results_feed(tests.get_organization_id('test-gym'), tests.id(p_program)) -> 'results') c
+  select coalesce(array_agg(c.id), '{}')
+    from public.results_feed(tests.get_organization_id('test-gym'), tests.id(p_program)) c
 $f$;
 
 -- The athlete logs; whatever program they send, the assignment's is kept.
