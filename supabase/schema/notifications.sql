@@ -300,9 +300,11 @@ begin
   -- finish the row. A push held by quiet hours still waits: a device subscribed before they end
   -- gets it, as before.
   if not v_subscribed and v_not_before <= enqueue_notification.p_now then
-    insert into public.notification_outbox (user_id, category, payload, collapse_key, status, skip_reason, created_at)
+    insert into public.notification_outbox (user_id, category, payload, collapse_key, status, skip_reason,
+                                            not_before, created_at)
     values (enqueue_notification.p_user_id, enqueue_notification.p_category, v_payload,
-            enqueue_notification.p_collapse_key, 'skipped', 'no_subscription', enqueue_notification.p_now)
+            enqueue_notification.p_collapse_key, 'skipped', 'no_subscription', enqueue_notification.p_now,
+            enqueue_notification.p_now)
     returning id into v_id;
     return v_id;
   end if;

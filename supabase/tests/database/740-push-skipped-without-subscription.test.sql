@@ -3,10 +3,10 @@
 -- in after claiming it; a person with a subscription is queued as before (pending, collapsing per
 -- conversation, claimed by the worker with their devices); quiet hours still hold a push even
 -- without a subscription, so a device subscribed before they end gets it. Both directions of a
--- DM (coach -> member, member -> coach), every other skip reason keeps its priority, and the
--- outbox stays readable by its recipient only.
+-- DM (coach -> member, member -> coach), the batch form gives the same rows, every other skip
+-- reason keeps its priority, and the outbox stays readable by its recipient only.
 begin;
-select plan(25);
+select plan(27);
 
 select tests.create_standard_actors();
 
@@ -107,6 +107,18 @@ insert into queued select 'off', private.enqueue_notification(tests.get_user_id(
                                                               '2026-06-01 12:00+01');
 select is((select skip_reason from public.notification_outbox where id = (select id from queued where name = 'off')),
           'category_disabled', 'a category turned off is still named as the reason');
+
+-- the batch form (bulk publish, announcements) applies the same rule
+select is(private.enqueue_notifications('workoutAssigned',
+            array[tests.get_user_id('member'), tests.get_user_id('member2')],
+            array['{"n": 1}'::jsonb, '{"n": 2}'::jsonb], array['batch:740', 'batch:740'], '2026-06-01 12:00+01'),
+          1, 'a batch to someone with a device and someone without: one push waits to be sent');
+select results_eq(
+  $$ select u.name, o.status::text, o.skip_reason from public.notification_outbox o
+       join (values ('member'), ('member2')) u (name) on o.user_id = tests.get_user_id(u.name)
+      where o.collapse_key = 'batch:740' order by 1 $$,
+  $$ values ('member', 'pending', null::text), ('member2', 'skipped', 'no_subscription') $$,
+  'the batch queues it for the one with a device and records it skipped (no_subscription) for the other');
 
 -- who reads the records: the recipient only
 select tests.authenticate_as('coach');
