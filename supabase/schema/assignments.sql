@@ -873,7 +873,7 @@ begin
       from unnest(enqueue_notifications.p_user_ids, enqueue_notifications.p_payloads,
                   enqueue_notifications.p_collapse_keys) with ordinality u (user_id, payload, collapse_key, ord)
   ),
-  judged as materialized (
+  judged_rules as materialized (
     select i.ord, i.user_id, i.payload, i.collapse_key,
            case
              when pr.id is null or pr.deleted_at is not null then 'recipient_deleted'
@@ -894,10 +894,20 @@ begin
                coalesce(np.time_zone, pr.time_zone,
                         (select o.time_zone from public.organizations o where o.id = i.organization_id), 'UTC'),
                np.quiet_hours_start, np.quiet_hours_end)
-           end as quiet_end
+           end as quiet_end,
+           exists (select 1 from public.push_subscriptions ps where ps.user_id = i.user_id) as subscribed
       from input i
       left join public.profiles pr on pr.id = i.user_id
       left join public.notification_preferences np on np.user_id = i.user_id
+  ),
+  -- Nobody's device can receive it and quiet hours do not hold it: skipped (no_subscription) at
+  -- once, as private.enqueue_notification records it.
+  judged as materialized (
+    select r.ord, r.user_id, r.payload, r.collapse_key,
+           coalesce(r.skip, case when not r.subscribed and coalesce(r.quiet_end, v_now) <= v_now
+                                 then 'no_subscription' end) as skip,
+           r.quiet_end
+      from judged_rules r
   ),
   -- A newer event with the same collapse key replaces the one still waiting (within the batch
   -- too: the last one wins, as calling enqueue_notification in order would leave it).
@@ -941,7 +951,7 @@ begin
 end;
 $_$;
 
-COMMENT ON FUNCTION private.enqueue_notifications(p_category text, p_user_ids uuid[], p_payloads jsonb[], p_collapse_keys text[], p_now timestamp with time zone) IS 'private.enqueue_notification for a batch: the i-th recipient gets the i-th payload and collapse key, with the same rules (category switches, snooze, mutes, quiet hours, collapse; the last of equal keys wins) in set-based statements and one wake-up. Returns how many pushes are waiting to be sent.';
+COMMENT ON FUNCTION private.enqueue_notifications(p_category text, p_user_ids uuid[], p_payloads jsonb[], p_collapse_keys text[], p_now timestamp with time zone) IS 'private.enqueue_notification for a batch: the i-th recipient gets the i-th payload and collapse key, with the same rules (category switches, snooze, mutes, quiet hours, no subscription, collapse; the last of equal keys wins) in set-based statements and one wake-up. Returns how many pushes are waiting to be sent.';
 
 REVOKE ALL ON FUNCTION private.enqueue_notifications(p_category text, p_user_ids uuid[], p_payloads jsonb[], p_collapse_keys text[], p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.enqueue_notifications(p_category text, p_user_ids uuid[], p_payloads jsonb[], p_collapse_keys text[], p_now timestamp with time zone) TO service_role;

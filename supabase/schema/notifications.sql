@@ -226,6 +226,7 @@ declare
   v_sender text := v_payload ->> 'sender_id';
   v_conversation text := coalesce(v_payload ->> 'conversation_key', enqueue_notification.p_collapse_key);
   v_muted boolean;
+  v_subscribed boolean;
   v_id uuid;
 begin
   if enqueue_notification.p_category is null
@@ -234,8 +235,9 @@ begin
       using errcode = 'PT422', hint = 'invalid_category';
   end if;
 
-  -- The person, their preferences and whether a mute applies: one statement (three probes by
-  -- key; a statement's executor start costs more than a probe).
+  -- The person, their preferences, whether a mute applies and whether any device of theirs can
+  -- receive a push: one statement (four probes by key; a statement's executor start costs more
+  -- than a probe).
   select p.id, p.deleted_at, p.time_zone,
          np.messages_enabled, np.comments_enabled, np.workouts_enabled, np.announcements_enabled, np.muted_until,
          np.quiet_hours_start, np.quiet_hours_end, np.time_zone,
@@ -245,10 +247,12 @@ begin
               and (nm.until is null or nm.until > enqueue_notification.p_now)
               and (nm.muted_user_id = case when v_sender ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                                            then v_sender::uuid end
-                   or nm.conversation_key = v_conversation))
+                   or nm.conversation_key = v_conversation)),
+         exists (select 1 from public.push_subscriptions ps where ps.user_id = enqueue_notification.p_user_id)
     into v_profile.id, v_profile.deleted_at, v_profile.time_zone,
          v_prefs.messages_enabled, v_prefs.comments_enabled, v_prefs.workouts_enabled, v_prefs.announcements_enabled, v_prefs.muted_until,
-         v_prefs.quiet_hours_start, v_prefs.quiet_hours_end, v_prefs.time_zone, v_muted
+         v_prefs.quiet_hours_start, v_prefs.quiet_hours_end, v_prefs.time_zone, v_muted,
+         v_subscribed
     from (select 1) as one
     left join public.profiles p on p.id = enqueue_notification.p_user_id
     left join public.notification_preferences np on np.user_id = enqueue_notification.p_user_id;
@@ -291,6 +295,20 @@ begin
     end if;
   end if;
 
+  -- Nobody's device can receive it: record it as the worker would after claiming it
+  -- (skipped, no_subscription) instead of queueing it, waking the worker and having it claim and
+  -- finish the row. A push held by quiet hours still waits: a device subscribed before they end
+  -- gets it, as before.
+  if not v_subscribed and v_not_before <= enqueue_notification.p_now then
+    insert into public.notification_outbox (user_id, category, payload, collapse_key, status, skip_reason,
+                                            not_before, created_at)
+    values (enqueue_notification.p_user_id, enqueue_notification.p_category, v_payload,
+            enqueue_notification.p_collapse_key, 'skipped', 'no_subscription', enqueue_notification.p_now,
+            enqueue_notification.p_now)
+    returning id into v_id;
+    return v_id;
+  end if;
+
   -- A newer event with the same collapse key replaces the one still waiting.
   if enqueue_notification.p_collapse_key is not null then
     update public.notification_outbox o
@@ -316,7 +334,7 @@ begin
 end;
 $_$;
 
-COMMENT ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) IS 'Queues a push for a person, honouring category toggles, snooze, mutes (payload sender_id / conversation_key) and quiet hours (deferred via not_before); wakes the worker with pg_notify. p_now exists for tests: functions with search_path '''' cannot see a frozen now().';
+COMMENT ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) IS 'Queues a push for a person, honouring category toggles, snooze, mutes (payload sender_id / conversation_key) and quiet hours (deferred via not_before); wakes the worker with pg_notify. A person without any push subscription gets the row skipped (no_subscription) at once, unless quiet hours defer it. p_now exists for tests: functions with search_path '''' cannot see a frozen now().';
 
 REVOKE ALL ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) TO service_role;

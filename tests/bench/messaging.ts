@@ -7,7 +7,10 @@
 //     authenticated + request.jwt.claims) and through REST (supabase-js .rpc() with a user JWT);
 //     the ratio large/small shows the inbox does not grow with the message count;
 //   - a history page (conversation_messages): the newest page and one deep in the history;
-//   - sends per second with every trigger (send_message from several connections; REST beside);
+//   - sends per second with every trigger (send_message from several connections; REST beside),
+//     against a bare insert of the same row in the same run; and the work per send beside the bare
+//     insert's in counts that do not move with the machine's load (buffers, WAL records and bytes
+//     from EXPLAIN (ANALYZE, BUFFERS, WAL)), with the backend's CPU time;
 //   - send -> recipient realtime callback latency (supabase-js private channel user:<recipient>).
 // EXPLAIN (ANALYZE, BUFFERS) of the statements inside the read functions closes the run. Without
 // --db it boots a throwaway stack (cluster + services) and removes it afterwards; with --org it
@@ -57,6 +60,82 @@ function report(rows: Row[]): void {
 		console.log(
 			`| ${r.measure} | ${r.size} | ${r.target} | ${fmt(percentile(r.sql, 50))} | ${fmt(s95)} | ${fmt(percentile(r.rest, 50))} | ${fmt(r95)} | ${Number.isFinite(r95) ? (r95 / s95).toFixed(2) : 'n/a'} |`
 		);
+	}
+}
+
+interface SendWork {
+	n: number;
+	hits: number;
+	walRecords: number;
+	walBytes: number;
+	cpuMs: number | null;
+}
+
+/** Reads a process's user + system CPU time in ms from /proc (null when not on this machine). */
+function processCpuMs(pid: number): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * What one send (or one bare insert) costs the database in work that does not depend on how busy
+ * the machine is: buffers touched and WAL written, summed from EXPLAIN (ANALYZE, BUFFERS, WAL) of
+ * the call (the counts include every statement the functions and triggers run), each call in its
+ * own transaction as a real send is (a second write to a row the same transaction wrote would
+ * repeat its foreign-key checks). The backend's CPU time comes from /proc when the database runs
+ * on this machine; it still moves with the load (caches, frequency), the counts do not.
+ */
+async function sendWork(
+	dbUrl: string,
+	organizationId: string,
+	sender: string,
+	recipients: string[],
+	bare: boolean,
+	n = 300
+): Promise<SendWork> {
+	const db = postgres(dbUrl, { max: 1, onnotice: () => {} });
+	try {
+		const [{ pid }] = await db<{ pid: number }[]>`select pg_backend_pid() as pid`;
+		const statement = bare
+			? `insert into public.bench_bare_messages (organization_id, sender_id, sender_role, recipient_id, content, client_id) values ($1, $2, 'coach', $3, 'bench send', private.uuid_v7())`
+			: `select id from public.send_message($1, $3, 'bench send', private.uuid_v7()) where $2::uuid is not null`;
+		const one = async (i: number) => {
+			let plan: { Plan: Record<string, number> } | undefined;
+			await db.begin(async (tx) => {
+				await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims(sender)}, true)`;
+				const [row] = await tx.unsafe(
+					`explain (analyze, buffers, wal, timing off, format json) ${statement}`,
+					[organizationId, sender, recipients[(i * 37) % recipients.length]]
+				);
+				plan = (row['QUERY PLAN'] as { Plan: Record<string, number> }[])[0];
+			});
+			return plan!.Plan;
+		};
+		for (let i = 0; i < 20; i++) await one(i);
+		let hits = 0;
+		let walRecords = 0;
+		let walBytes = 0;
+		const cpu0 = processCpuMs(pid);
+		for (let i = 0; i < n; i++) {
+			const p = await one(1000 + i);
+			hits += (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0);
+			walRecords += p['WAL Records'] ?? 0;
+			walBytes += p['WAL Bytes'] ?? 0;
+		}
+		const cpu1 = processCpuMs(pid);
+		return {
+			n,
+			hits: hits / n,
+			walRecords: walRecords / n,
+			walBytes: walBytes / n,
+			cpuMs: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / n
+		};
+	} finally {
+		await db.end();
 	}
 }
 
@@ -309,6 +388,7 @@ export default async function messaging(args: string[]): Promise<void> {
 			grant insert, select on public.bench_bare_messages to authenticated;`);
 		const pgbenchRates = new Map<number, number>();
 		const bareRates = new Map<number, number>();
+		let work: { send: SendWork; bare: SendWork } | null = null;
 		try {
 			// Send and bare insert back to back at each connection count, so both see the same
 			// machine (its speed drifts over minutes): the ratio holds where absolute rates do not.
@@ -316,6 +396,10 @@ export default async function messaging(args: string[]): Promise<void> {
 				pgbenchRates.set(n, await sendPgbench(n));
 				bareRates.set(n, await sendPgbench(n, true));
 			}
+			work = {
+				send: await sendWork(dbUrl, c.organizationId, coach, org.athleteIds, false),
+				bare: await sendWork(dbUrl, c.organizationId, coach, org.athleteIds, true)
+			};
 		} finally {
 			await sql.unsafe(`drop table public.bench_bare_messages`);
 		}
@@ -336,6 +420,17 @@ export default async function messaging(args: string[]): Promise<void> {
 					'; '
 				)} (target ≤ 2.5×: ${bestRatio <= 2.5 ? 'met' : 'MISSED'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`
 		);
+		if (work) {
+			const { send: w, bare: b } = work;
+			const cpu = (x: SendWork) => (x.cpuMs === null ? 'n/a' : `${x.cpuMs.toFixed(3)} ms`);
+			console.log(
+				`work per send (one at a time, each its own transaction, ${w.n} each; counts do not move with the machine's load): ` +
+					`send ${w.hits.toFixed(1)} buffers, ${w.walRecords.toFixed(1)} WAL records (${w.walBytes.toFixed(0)} B), backend CPU ${cpu(w)}; ` +
+					`bare ${b.hits.toFixed(1)} buffers, ${b.walRecords.toFixed(1)} WAL records (${b.walBytes.toFixed(0)} B), backend CPU ${cpu(b)}; ` +
+					`ratios ${(w.hits / b.hits).toFixed(2)}× buffers, ${(w.walRecords / b.walRecords).toFixed(2)}× WAL records` +
+					(w.cpuMs !== null && b.cpuMs !== null ? `, ${(w.cpuMs / b.cpuMs).toFixed(2)}× CPU` : '')
+			);
+		}
 		const driverRate = await sendSql();
 		const restRate = await sendRest();
 		console.log(

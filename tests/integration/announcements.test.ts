@@ -14,6 +14,7 @@ const ORG = 'a0000000-0000-4000-8000-000000000001';
 const STRENGTH = 'b0000000-0000-4000-8000-000000000001'; // athletes 01-06 enrolled
 const COACH = '10000000-0000-4000-8000-000000000002';
 const ATHLETE01 = '10000000-0000-4000-8000-000000000101';
+const ATHLETE01_DEVICE = 'https://fcm.googleapis.com/fcm/send/announcements-test-athlete01';
 const ATHLETE07 = '10000000-0000-4000-8000-000000000107'; // not in Strength Cycle
 const ATHLETE08 = '10000000-0000-4000-8000-000000000108';
 const HARBOUR_COACH = '20000000-0000-4000-8000-000000000002';
@@ -59,8 +60,13 @@ async function post(coach: SupabaseClient, body: string, programId?: string): Pr
 }
 
 beforeAll(async () => {
-	// athlete08 mutes the coach; athlete07 has quiet hours around the clock but one minute
+	// athlete08 mutes the coach; athlete07 has quiet hours around the clock but one minute;
+	// athlete01 has a device (without one a push is recorded skipped at once)
 	await sql`insert into public.notification_mutes (user_id, muted_user_id) values (${ATHLETE08}, ${COACH})`;
+	await sql`
+		insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+		values (${ATHLETE01}, ${ATHLETE01_DEVICE}, 'p256', 'auth')
+		on conflict (endpoint) do nothing`;
 	await sql`
 		insert into public.notification_preferences (user_id, quiet_hours_start, quiet_hours_end, time_zone)
 		values (${ATHLETE07}, (now() at time zone 'UTC')::time - interval '1 minute',
@@ -73,6 +79,7 @@ afterAll(async () => {
 	for (const c of clients) await c.removeAllChannels();
 	await sql`delete from public.notification_mutes where user_id = ${ATHLETE08} and muted_user_id = ${COACH}`;
 	await sql`delete from public.notification_preferences where user_id = ${ATHLETE07}`;
+	await sql`delete from public.push_subscriptions where endpoint = ${ATHLETE01_DEVICE}`;
 	if (posted.length) {
 		await sql`delete from public.notification_outbox where payload ->> 'announcement_id' = any (${posted})`;
 		await sql`delete from public.announcements where id = any (${posted}::uuid[])`;
@@ -103,7 +110,8 @@ describe('announcements: realtime and push', () => {
 		expect(rows).toHaveLength(audience);
 		expect(new Set(rows.map((r) => r.user_id)).size).toBe(audience);
 		expect(rows.some((r) => r.user_id === COACH)).toBe(false);
-		// the muted author: skipped; quiet hours: queued for later; everyone else: pending now
+		// the muted author: skipped; quiet hours: queued for later; a device: pending now;
+		// no device: recorded skipped at once
 		expect(rows.find((r) => r.user_id === ATHLETE08)).toMatchObject({
 			status: 'skipped',
 			skip_reason: 'muted'
@@ -116,6 +124,15 @@ describe('announcements: realtime and push', () => {
 			status: 'pending',
 			deferred: false
 		});
+		// everyone else without a device: skipped at once, unless their own quiet hours hold it
+		const others = rows.filter((r) => ![ATHLETE01, ATHLETE07, ATHLETE08].includes(r.user_id));
+		expect(others.filter((r) => !r.deferred).length).toBeGreaterThan(0);
+		for (const r of others)
+			expect(r).toMatchObject(
+				r.deferred
+					? { status: 'pending', skip_reason: null }
+					: { status: 'skipped', skip_reason: 'no_subscription' }
+			);
 	});
 
 	it('a program announcement reaches only the program topic, which only its audience may join', async () => {

@@ -77,6 +77,11 @@ beforeAll(async () => {
 	await admin`
 		insert into public.memberships (organization_id, user_id, role)
 		values (${org}, ${coach}, 'owner'), (${org}, ${athlete}, 'member')`;
+	// The athlete has a device: a push for someone without one is recorded skipped at once and
+	// never collapses, and the race below is about the one push that waits to be sent.
+	await admin`
+		insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+		values (${athlete}, ${`https://fcm.googleapis.com/fcm/send/race-${run}`}, 'p256', 'auth')`;
 	const [w] = await admin<{ id: string }[]>`
 		insert into public.workouts (organization_id, title, created_by) values (${org}, 'Grace', ${coach}) returning id`;
 	workout = w.id;
@@ -96,6 +101,7 @@ afterAll(async () => {
 		await tx`set local session_replication_role = replica`;
 		await tx`delete from realtime.messages where topic in (${`user:${coach}`}, ${`user:${athlete}`})`;
 		await tx`delete from public.notification_outbox where user_id in (${coach}, ${athlete})`;
+		await tx`delete from public.push_subscriptions where user_id in (${coach}, ${athlete})`;
 		await tx`delete from public.audit_logs where organization_id = ${org}`;
 		await tx`delete from public.personal_records where organization_id = ${org}`;
 		await tx`delete from public.workout_results where organization_id = ${org}`;

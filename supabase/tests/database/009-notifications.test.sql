@@ -48,6 +48,11 @@ select throws_ok($$ insert into public.notification_preferences (user_id) values
 
 -- enqueueing: called by postgres-owned functions, so as postgres here
 select tests.clear_authentication();
+-- A push is queued only for someone with a device (without one it is skipped at once, pgTAP 740);
+-- member2 took member's endpoint over above, so member subscribes another; so does the coach.
+insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+values (tests.get_user_id('member'), 'https://fcm.googleapis.com/fcm/send/009-member', 'p256', 'authkey'),
+       (tests.get_user_id('coach'), 'https://fcm.googleapis.com/fcm/send/009-coach', 'p256', 'authkey');
 insert into queued select 'noon', private.enqueue_notification(tests.get_user_id('member'), 'newMessage',
   '{"sender_id":"00000000-0000-0000-0000-000000000001"}', null, '2026-06-01 12:00+12');
 select is((select status::text from public.notification_outbox where id = (select id from queued where name = 'noon')), 'pending',

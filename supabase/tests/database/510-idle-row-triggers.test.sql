@@ -137,6 +137,9 @@ select is((select updated_at = now() from public.workout_assignments
           true, 'the service role sending updated_at = 2001 still gets now()');
 
 -- ============================ a DM send ============================
+-- the member has a device, so the push is queued (and collapses) rather than skipped (pgTAP 740)
+insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+values (tests.get_user_id('member'), 'https://fcm.googleapis.com/fcm/send/510-member', 'p256', 'authkey');
 select tests.authenticate_as('coach');
 select ok((public.send_message(tests.get_organization_id('test-gym'), tests.get_user_id('member'), 'First')).id is not null,
           'the coach writes to the member');
