@@ -409,7 +409,8 @@ export default async function messaging(args: string[]): Promise<void> {
 			send: r,
 			bare: bareRates.get(n) ?? NaN
 		}));
-		const bestRatio = Math.min(...ratios.map((x) => x.bare / x.send));
+		// The issue's target holds at every connection count measured, so the worst ratio decides.
+		const worstRatio = Math.max(...ratios.map((x) => x.bare / x.send));
 		console.log(
 			`\nsend with every trigger vs a bare insert of the same row (same indexes, no triggers): ${ratios
 				.map(
@@ -418,7 +419,7 @@ export default async function messaging(args: string[]): Promise<void> {
 				)
 				.join(
 					'; '
-				)} (target ≤ 2.5×: ${bestRatio <= 2.5 ? 'met' : 'MISSED'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`
+				)} (target ≤ 2.5× at each: ${worstRatio <= 2.5 ? 'met' : 'MISSED'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`
 		);
 		if (work) {
 			const { send: w, bare: b } = work;
