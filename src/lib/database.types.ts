@@ -2685,7 +2685,15 @@ export type Database = {
 			};
 			erase_member: { Args: { p_organization_id: string; p_user_id: string }; Returns: Json };
 			fork_snapshot_if_needed: { Args: { p_assignment_id: string }; Returns: string };
-			get_assignment: { Args: { p_id: string }; Returns: Json };
+			get_assignment: {
+				Args: { p_id: string };
+				Returns: {
+					assignment: Database['public']['Tables']['workout_assignments']['Row'];
+					movements: Database['public']['Tables']['workout_movements']['Row'][];
+					sections: Database['public']['Tables']['workout_sections']['Row'][];
+					workout: Database['public']['Tables']['workouts']['Row'];
+				}[];
+			};
 			get_invitation: {
 				Args: { p_token: string };
 				Returns: {
@@ -2788,6 +2796,17 @@ export type Database = {
 					display_name: string;
 					organization_id: string;
 				}[];
+			};
+			log_workout_result: {
+				Args: {
+					p_assignment_id: string;
+					p_id?: string;
+					p_movement_results?: Json;
+					p_notes?: string;
+					p_rpe?: number;
+					p_score?: string;
+				};
+				Returns: string;
 			};
 			mark_announcement_read: { Args: { p_id: string }; Returns: boolean };
 			mark_conversation_read: {

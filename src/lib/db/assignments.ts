@@ -37,33 +37,13 @@ export type BulkFilter = {
 /** The count and the first ten matching cells (rows), typed by the function's `returns table`. */
 export type BulkPreview = RpcRow<'bulk_preview_assignments'>;
 
-export interface FrozenMovement {
-	id: string;
-	position: number;
-	name: string;
-	sets: number | null;
-	reps: number | null;
-	rep_scheme: string | null;
-	load: number | null;
-	load_unit: Enums<'load_unit'> | null;
-	time_seconds: number | null;
-	distance_meters: number | null;
-	notes: string | null;
-}
-
-export interface FrozenWorkout {
-	id: string;
-	title: string;
-	description: string | null;
-	is_snapshot: boolean;
-	sections: {
-		id: string;
-		position: number;
-		title: string;
-		notes: string | null;
-		movements: FrozenMovement[];
-	}[];
-}
+/** get_assignment's row: the cell, its frozen workout, sections and movements (generated types). */
+type AssignmentRow = RpcRow<'get_assignment'>;
+/** A movement of a frozen workout: a workout_movements row. */
+export type FrozenMovement = AssignmentRow['movements'][number];
+export type FrozenSection = AssignmentRow['sections'][number] & { movements: FrozenMovement[] };
+/** The workout a cell shows (its snapshot), with its sections in order, each with its movements. */
+export type FrozenWorkout = Tables<'workouts'> & { sections: FrozenSection[] };
 
 export type AssignmentDetail = Assignment & { workout: FrozenWorkout | null };
 
@@ -313,7 +293,20 @@ export async function myToday(db: Db): Promise<AssignmentCell[]> {
 }
 
 export async function getAssignment(db: Db, id: string): Promise<AssignmentDetail> {
-	return must(await db.rpc('get_assignment', { p_id: id })) as unknown as AssignmentDetail;
+	const row = must(await db.rpc('get_assignment', { p_id: id }).single());
+	// Null for rest days and notes (no snapshot): the row's left join found no workout.
+	const workout: Tables<'workouts'> | null = row.workout;
+	return {
+		...row.assignment,
+		workout: workout && {
+			...workout,
+			// Movements come ordered by section then position: each section keeps that order.
+			sections: row.sections.map((s) => ({
+				...s,
+				movements: row.movements.filter((m) => m.section_id === s.id)
+			}))
+		}
+	};
 }
 
 /** KPIs over everyone, and one sorted, filtered page of the roster (sorted and paged in SQL). */
@@ -437,40 +430,32 @@ export type MovementResultInput = {
 	set_results?: SetResult[];
 };
 
-/** Logs a result against an assignment; the database then marks the assignment completed. */
+/**
+ * The caller logs a result against an assignment they may read; the database takes the
+ * organization, the workout (the cell's frozen snapshot) and the athlete (the caller) from it,
+ * then marks the assignment completed. One call, so the action waits for one round trip.
+ */
 export async function logResult(
 	db: Db,
 	input: {
 		/** Client-chosen id: a retry with the same id is ignored, not stored twice. */
 		id?: string;
-		organizationId: string;
-		userId: string;
 		assignmentId: string;
-		workoutId: string;
 		score: string | null;
 		notes: string | null;
 		rpe: number | null;
 		movements: MovementResultInput[];
 	}
-) {
-	const row = {
-		organization_id: input.organizationId,
-		user_id: input.userId,
-		workout_assignment_id: input.assignmentId,
-		workout_id: input.workoutId,
-		score: input.score,
-		notes: input.notes,
-		rpe: input.rpe,
-		movement_results: input.movements
-	};
-	if (input.id) {
-		// ON CONFLICT (id) DO NOTHING: the second delivery of the same result changes nothing.
-		must(
-			await db
-				.from('workout_results')
-				.upsert({ ...row, id: input.id }, { onConflict: 'id', ignoreDuplicates: true })
-		);
-		return { id: input.id };
-	}
-	return must(await db.from('workout_results').insert(row).select('id').single());
+): Promise<{ id: string }> {
+	const id = must(
+		await db.rpc('log_workout_result', {
+			p_assignment_id: input.assignmentId,
+			...(input.id ? { p_id: input.id } : {}),
+			...(input.score ? { p_score: input.score } : {}),
+			...(input.notes ? { p_notes: input.notes } : {}),
+			...(input.rpe !== null ? { p_rpe: input.rpe } : {}),
+			p_movement_results: input.movements
+		})
+	);
+	return { id };
 }
