@@ -2347,6 +2347,23 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			coach_calendar_week: {
+				Args: {
+					p_limit?: number;
+					p_offset?: number;
+					p_organization_id: string;
+					p_program_id?: string;
+					p_search?: string;
+					p_week_start: string;
+				};
+				Returns: {
+					cell: Database['public']['Tables']['workout_assignments']['Row'];
+					display_name: string;
+					time_zone: string;
+					title: string;
+					user_id: string;
+				}[];
+			};
 			coach_overview: {
 				Args: {
 					p_as_of?: string;
