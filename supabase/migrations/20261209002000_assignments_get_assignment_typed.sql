@@ -60,7 +60,7 @@ begin
            w,
            array(select s from public.workout_sections s where s.workout_id = w.id order by s.position),
            array(select m from public.workout_movements m
-                   join public.workout_sections s on s.id = m.section_id
+                   join public.workout_sections s on s.id = m.section_id and s.workout_id = w.id
                   where m.workout_id = w.id
                   order by s.position, m.position)
       from (select) one

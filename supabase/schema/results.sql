@@ -258,6 +258,49 @@ REVOKE ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO service_role;
 
+CREATE FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user_id uuid := private.require_user();
+  v_row public.workout_assignments;
+  v_role public.membership_role;
+  v_id uuid := coalesce(log_workout_result_for_reader.p_id, gen_random_uuid());
+begin
+  select * into v_row from public.workout_assignments a
+   where a.id = log_workout_result_for_reader.p_assignment_id;
+  if v_row.id is not null then
+    select m.role into v_role
+      from public.memberships m
+     where m.organization_id = v_row.organization_id and m.user_id = v_user_id and m.status = 'active';
+  end if;
+  if v_row.id is null
+     or v_role is null
+     or not (v_role in ('owner', 'admin', 'coach')
+             or (v_row.user_id = v_user_id and v_row.published and v_row.deleted_at is null)) then
+    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
+  end if;
+  if v_row.snapshot_workout_id is null then
+    raise exception 'Only workouts take a result.' using errcode = 'PT422', hint = 'not_a_workout';
+  end if;
+  insert into public.workout_results (id, organization_id, user_id, workout_assignment_id, workout_id,
+                                      score, notes, rpe, movement_results)
+  values (v_id, v_row.organization_id, v_user_id, v_row.id, v_row.snapshot_workout_id,
+          log_workout_result_for_reader.p_score, log_workout_result_for_reader.p_notes,
+          log_workout_result_for_reader.p_rpe,
+          coalesce(log_workout_result_for_reader.p_movement_results, '[]'::jsonb))
+  on conflict (id) do nothing;
+  return v_id;
+end;
+$$;
+
+COMMENT ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) IS 'Body of public.log_workout_result: checks once that the caller may read the assignment, then inserts the caller''s result for its frozen workout.';
+
+REVOKE ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) TO service_role;
+
 CREATE FUNCTION private.normalize_movement_name(p_name text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -754,6 +797,21 @@ COMMENT ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uui
 REVOKE ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO service_role;
+
+CREATE FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_rpe integer DEFAULT NULL::integer, p_movement_results jsonb DEFAULT '[]'::jsonb, p_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select private.log_workout_result_for_reader(log_workout_result.p_assignment_id, log_workout_result.p_id,
+    log_workout_result.p_score, log_workout_result.p_notes, log_workout_result.p_rpe,
+    log_workout_result.p_movement_results);
+$$;
+
+COMMENT ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) IS 'The caller logs a result for an assignment they may read (its workout is the cell''s frozen snapshot; logging completes the cell). p_id: a client-chosen id, stored once however often it is sent. Returns the result id. Errors: not_authenticated (PT403), assignment_not_found (PT404), not_a_workout (PT422), and the checks of workout_results (movement_not_in_workout, assignment_mismatch, ...).';
+
+REVOKE ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) TO service_role;
 
 CREATE FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid DEFAULT NULL::uuid, p_user_id uuid DEFAULT NULL::uuid, p_before_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS jsonb
     LANGUAGE plpgsql STABLE
