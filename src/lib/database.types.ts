@@ -2820,6 +2820,7 @@ export type Database = {
 					p_id?: string;
 					p_movement_results?: Json;
 					p_notes?: string;
+					p_organization_slug?: string;
 					p_rpe?: number;
 					p_score?: string;
 				};

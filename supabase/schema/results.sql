@@ -258,7 +258,7 @@ REVOKE ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.is_valid_set_results(p_sets jsonb) TO service_role;
 
-CREATE FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) RETURNS uuid
+CREATE FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_organization_slug text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -278,7 +278,11 @@ begin
   if v_row.id is null
      or v_role is null
      or not (v_role in ('owner', 'admin', 'coach')
-             or (v_row.user_id = v_user_id and v_row.published and v_row.deleted_at is null)) then
+             or (v_row.user_id = v_user_id and v_row.published and v_row.deleted_at is null))
+     -- a page of one organization never logs on another's cell
+     or (log_workout_result_for_reader.p_organization_slug is not null and not exists (
+           select 1 from public.organizations o
+            where o.id = v_row.organization_id and o.slug = log_workout_result_for_reader.p_organization_slug)) then
     raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
   end if;
   if v_row.snapshot_workout_id is null then
@@ -295,11 +299,11 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) IS 'Body of public.log_workout_result: checks once that the caller may read the assignment, then inserts the caller''s result for its frozen workout.';
+COMMENT ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_organization_slug text) IS 'Body of public.log_workout_result: checks once that the caller may read the assignment, then inserts the caller''s result for its frozen workout.';
 
-REVOKE ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) TO authenticated;
-GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb) TO service_role;
+REVOKE ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_organization_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_organization_slug text) TO authenticated;
+GRANT ALL ON FUNCTION private.log_workout_result_for_reader(p_assignment_id uuid, p_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_organization_slug text) TO service_role;
 
 CREATE FUNCTION private.normalize_movement_name(p_name text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -798,20 +802,20 @@ REVOKE ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id 
 GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO service_role;
 
-CREATE FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_rpe integer DEFAULT NULL::integer, p_movement_results jsonb DEFAULT '[]'::jsonb, p_id uuid DEFAULT NULL::uuid) RETURNS uuid
+CREATE FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_rpe integer DEFAULT NULL::integer, p_movement_results jsonb DEFAULT '[]'::jsonb, p_id uuid DEFAULT NULL::uuid, p_organization_slug text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE sql
     SET search_path TO ''
     AS $$
   select private.log_workout_result_for_reader(log_workout_result.p_assignment_id, log_workout_result.p_id,
     log_workout_result.p_score, log_workout_result.p_notes, log_workout_result.p_rpe,
-    log_workout_result.p_movement_results);
+    log_workout_result.p_movement_results, log_workout_result.p_organization_slug);
 $$;
 
-COMMENT ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) IS 'The caller logs a result for an assignment they may read (its workout is the cell''s frozen snapshot; logging completes the cell). p_id: a client-chosen id, stored once however often it is sent. Returns the result id. Errors: not_authenticated (PT403), assignment_not_found (PT404), not_a_workout (PT422), and the checks of workout_results (movement_not_in_workout, assignment_mismatch, ...).';
+COMMENT ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) IS 'The caller logs a result for an assignment they may read (its workout is the cell''s frozen snapshot; logging completes the cell). p_id: a client-chosen id, stored once however often it is sent. p_organization_slug: the organization of the page it is logged from (the cell must be in it), so the page needs no separate read of the organization first. Returns the result id. Errors: not_authenticated (PT403), assignment_not_found (PT404), not_a_workout (PT422), and the checks of workout_results (movement_not_in_workout, assignment_mismatch, ...).';
 
-REVOKE ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) TO authenticated;
-GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid) TO service_role;
+REVOKE ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) TO authenticated;
+GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) TO service_role;
 
 CREATE FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid DEFAULT NULL::uuid, p_user_id uuid DEFAULT NULL::uuid, p_before_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS jsonb
     LANGUAGE plpgsql STABLE

@@ -348,6 +348,8 @@ export async function logResult(
 	input: {
 		/** Client-chosen id: a retry with the same id is ignored, not stored twice. */
 		id?: string;
+		/** The page's organization: the cell must be in it (no separate read of it first). */
+		organizationSlug: string;
 		assignmentId: string;
 		score: string | null;
 		notes: string | null;
@@ -358,6 +360,7 @@ export async function logResult(
 	const id = must(
 		await db.rpc('log_workout_result', {
 			p_assignment_id: input.assignmentId,
+			p_organization_slug: input.organizationSlug,
 			...(input.id ? { p_id: input.id } : {}),
 			...(input.score ? { p_score: input.score } : {}),
 			...(input.notes ? { p_notes: input.notes } : {}),

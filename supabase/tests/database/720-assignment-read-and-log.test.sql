@@ -3,7 +3,7 @@
 -- caller's result on a cell they may read, completes it, and refuses everything else with the
 -- errors the page shows.
 begin;
-select plan(37);
+select plan(39);
 
 select tests.create_standard_actors();
 select tests.use_ids();
@@ -116,6 +116,10 @@ select is(tests.hint_of($$ select public.log_workout_result(tests.id('draft'), '
           'an athlete cannot log on a draft');
 select is(tests.hint_of($$ select public.log_workout_result(tests.id('other'), '10:00') $$), 'assignment_not_found',
           'nor on another member''s cell');
+select is(tests.hint_of($$ select public.log_workout_result(tests.id('pub'), '10:00', p_organization_slug => 'other-gym') $$),
+          'assignment_not_found', 'nor from a page of another organization');
+select ok(public.log_workout_result(tests.id('pub'), '10:00', p_organization_slug => 'test-gym') is not null,
+          'from a page of the cell''s own organization it is logged');
 select is(tests.hint_of($$ select public.log_workout_result(tests.id('pub'),
             p_movement_results => jsonb_build_array(jsonb_build_object('movement_id', gen_random_uuid(),
               'set_results', jsonb_build_array(jsonb_build_object('reps', 5))))) $$),

@@ -12,6 +12,7 @@ import { assignmentResults } from '#lib/db/results.ts';
 import { parseSetInputs } from '#lib/results.ts';
 import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
 import { orgContext } from '#lib/server/org-context.ts';
+import { requireUser } from '#lib/server/guards.ts';
 import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
@@ -73,7 +74,9 @@ export const actions: Actions = {
 		return { reopened: true };
 	},
 	log: async ({ locals, params, request }) => {
-		await orgContext(locals, params.slug);
+		// No read of the organization first: log_workout_result checks the cell is in the page's
+		// organization and the caller may log on it, in the same round trip as the write.
+		requireUser(locals.user);
 		const form = await request.formData();
 		const values: Record<string, string> = {};
 		for (const [k, v] of form) if (typeof v === 'string') values[k] = v;
@@ -114,6 +117,7 @@ export const actions: Actions = {
 			await logResult(locals.supabase, {
 				// A replay from the offline outbox carries the same id and is stored once.
 				id: isUuid(clientId) ? clientId : undefined,
+				organizationSlug: params.slug,
 				assignmentId: params.id,
 				score: score || null,
 				notes: notes || null,
