@@ -2413,6 +2413,23 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			coach_calendar_week: {
+				Args: {
+					p_limit?: number;
+					p_offset?: number;
+					p_organization_id: string;
+					p_program_id?: string;
+					p_search?: string;
+					p_week_start: string;
+				};
+				Returns: {
+					cell: Database['public']['Tables']['workout_assignments']['Row'];
+					display_name: string;
+					time_zone: string;
+					title: string;
+					user_id: string;
+				}[];
+			};
 			coach_overview: {
 				Args: {
 					p_as_of?: string;
@@ -2751,7 +2768,15 @@ export type Database = {
 			};
 			erase_member: { Args: { p_organization_id: string; p_user_id: string }; Returns: Json };
 			fork_snapshot_if_needed: { Args: { p_assignment_id: string }; Returns: string };
-			get_assignment: { Args: { p_id: string }; Returns: Json };
+			get_assignment: {
+				Args: { p_id: string };
+				Returns: {
+					assignment: Database['public']['Tables']['workout_assignments']['Row'];
+					movements: Database['public']['Tables']['workout_movements']['Row'][];
+					sections: Database['public']['Tables']['workout_sections']['Row'][];
+					workout: Database['public']['Tables']['workouts']['Row'];
+				}[];
+			};
 			get_invitation: {
 				Args: { p_token: string };
 				Returns: {
@@ -2854,6 +2879,18 @@ export type Database = {
 					display_name: string;
 					organization_id: string;
 				}[];
+			};
+			log_workout_result: {
+				Args: {
+					p_assignment_id: string;
+					p_id?: string;
+					p_movement_results?: Json;
+					p_notes?: string;
+					p_organization_slug?: string;
+					p_rpe?: number;
+					p_score?: string;
+				};
+				Returns: string;
 			};
 			mark_announcement_read: { Args: { p_id: string }; Returns: boolean };
 			mark_conversation_read: {

@@ -605,9 +605,85 @@ REVOKE ALL ON FUNCTION private.check_athletes(p_organization_id uuid, p_athlete_
 GRANT ALL ON FUNCTION private.check_athletes(p_organization_id uuid, p_athlete_ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.check_athletes(p_organization_id uuid, p_athlete_ids uuid[]) TO service_role;
 
+CREATE FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) RETURNS TABLE(user_id uuid, display_name text, time_zone text, cell public.workout_assignments, title text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_search text := nullif(btrim(coalesce(coach_calendar_week_for_staff.p_search, '')), '');
+  v_pattern text;
+  v_week_end date := coach_calendar_week_for_staff.p_week_start + 6;
+begin
+  perform private.require_staff(coach_calendar_week_for_staff.p_organization_id);
+  if coach_calendar_week_for_staff.p_week_start is null then
+    raise exception 'Choose a week.' using errcode = 'PT422', hint = 'invalid_week';
+  end if;
+  if coach_calendar_week_for_staff.p_limit is null or coach_calendar_week_for_staff.p_limit not between 1 and 201 then
+    raise exception 'A page holds 1 to 201 athletes.' using errcode = 'PT422', hint = 'invalid_limit';
+  end if;
+  if coalesce(coach_calendar_week_for_staff.p_offset, 0) < 0 then
+    raise exception 'The offset cannot be negative.' using errcode = 'PT422', hint = 'invalid_offset';
+  end if;
+  if v_search is not null then
+    if char_length(v_search) > 100 then
+      raise exception 'Search with at most 100 characters.' using errcode = 'PT422', hint = 'invalid_search';
+    end if;
+    v_pattern := '%' || replace(replace(replace(v_search, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  end if;
+
+  return query
+  with enrolled as materialized (
+    select e.user_id from public.program_enrollments e
+     where e.program_id = coach_calendar_week_for_staff.p_program_id and e.ended_at is null
+  ),
+  athletes as materialized (
+    select m.user_id, p.display_name, p.time_zone
+      from public.memberships m
+      join public.profiles p on p.id = m.user_id
+     where m.organization_id = coach_calendar_week_for_staff.p_organization_id
+       and m.status = 'active' and m.role = 'member'
+       and (v_pattern is null or p.display_name ilike v_pattern)
+       and (coach_calendar_week_for_staff.p_program_id is null
+            or m.user_id in (select en.user_id from enrolled en)
+            or m.user_id in (
+                 select a.user_id from public.workout_assignments a
+                  where a.program_id = coach_calendar_week_for_staff.p_program_id
+                    and a.organization_id = coach_calendar_week_for_staff.p_organization_id
+                    and a.date between coach_calendar_week_for_staff.p_week_start and v_week_end
+                    and a.deleted_at is null))
+     order by p.display_name, m.user_id
+     offset coalesce(coach_calendar_week_for_staff.p_offset, 0)
+     limit coach_calendar_week_for_staff.p_limit
+  )
+  select ath.user_id, ath.display_name, ath.time_zone, c.cell, c.title
+    from athletes ath
+    left join lateral (
+      -- one probe of workout_assignments_user_date_idx per athlete of the page
+      select a as cell, case when a.snapshot_workout_id is not null then w.title end as title,
+             a.date, a.sort_order, a.created_at
+        from public.workout_assignments a
+        left join public.workouts w on w.id = a.snapshot_workout_id
+       where a.user_id = ath.user_id
+         and a.organization_id = coach_calendar_week_for_staff.p_organization_id
+         and a.date between coach_calendar_week_for_staff.p_week_start and v_week_end
+         and a.deleted_at is null
+         and (coach_calendar_week_for_staff.p_program_id is null
+              or a.program_id = coach_calendar_week_for_staff.p_program_id
+              or (a.program_id is null and a.user_id in (select en.user_id from enrolled en)))) c on true
+   order by ath.display_name, ath.user_id, c.date, c.sort_order, c.created_at;
+end;
+$$;
+
+COMMENT ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) IS 'Body of public.coach_calendar_week: staff only (checked first); see that function.';
+
+REVOKE ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO authenticated;
+GRANT ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO service_role;
+
 CREATE FUNCTION private.coach_overview_for_staff(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) RETURNS json
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
+    SET jit TO 'off'
     AS $$
 declare
   v_as_of timestamptz := coalesce(coach_overview_for_staff.p_as_of, pg_catalog.now());
@@ -617,11 +693,19 @@ declare
   v_pattern text;
   v_limit integer := coalesce(coach_overview_for_staff.p_limit, 50);
   v_offset integer := coalesce(coach_overview_for_staff.p_offset, 0);
+  v_user_id uuid := private.require_user();
+  v_org_zone text;
   v_today date;
   v_from date;
   v_result json;
 begin
-  perform private.require_staff(coach_overview_for_staff.p_organization_id);
+  -- private.require_staff's rule (active owner, admin or coach) in one index probe
+  if coach_overview_for_staff.p_organization_id is null or not exists (
+    select 1 from public.memberships m
+     where m.organization_id = coach_overview_for_staff.p_organization_id and m.user_id = v_user_id
+       and m.status = 'active' and m.role in ('owner', 'admin', 'coach')) then
+    raise exception 'Only staff of the organization can do this.' using errcode = 'PT403', hint = 'not_staff';
+  end if;
   if v_sort not in ('name', 'status', 'compliance') then
     raise exception 'Sort by name, status or compliance.' using errcode = 'PT422', hint = 'invalid_sort';
   end if;
@@ -642,43 +726,59 @@ begin
     -- the person's text matches literally: % _ and \ are not wildcards
     v_pattern := '%' || replace(replace(replace(v_search, '\', '\\'), '%', '\%'), '_', '\_') || '%';
   end if;
-  select (v_as_of at time zone o.time_zone)::date into v_today
+  select o.time_zone, (v_as_of at time zone o.time_zone)::date into v_org_zone, v_today
     from public.organizations o where o.id = coach_overview_for_staff.p_organization_id;
   v_from := v_today - 6;
 
-  with athletes as materialized (
-    -- each athlete's today in their own zone (else the organization's): a workout dated today is
-    -- not late until that day is over where the athlete lives.
+  with people as materialized (
     select m.user_id, coalesce(p.display_name, '') as display_name,
-           (v_as_of at time zone coalesce(p.time_zone, o.time_zone))::date as today
+           coalesce(p.time_zone, v_org_zone) as zone
       from public.memberships m
       join public.profiles p on p.id = m.user_id
-      join public.organizations o on o.id = m.organization_id
      where m.organization_id = coach_overview_for_staff.p_organization_id and m.status = 'active' and m.role = 'member'
   ),
-  per_day as (
-    select a.user_id, a.date - v_from as day,
+  zones as materialized (
+    -- each athlete's today in their own zone (else the organization's): a workout dated today is
+    -- not late until that day is over where the athlete lives. Computed once per zone.
+    select z.zone, (v_as_of at time zone z.zone)::date as today
+      from (select distinct pe.zone from people pe) z
+  ),
+  athletes as materialized (
+    select pe.user_id, pe.display_name, zo.today
+      from people pe join zones zo on zo.zone = pe.zone
+  ),
+  per_athlete as (
+    -- one pass over the window's cells, grouped by athlete before meeting the athletes: the
+    -- cells still open are also counted for each of the window's last three days, so "open
+    -- from the athlete's today on" is known without joining each cell to its athlete (an
+    -- athlete's today is within two days of the organization's: zones are at most 26 h apart).
+    select a.user_id,
            count(*)::integer as planned,
            (count(*) filter (where a.status = 'completed'))::integer as completed,
            (count(*) filter (where a.status = 'skipped'))::integer as skipped,
-           (count(*) filter (where a.status = 'assigned' and a.date < ath.today))::integer as overdue,
-           -- due: the day is over for the athlete, or the athlete already answered it
-           (count(*) filter (where a.date < ath.today or a.status <> 'assigned'))::integer as due
+           (count(*) filter (where a.status = 'assigned'))::integer as open,
+           (count(*) filter (where a.status = 'assigned' and a.date = v_today - 2))::integer as open_2,
+           (count(*) filter (where a.status = 'assigned' and a.date = v_today - 1))::integer as open_1,
+           (count(*) filter (where a.status = 'assigned' and a.date = v_today))::integer as open_0
       from public.workout_assignments a
-      join athletes ath on ath.user_id = a.user_id
      where a.organization_id = coach_overview_for_staff.p_organization_id
        and a.date between v_from and v_today
        and a.deleted_at is null and a.published and a.kind = 'workout'
-     group by a.user_id, a.date
+     group by a.user_id
   ),
-  per_athlete as (
-    -- day i (0 = v_from) of the sparkline is at position array_position(days, i) of p/c/s.
-    select d.user_id, sum(d.planned)::integer as planned, sum(d.completed)::integer as completed,
-           sum(d.skipped)::integer as skipped, sum(d.overdue)::integer as overdue,
-           sum(d.due)::integer as due,
-           array_agg(d.day) as days, array_agg(d.planned) as p, array_agg(d.completed) as c,
-           array_agg(d.skipped) as s
-      from per_day d group by d.user_id
+  per_athlete_today as (
+    select y.user_id, y.planned, y.completed, y.skipped,
+           -- overdue: still open and dated before the athlete's today
+           y.open - y.open_from_today as overdue,
+           -- due: the day is over for the athlete, or the athlete already answered it
+           y.planned - y.open_from_today as due
+      from (select pa.*,
+                   case when ath.today > v_today then 0
+                        when ath.today = v_today then pa.open_0
+                        when ath.today = v_today - 1 then pa.open_1 + pa.open_0
+                        else pa.open_2 + pa.open_1 + pa.open_0
+                   end as open_from_today
+              from per_athlete pa join athletes ath on ath.user_id = pa.user_id) y
   ),
   rated as materialized (
     select ath.user_id, ath.display_name,
@@ -691,9 +791,8 @@ begin
              when pa.overdue >= 1 then 'overdue'
              when pa.due > 0 and 100.0 * pa.completed / pa.due < 70 then 'at_risk'
              else 'on_track'
-           end::public.traffic_light as light,
-           pa.days, pa.p, pa.c, pa.s
-      from athletes ath left join per_athlete pa on pa.user_id = ath.user_id
+           end::public.traffic_light as light
+      from athletes ath left join per_athlete_today pa on pa.user_id = ath.user_id
   ),
   searched as (
     select r.* from rated r where v_pattern is null or r.display_name ilike v_pattern
@@ -711,19 +810,40 @@ begin
      order by ord
      limit v_limit offset v_offset
   ),
+  page_days as materialized (
+    -- the page's rows only: their cells of the window, one index probe per athlete
+    select pg.user_id, a.date,
+           count(*)::integer as planned,
+           (count(*) filter (where a.status = 'completed'))::integer as completed,
+           (count(*) filter (where a.status = 'skipped'))::integer as skipped
+      from page pg
+      join public.workout_assignments a on a.user_id = pg.user_id
+     where a.organization_id = coach_overview_for_staff.p_organization_id
+       and a.date between v_from and v_today
+       and a.deleted_at is null and a.published and a.kind = 'workout'
+     group by pg.user_id, a.date
+  ),
+  sparklines as materialized (
+    select pg.user_id,
+           json_agg(json_build_object(
+             'date', v_from + g.i,
+             'planned', coalesce(d.planned, 0),
+             'completed', coalesce(d.completed, 0),
+             'skipped', coalesce(d.skipped, 0)) order by g.i) as sparkline
+      from page pg
+     cross join generate_series(0, 6) g (i)
+      left join page_days d on d.user_id = pg.user_id and d.date = v_from + g.i
+     group by pg.user_id
+  ),
   page_rows as (
     select pg.*,
            (select a.completed_at from public.workout_assignments a
              where a.organization_id = coach_overview_for_staff.p_organization_id and a.user_id = pg.user_id
                and a.status = 'completed' and a.deleted_at is null
              order by a.completed_at desc limit 1) as last_completed_at,
-           (select json_agg(json_build_object(
-                     'date', v_from + g.i,
-                     'planned', coalesce(pg.p[pg_catalog.array_position(pg.days, g.i)], 0),
-                     'completed', coalesce(pg.c[pg_catalog.array_position(pg.days, g.i)], 0),
-                     'skipped', coalesce(pg.s[pg_catalog.array_position(pg.days, g.i)], 0)) order by g.i)
-              from generate_series(0, 6) g (i)) as sparkline
+           sl.sparkline
       from page pg
+      join sparklines sl on sl.user_id = pg.user_id
   )
   select json_build_object(
            'as_of', v_as_of,
@@ -1014,6 +1134,48 @@ COMMENT ON FUNCTION private.fork_snapshot_for_staff(p_assignment_id uuid) IS 'Bo
 REVOKE ALL ON FUNCTION private.fork_snapshot_for_staff(p_assignment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.fork_snapshot_for_staff(p_assignment_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.fork_snapshot_for_staff(p_assignment_id uuid) TO service_role;
+
+CREATE FUNCTION private.get_assignment_for_reader(p_id uuid) RETURNS TABLE(assignment public.workout_assignments, workout public.workouts, sections public.workout_sections[], movements public.workout_movements[])
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user_id uuid := private.require_user();
+  v_row public.workout_assignments;
+  v_role public.membership_role;
+begin
+  select * into v_row from public.workout_assignments a where a.id = get_assignment_for_reader.p_id;
+  if v_row.id is not null then
+    select m.role into v_role
+      from public.memberships m
+     where m.organization_id = v_row.organization_id and m.user_id = v_user_id and m.status = 'active';
+  end if;
+  -- The SELECT policy of workout_assignments: staff of its organization, or its athlete once
+  -- published and while live, still a member.
+  if v_row.id is null
+     or v_role is null
+     or not (v_role in ('owner', 'admin', 'coach')
+             or (v_row.user_id = v_user_id and v_row.published and v_row.deleted_at is null)) then
+    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
+  end if;
+  return query
+    select v_row,
+           w,
+           array(select s from public.workout_sections s where s.workout_id = w.id order by s.position),
+           array(select m from public.workout_movements m
+                   join public.workout_sections s on s.id = m.section_id and s.workout_id = w.id
+                  where m.workout_id = w.id
+                  order by s.position, m.position)
+      from (select) one
+      left join public.workouts w on w.id = v_row.snapshot_workout_id;
+end;
+$$;
+
+COMMENT ON FUNCTION private.get_assignment_for_reader(p_id uuid) IS 'Body of public.get_assignment: the assignment if the caller may read it (staff of its organization, or its athlete once published and live), with its frozen workout, sections and movements read without RLS.';
+
+REVOKE ALL ON FUNCTION private.get_assignment_for_reader(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.get_assignment_for_reader(p_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.get_assignment_for_reader(p_id uuid) TO service_role;
 
 CREATE FUNCTION private.lock_assignment_batches(p_organization_id uuid) RETURNS void
     LANGUAGE sql
@@ -1835,6 +1997,21 @@ REVOKE ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) FROM PUBL
 GRANT ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION public.bulk_publish_assignments(p_filter jsonb) TO service_role;
 
+CREATE FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid DEFAULT NULL::uuid, p_search text DEFAULT NULL::text, p_offset integer DEFAULT 0, p_limit integer DEFAULT 51) RETURNS TABLE(user_id uuid, display_name text, time_zone text, cell public.workout_assignments, title text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select * from private.coach_calendar_week_for_staff(coach_calendar_week.p_organization_id,
+    coach_calendar_week.p_week_start, coach_calendar_week.p_program_id, coach_calendar_week.p_search,
+    coach_calendar_week.p_offset, coach_calendar_week.p_limit);
+$$;
+
+COMMENT ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) IS 'The coach''s week grid, one page: p_limit athletes (1-201, from p_offset, by display name then id) whose name holds p_search, each with their live cells (drafts included) of the 7 days from p_week_start and the title of the workout each shows; one row per cell, or one with a null cell for an athlete without any. Without p_program_id every active athlete; with it, its enrolled athletes and whoever holds its cells that week, showing its cells and the ad-hoc cells of its enrolled athletes. Errors: not_authenticated / not_staff (PT403), invalid_week / invalid_limit / invalid_offset / invalid_search (PT422).';
+
+REVOKE ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO authenticated;
+GRANT ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO service_role;
+
 CREATE FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone DEFAULT now(), p_sort text DEFAULT 'name'::text, p_status text DEFAULT NULL::text, p_search text DEFAULT NULL::text, p_limit integer DEFAULT 50, p_offset integer DEFAULT 0) RETURNS json
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -1941,38 +2118,14 @@ REVOKE ALL ON FUNCTION public.fork_snapshot_if_needed(p_assignment_id uuid) FROM
 GRANT ALL ON FUNCTION public.fork_snapshot_if_needed(p_assignment_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.fork_snapshot_if_needed(p_assignment_id uuid) TO service_role;
 
-CREATE FUNCTION public.get_assignment(p_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
+CREATE FUNCTION public.get_assignment(p_id uuid) RETURNS TABLE(assignment public.workout_assignments, workout public.workouts, sections public.workout_sections[], movements public.workout_movements[])
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-declare
-  v_assignment public.workout_assignments;
-  v_workout jsonb;
-begin
-  perform private.require_user();
-  select * into v_assignment from public.workout_assignments a where a.id = get_assignment.p_id;
-  if v_assignment.id is null then
-    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
-  end if;
-  select jsonb_build_object(
-           'id', w.id, 'title', w.title, 'description', w.description, 'is_snapshot', w.is_snapshot,
-           'source_workout_id', w.source_workout_id,
-           'sections', coalesce((
-             select jsonb_agg(jsonb_build_object(
-                      'id', s.id, 'position', s.position, 'title', s.title, 'notes', s.notes,
-                      'movements', coalesce((
-                        select jsonb_agg(to_jsonb(m) - 'organization_id' - 'workout_id' - 'section_id'
-                                         order by m.position)
-                          from public.workout_movements m where m.section_id = s.id), '[]'::jsonb))
-                    order by s.position)
-               from public.workout_sections s where s.workout_id = w.id), '[]'::jsonb))
-    into v_workout
-    from public.workouts w where w.id = v_assignment.snapshot_workout_id;
-  return to_jsonb(v_assignment) || jsonb_build_object('workout', v_workout);
-end;
+  select * from private.get_assignment_for_reader(get_assignment.p_id);
 $$;
 
-COMMENT ON FUNCTION public.get_assignment(p_id uuid) IS 'One assignment with its frozen workout (the snapshot pointer: sections and movements, in order) as one json.';
+COMMENT ON FUNCTION public.get_assignment(p_id uuid) IS 'One assignment with its frozen workout (the snapshot pointer; null for rest days and notes), the workout''s sections by position and its movements by section then position, as one row. Errors: not_authenticated (PT403), assignment_not_found (PT404, also for an assignment the caller may not see).';
 
 REVOKE ALL ON FUNCTION public.get_assignment(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.get_assignment(p_id uuid) TO authenticated;

@@ -136,22 +136,15 @@ async function assign(athleteId: string, date: string, programId?: string): Prom
 /** The athlete logs squat sets against an assignment through the API (as the app's action does). */
 async function logSquat(athlete: Person, assignmentId: string, loads: number[]): Promise<void> {
 	const db = await api(athlete.email);
-	const detail = await db.rpc('get_assignment', { p_id: assignmentId });
+	const detail = await db.rpc('get_assignment', { p_id: assignmentId }).single();
 	if (detail.error) throw detail.error;
-	const a = detail.data as unknown as {
-		snapshot_workout_id: string;
-		workout: { sections: { movements: { id: string; name: string }[] }[] };
-	};
-	const squat = a.workout.sections.flatMap((s) => s.movements).find((m) => m.name === 'Back Squat');
+	const squat = detail.data.movements.find((m) => m.name === 'Back Squat');
 	if (!squat) throw new Error('the demo workout has no Back Squat');
-	const inserted = await db.from('workout_results').insert({
-		organization_id: organizationId,
-		user_id: athlete.id,
-		workout_assignment_id: assignmentId,
-		workout_id: a.snapshot_workout_id,
-		rpe: 8,
-		notes: 'Moved fast today',
-		movement_results: [
+	const logged = await db.rpc('log_workout_result', {
+		p_assignment_id: assignmentId,
+		p_rpe: 8,
+		p_notes: 'Moved fast today',
+		p_movement_results: [
 			{
 				movement_id: squat.id,
 				load_unit: 'kg',
@@ -159,7 +152,7 @@ async function logSquat(athlete: Person, assignmentId: string, loads: number[]):
 			}
 		]
 	});
-	if (inserted.error) throw inserted.error;
+	if (logged.error) throw logged.error;
 }
 
 /** What one browser tab saw go wrong: console errors and page errors, minus the expected ones. */

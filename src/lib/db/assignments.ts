@@ -39,33 +39,13 @@ export type BulkPreview = RpcRow<'bulk_preview_assignments'>;
 /** What a bulk publish or delete did: its batch, how many cells, which. */
 export type BulkResult = RpcRow<'bulk_publish_assignments'>;
 
-export interface FrozenMovement {
-	id: string;
-	position: number;
-	name: string;
-	sets: number | null;
-	reps: number | null;
-	rep_scheme: string | null;
-	load: number | null;
-	load_unit: Enums<'load_unit'> | null;
-	time_seconds: number | null;
-	distance_meters: number | null;
-	notes: string | null;
-}
-
-export interface FrozenWorkout {
-	id: string;
-	title: string;
-	description: string | null;
-	is_snapshot: boolean;
-	sections: {
-		id: string;
-		position: number;
-		title: string;
-		notes: string | null;
-		movements: FrozenMovement[];
-	}[];
-}
+/** get_assignment's row: the cell, its frozen workout, sections and movements (generated types). */
+type AssignmentRow = RpcRow<'get_assignment'>;
+/** A movement of a frozen workout: a workout_movements row. */
+export type FrozenMovement = AssignmentRow['movements'][number];
+export type FrozenSection = AssignmentRow['sections'][number] & { movements: FrozenMovement[] };
+/** The workout a cell shows (its snapshot), with its sections in order, each with its movements. */
+export type FrozenWorkout = Tables<'workouts'> & { sections: FrozenSection[] };
 
 export type AssignmentDetail = Assignment & { workout: FrozenWorkout | null };
 
@@ -152,148 +132,56 @@ export async function listAthletes(db: Db, organizationId: string): Promise<Athl
 /** Rows of the coach's week grid at a time: a page of HTML that stays small at 2,000 athletes. */
 export const CALENDAR_PAGE_SIZE = 50;
 
-export interface AthletePage {
+export interface CalendarWeek {
+	/** The page's athletes, by name then id. */
 	athletes: Athlete[];
 	/** Whether athletes come after this page (one row more than the page was asked for). */
 	hasMore: boolean;
-}
-
-type AthleteRow = {
-	user_id: string;
-	profile: { display_name: string | null; time_zone: string | null } | null;
-};
-const ATHLETE_ROW =
-	'user_id, profile:profiles!memberships_user_id_fkey!inner(display_name, time_zone)';
-const toAthlete = (r: AthleteRow): Athlete => ({
-	userId: r.user_id,
-	displayName: r.profile?.display_name ?? 'Unknown',
-	timeZone: r.profile?.time_zone ?? null
-});
-/** `%`, `_` and `\` match themselves in the name search, not any text. */
-const likeText = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/**
- * One page of the organization's athletes by name (then id, so pages never overlap), whose name
- * holds `search` if given: ordered, filtered and cut in SQL, so a page costs the same at 20 or
- * 2,000 athletes.
- */
-export async function listAthletesPage(
-	db: Db,
-	organizationId: string,
-	{ search, offset, limit }: { search: string; offset: number; limit: number }
-): Promise<AthletePage> {
-	let query = db
-		.from('memberships')
-		.select(ATHLETE_ROW)
-		.eq('organization_id', organizationId)
-		.eq('status', 'active')
-		.eq('role', 'member');
-	if (search) query = query.ilike('profile.display_name', likeText(search));
-	const rows = must(
-		await query
-			.order('profile(display_name)')
-			.order('user_id')
-			.range(offset, offset + limit)
-	) as AthleteRow[];
-	return { athletes: rows.slice(0, limit).map(toAthlete), hasMore: rows.length > limit };
-}
-
-/** These athletes of the organization (active members), by name; asked in slices of 150 ids. */
-export async function athletesByIds(
-	db: Db,
-	organizationId: string,
-	ids: string[]
-): Promise<Athlete[]> {
-	const slices: string[][] = [];
-	for (let i = 0; i < ids.length; i += 150) slices.push(ids.slice(i, i + 150));
-	const pages = await Promise.all(
-		slices.map(
-			async (slice) =>
-				must(
-					await db
-						.from('memberships')
-						.select(ATHLETE_ROW)
-						.eq('organization_id', organizationId)
-						.eq('status', 'active')
-						.eq('role', 'member')
-						.in('user_id', slice)
-				) as AthleteRow[]
-		)
-	);
-	return pages
-		.flat()
-		.map(toAthlete)
-		.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
-}
-
-/** Who has a live cell of this program in the week (enrolled or not any more). */
-export async function listProgramWeekAthleteIds(
-	db: Db,
-	organizationId: string,
-	programId: string,
-	weekStart: string,
-	weekEnd: string
-): Promise<string[]> {
-	const rows = must(
-		await db
-			.from('workout_assignments')
-			.select('user_id')
-			.eq('organization_id', organizationId)
-			.eq('program_id', programId)
-			.gte('date', weekStart)
-			.lte('date', weekEnd)
-			.is('deleted_at', null)
-	);
-	return [...new Set(rows.map((r) => r.user_id))];
+	/** Their live cells of the week (drafts included), by date, slot, creation. */
+	cells: AssignmentCell[];
 }
 
 /**
- * The week grid's cells (drafts included) of these athletes only, as public.coach_week has them:
- * with a program, its cells plus the ad-hoc cells (no program) of its enrolled members.
+ * One page of the coach's week grid: `limit` athletes by name from `offset` (those whose name
+ * holds `search`; with a program, its enrolled athletes and whoever holds its cells that week)
+ * and their cells of the week, in one call (coach_calendar_week): the cells no longer wait for a
+ * first request to name the page's athletes.
  */
-export async function weekCellsOf(
+export async function calendarWeek(
 	db: Db,
 	organizationId: string,
-	weekStart: string,
-	weekEnd: string,
-	athleteIds: string[],
-	program: { id: string; enrolled: string[] } | null
-): Promise<AssignmentCell[]> {
-	if (athleteIds.length === 0) return [];
-	let query = db
-		.from('workout_assignments')
-		.select(CELL_WITH_TITLE)
-		.eq('organization_id', organizationId)
-		.in('user_id', athleteIds)
-		.gte('date', weekStart)
-		.lte('date', weekEnd)
-		.is('deleted_at', null);
-	if (program) {
-		const enrolled = new Set(program.enrolled);
-		const adHoc = athleteIds.filter((id) => enrolled.has(id));
-		query = query.or(
-			adHoc.length > 0
-				? `program_id.eq.${program.id},and(program_id.is.null,user_id.in.(${adHoc.join(',')}))`
-				: `program_id.eq.${program.id}`
-		);
+	q: {
+		weekStart: string;
+		programId: string | null;
+		search: string;
+		offset: number;
+		limit: number;
 	}
-	return titled(
-		must(await query.order('date').order('sort_order').order('created_at')) as (Assignment & {
-			snapshot: { title: string } | null;
-		})[]
-	);
-}
-
-/** Athletes actively enrolled in a program. */
-export async function listProgramAthleteIds(db: Db, programId: string): Promise<string[]> {
+): Promise<CalendarWeek> {
 	const rows = must(
-		await db
-			.from('program_enrollments')
-			.select('user_id')
-			.eq('program_id', programId)
-			.is('ended_at', null)
+		await db.rpc('coach_calendar_week', {
+			p_organization_id: organizationId,
+			p_week_start: q.weekStart,
+			...(q.programId ? { p_program_id: q.programId } : {}),
+			...(q.search ? { p_search: q.search } : {}),
+			p_offset: q.offset,
+			// One athlete more than shown says whether a next page exists.
+			p_limit: q.limit + 1
+		})
 	);
-	return rows.map((r) => r.user_id);
+	const athletes: Athlete[] = [];
+	const cells: AssignmentCell[] = [];
+	for (const r of rows) {
+		if (athletes.at(-1)?.userId !== r.user_id) {
+			// Null when the athlete has no zone of their own (the generated type says string).
+			const timeZone: string | null = r.time_zone;
+			athletes.push({ userId: r.user_id, displayName: r.display_name, timeZone });
+		}
+		// A null cell: an athlete without any cell that week (the row only names the athlete).
+		const cell: Assignment | null = r.cell;
+		if (cell && athletes.length <= q.limit) cells.push({ ...cell, title: r.title });
+	}
+	return { athletes: athletes.slice(0, q.limit), hasMore: athletes.length > q.limit, cells };
 }
 
 export async function listTemplates(db: Db, organizationId: string) {
@@ -315,7 +203,20 @@ export async function myToday(db: Db): Promise<AssignmentCell[]> {
 }
 
 export async function getAssignment(db: Db, id: string): Promise<AssignmentDetail> {
-	return must(await db.rpc('get_assignment', { p_id: id })) as unknown as AssignmentDetail;
+	const row = must(await db.rpc('get_assignment', { p_id: id }).single());
+	// Null for rest days and notes (no snapshot): the row's left join found no workout.
+	const workout: Tables<'workouts'> | null = row.workout;
+	return {
+		...row.assignment,
+		workout: workout && {
+			...workout,
+			// Movements come ordered by section then position: each section keeps that order.
+			sections: row.sections.map((s) => ({
+				...s,
+				movements: row.movements.filter((m) => m.section_id === s.id)
+			}))
+		}
+	};
 }
 
 /** KPIs over everyone, and one sorted, filtered page of the roster (sorted and paged in SQL). */
@@ -435,40 +336,35 @@ export type MovementResultInput = {
 	set_results?: SetResult[];
 };
 
-/** Logs a result against an assignment; the database then marks the assignment completed. */
+/**
+ * The caller logs a result against an assignment they may read; the database takes the
+ * organization, the workout (the cell's frozen snapshot) and the athlete (the caller) from it,
+ * then marks the assignment completed. One call, so the action waits for one round trip.
+ */
 export async function logResult(
 	db: Db,
 	input: {
 		/** Client-chosen id: a retry with the same id is ignored, not stored twice. */
 		id?: string;
-		organizationId: string;
-		userId: string;
+		/** The page's organization: the cell must be in it (no separate read of it first). */
+		organizationSlug: string;
 		assignmentId: string;
-		workoutId: string;
 		score: string | null;
 		notes: string | null;
 		rpe: number | null;
 		movements: MovementResultInput[];
 	}
-) {
-	const row = {
-		organization_id: input.organizationId,
-		user_id: input.userId,
-		workout_assignment_id: input.assignmentId,
-		workout_id: input.workoutId,
-		score: input.score,
-		notes: input.notes,
-		rpe: input.rpe,
-		movement_results: input.movements
-	};
-	if (input.id) {
-		// ON CONFLICT (id) DO NOTHING: the second delivery of the same result changes nothing.
-		must(
-			await db
-				.from('workout_results')
-				.upsert({ ...row, id: input.id }, { onConflict: 'id', ignoreDuplicates: true })
-		);
-		return { id: input.id };
-	}
-	return must(await db.from('workout_results').insert(row).select('id').single());
+): Promise<{ id: string }> {
+	const id = must(
+		await db.rpc('log_workout_result', {
+			p_assignment_id: input.assignmentId,
+			p_organization_slug: input.organizationSlug,
+			...(input.id ? { p_id: input.id } : {}),
+			...(input.score ? { p_score: input.score } : {}),
+			...(input.notes ? { p_notes: input.notes } : {}),
+			...(input.rpe !== null ? { p_rpe: input.rpe } : {}),
+			p_movement_results: input.movements
+		})
+	);
+	return { id };
 }

@@ -22,6 +22,24 @@ export async function listPrograms(db: Db, organizationId: string) {
 	}));
 }
 
+/**
+ * The live programs' names only, for pickers: without listPrograms' enrollments (thousands of
+ * rows at 2,000 athletes, read only to count them).
+ */
+export async function listProgramNames(
+	db: Db,
+	organizationId: string
+): Promise<{ id: string; name: string }[]> {
+	return must(
+		await db
+			.from('programs')
+			.select('id, name')
+			.eq('organization_id', organizationId)
+			.is('archived_at', null)
+			.order('name')
+	);
+}
+
 export async function getProgram(db: Db, programId: string): Promise<Program | null> {
 	return must(await db.from('programs').select('*').eq('id', programId).maybeSingle()) ?? null;
 }

@@ -5,17 +5,13 @@ import {
 	assignPersonal,
 	bulkDelete,
 	bulkPublish,
-	athletesByIds,
 	deleteAssignment,
 	restoreAssignment,
 	moveAssignment,
 	forkSnapshot,
-	listAthletesPage,
-	listProgramWeekAthleteIds,
-	weekCellsOf,
 	CALENDAR_PAGE_SIZE,
+	calendarWeek,
 	type Athlete,
-	listProgramAthleteIds,
 	listTemplates,
 	previewBulk,
 	setAssignmentsPublished,
@@ -25,12 +21,12 @@ import {
 	type BulkFilter,
 	type PublishMode
 } from '#lib/db/assignments.ts';
-import { listPrograms } from '#lib/db/programs.ts';
+import { listProgramNames } from '#lib/db/programs.ts';
 import { listWorkouts } from '#lib/db/workouts.ts';
 import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
 import { requireStaff } from '#lib/server/guards.ts';
 import { orgContext } from '#lib/server/org-context.ts';
-import { addDays, isIsoDate, resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
+import { isIsoDate, resolveWeek, todayIn, weekDays } from '#lib/dates.ts';
 import { isUuid } from '#lib/ids.ts';
 
 const KINDS: readonly AssignmentKind[] = ['workout', 'rest', 'note'];
@@ -51,67 +47,31 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	const pageParam = Number(url.searchParams.get('page') ?? '1');
 	const page = Number.isInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, 1000) : 1;
 	const offset = (page - 1) * CALENDAR_PAGE_SIZE;
-	const weekEnd = addDays(weekStart, 6);
 
-	/** The page's rows: a program's members plus whoever has its cells that week, else everyone. */
-	const rowsOf = async (): Promise<{
-		athletes: Athlete[];
-		hasMore: boolean;
-		enrolled: string[] | null;
-	}> => {
-		if (!programId) {
-			const p = await listAthletesPage(db, organization.id, {
-				search,
-				offset,
-				limit: CALENDAR_PAGE_SIZE
-			});
-			return { ...p, enrolled: null };
-		}
-		const [enrolled, holders] = await Promise.all([
-			listProgramAthleteIds(db, programId),
-			listProgramWeekAthleteIds(db, organization.id, programId, weekStart, weekEnd)
-		]);
-		const needle = search.toLocaleLowerCase();
-		const all = (
-			await athletesByIds(db, organization.id, [...new Set([...enrolled, ...holders])])
-		).filter((a) => !needle || a.displayName.toLocaleLowerCase().includes(needle));
-		return {
-			athletes: all.slice(offset, offset + CALENDAR_PAGE_SIZE),
-			hasMore: all.length > offset + CALENDAR_PAGE_SIZE,
-			enrolled
-		};
-	};
-
-	// The lists do not wait for the rows, nor the rows for the lists.
+	// The lists, and the page of rows with their cells (one call), all start at once.
 	let loadError: string | null = null;
 	const [programs, workouts, templates, rows] = await Promise.all([
-		listPrograms(db, organization.id),
+		listProgramNames(db, organization.id),
 		listWorkouts(db, organization.id),
 		listTemplates(db, organization.id),
-		rowsOf()
-			.then(async (r) => ({
-				...r,
-				cells: await weekCellsOf(
-					db,
-					organization.id,
-					weekStart,
-					weekEnd,
-					r.athletes.map((a) => a.userId),
-					programId && r.enrolled ? { id: programId, enrolled: r.enrolled } : null
-				)
-			}))
-			.catch((e: unknown) => {
-				if (!(e instanceof DbError)) throw e;
-				loadError = e.message;
-				return { athletes: [] as Athlete[], hasMore: false, cells: [] as AssignmentCell[] };
-			})
+		calendarWeek(db, organization.id, {
+			weekStart,
+			programId,
+			search,
+			offset,
+			limit: CALENDAR_PAGE_SIZE
+		}).catch((e: unknown) => {
+			if (!(e instanceof DbError)) throw e;
+			loadError = e.message;
+			return { athletes: [] as Athlete[], hasMore: false, cells: [] as AssignmentCell[] };
+		})
 	]);
 	return {
 		today,
 		weekStart,
 		days: weekDays(weekStart),
 		programId,
-		programs: programs.map((p) => ({ id: p.id, name: p.name })),
+		programs,
 		athletes: rows.athletes,
 		search,
 		page,

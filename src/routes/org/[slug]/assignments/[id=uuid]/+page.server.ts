@@ -12,6 +12,7 @@ import { assignmentResults } from '#lib/db/results.ts';
 import { parseSetInputs } from '#lib/results.ts';
 import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
 import { orgContext } from '#lib/server/org-context.ts';
+import { requireUser } from '#lib/server/guards.ts';
 import { isUuid } from '#lib/ids.ts';
 
 export const load: PageServerLoad = async ({ parent, params, locals, depends }) => {
@@ -73,7 +74,9 @@ export const actions: Actions = {
 		return { reopened: true };
 	},
 	log: async ({ locals, params, request }) => {
-		const { user, organization } = await orgContext(locals, params.slug);
+		// No read of the organization first: log_workout_result checks the cell is in the page's
+		// organization and the caller may log on it, in the same round trip as the write.
+		requireUser(locals.user);
 		const form = await request.formData();
 		const values: Record<string, string> = {};
 		for (const [k, v] of form) if (typeof v === 'string') values[k] = v;
@@ -108,18 +111,14 @@ export const actions: Actions = {
 		}
 		if (Object.keys(errors).length > 0) return failWith(400, errors, values);
 		try {
-			const assignment = await getAssignment(locals.supabase, params.id);
-			if (!assignment.snapshot_workout_id) {
-				return failWith(422, { form: ['Only workouts take a result.'] }, values);
-			}
 			const clientId = String(form.get('client_id') ?? '');
+			// One call: the database checks the cell is the caller's to log (or staff's) and a
+			// workout ("Only workouts take a result.", not_a_workout), and takes its frozen workout.
 			await logResult(locals.supabase, {
 				// A replay from the offline outbox carries the same id and is stored once.
 				id: isUuid(clientId) ? clientId : undefined,
-				organizationId: organization.id,
-				userId: user.id,
+				organizationSlug: params.slug,
 				assignmentId: params.id,
-				workoutId: assignment.snapshot_workout_id,
 				score: score || null,
 				notes: notes || null,
 				rpe,
