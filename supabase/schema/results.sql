@@ -318,6 +318,57 @@ REVOKE ALL ON FUNCTION private.normalize_movement_name(p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.normalize_movement_name(p_name text) TO authenticated;
 GRANT ALL ON FUNCTION private.normalize_movement_name(p_name text) TO service_role;
 
+CREATE FUNCTION private.previous_movement_results(p_user_id uuid, p_organization_id uuid, p_exclude_assignment_id uuid, p_workout_id uuid) RETURNS TABLE(movement_id uuid, performed_at timestamp with time zone, load_unit text, load numeric, reps numeric, set_results jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Each step is materialized on purpose: the name normalization is a function call (it cannot be
+  -- inlined), and left to itself the planner normalized every movement of every workout to hash
+  -- them (245 ms of 280 for 6,000 movements). Here it runs on the workout's own movements and on
+  -- the distinct names the athlete logged, a few dozen.
+  with wanted as materialized (
+    select m.id, private.normalize_movement_name(m.name) as name_key
+      from public.workout_movements m
+     where m.workout_id = previous_movement_results.p_workout_id
+  ), entries as materialized (
+    -- Every entry the athlete logged, with its movement read by primary key (offset 0 keeps the
+    -- lookup a per-entry index probe instead of a hash of every movement).
+    select r.id as result_id, r.performed_at, e.entry, e.n, pm.name, pm.load_unit
+      from public.workout_results r
+     cross join lateral jsonb_array_elements(r.movement_results) with ordinality as e(entry, n)
+     cross join lateral (
+       select x.name, x.load_unit from public.workout_movements x
+        where x.id = (e.entry ->> 'movement_id')::uuid offset 0) pm
+     where r.user_id = previous_movement_results.p_user_id
+       and r.organization_id = previous_movement_results.p_organization_id
+       and r.workout_assignment_id is distinct from previous_movement_results.p_exclude_assignment_id
+  ), names as materialized (
+    select d.name, private.normalize_movement_name(d.name) as name_key
+      from (select distinct x.name from entries x) d
+  ), latest as (
+    -- Newest first per name; within one result the entry's own order breaks a tie.
+    select distinct on (nm.name_key)
+           nm.name_key, x.performed_at,
+           coalesce(x.entry ->> 'load_unit', x.load_unit::text) as load_unit,
+           (x.entry ->> 'load')::numeric as load,
+           (x.entry ->> 'reps')::numeric as reps,
+           coalesce(x.entry -> 'set_results', '[]'::jsonb) as set_results
+      from entries x
+      join names nm on nm.name = x.name
+     where nm.name_key in (select w.name_key from wanted w)
+     order by nm.name_key, x.performed_at desc, x.result_id desc, x.n
+  )
+  select w.id, l.performed_at, l.load_unit, l.load, l.reps, l.set_results
+    from wanted w
+    join latest l on l.name_key = w.name_key;
+$$;
+
+COMMENT ON FUNCTION private.previous_movement_results(p_user_id uuid, p_organization_id uuid, p_exclude_assignment_id uuid, p_workout_id uuid) IS 'For assignment_previous_results only, after it has found the assignment under the caller''s RLS: per movement of the workout, the athlete''s newest logged entry for the same normalized name (one pass over their results).';
+
+REVOKE ALL ON FUNCTION private.previous_movement_results(p_user_id uuid, p_organization_id uuid, p_exclude_assignment_id uuid, p_workout_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.previous_movement_results(p_user_id uuid, p_organization_id uuid, p_exclude_assignment_id uuid, p_workout_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.previous_movement_results(p_user_id uuid, p_organization_id uuid, p_exclude_assignment_id uuid, p_workout_id uuid) TO service_role;
+
 CREATE FUNCTION private.recompute_personal_records(p_organization_id uuid, p_user_id uuid, p_names text[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -384,29 +435,17 @@ CREATE FUNCTION private.result_card(p_result public.workout_results) RETURNS jso
     left join public.workout_assignments a on a.id = p_result.workout_assignment_id;
 $$;
 
-CREATE FUNCTION private.result_cards(p_result_ids uuid[]) RETURNS jsonb
+CREATE FUNCTION private.result_card_rows(p_result_ids uuid[]) RETURNS TABLE(id uuid, user_id uuid, display_name text, workout_id uuid, workout_title text, assignment_id uuid, assignment_date date, program_id uuid, program_name text, performed_at timestamp with time zone, score text, notes text, rpe integer, movements jsonb, records public.personal_records[])
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   -- One query for all cards: every lookup is a join on a primary key or an indexed foreign key.
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'id', r.id,
-           'user_id', r.user_id,
-           'display_name', p.display_name,
-           'workout_id', r.workout_id,
-           'workout_title', w.title,
-           'assignment_id', r.workout_assignment_id,
-           'assignment_date', a.date,
-           'program_id', a.program_id,
-           'program_name', pg.name,
-           'performed_at', r.performed_at,
-           'score', r.score,
-           'notes', r.notes,
-           'rpe', r.rpe,
-           'movements', mv.movements,
-           -- The records this result holds now, as the database keeps them.
-           'records', rc.records)
-         order by r.performed_at desc, r.id desc), '[]'::jsonb)
+  select r.id, r.user_id, p.display_name, r.workout_id, w.title, r.workout_assignment_id, a.date,
+         a.program_id, pg.name, r.performed_at, r.score, r.notes, r.rpe, mv.movements,
+         -- The records this result holds now, as the database keeps them.
+         array(select pr from public.personal_records pr
+                where pr.workout_result_id = r.id
+                order by pr.movement_name)
     from public.workout_results r
     left join public.workout_assignments a on a.id = r.workout_assignment_id
     left join public.programs pg on pg.id = a.program_id
@@ -428,19 +467,28 @@ CREATE FUNCTION private.result_cards(p_result_ids uuid[]) RETURNS jsonb
            where wm.id = (e ->> 'movement_id')::uuid
           offset 0) m
         join public.workout_sections s on s.id = m.section_id) mv
-    cross join lateral (
-      select coalesce(jsonb_agg(jsonb_build_object('movement_name', pr.movement_name, 'load_unit', pr.load_unit,
-                                                   'best_load', pr.best_load, 'reps', pr.reps)
-                                order by pr.movement_name), '[]'::jsonb) as records
-        from public.personal_records pr
-       where pr.workout_result_id = r.id) rc
-   where r.id = any(result_cards.p_result_ids)
+   where r.id = any (result_card_rows.p_result_ids)
      -- The workout_results select policy, evaluated once for the whole set.
      and (r.user_id = (select auth.uid())
-          or r.organization_id in (select private.staff_organization_ids()));
+          or r.organization_id in (select private.staff_organization_ids()))
+   order by r.performed_at desc, r.id desc;
 $$;
 
-COMMENT ON FUNCTION private.result_cards(p_result_ids uuid[]) IS 'The cards of a set of results (newest first) in one query: who, which workout and day, per-movement and per-set numbers, and the records each holds. Same card shape as private.result_card.';
+COMMENT ON FUNCTION private.result_card_rows(p_result_ids uuid[]) IS 'The cards of a set of results (newest first) as rows, in one query: who, which workout and day, per-movement and per-set numbers (jsonb), and the personal_records rows each holds. Only results the caller may read.';
+
+REVOKE ALL ON FUNCTION private.result_card_rows(p_result_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.result_card_rows(p_result_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.result_card_rows(p_result_ids uuid[]) TO service_role;
+
+CREATE FUNCTION private.result_cards(p_result_ids uuid[]) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(to_jsonb(c) order by c.performed_at desc, c.id desc), '[]'::jsonb)
+    from private.result_card_rows(result_cards.p_result_ids) c;
+$$;
+
+COMMENT ON FUNCTION private.result_cards(p_result_ids uuid[]) IS 'The cards of private.result_card_rows as one jsonb array (newest first), for readers that embed them in a larger document.';
 
 REVOKE ALL ON FUNCTION private.result_cards(p_result_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.result_cards(p_result_ids uuid[]) TO authenticated;
@@ -632,7 +680,35 @@ COMMENT ON FUNCTION private.trigger_update_personal_records() IS 'Keeps personal
 
 REVOKE ALL ON FUNCTION private.trigger_update_personal_records() FROM PUBLIC;
 
-CREATE FUNCTION public.assignment_results(p_assignment_id uuid) RETURNS jsonb
+CREATE FUNCTION public.assignment_previous_results(p_assignment_id uuid) RETURNS TABLE(movement_id uuid, performed_at timestamp with time zone, load_unit text, load numeric, reps numeric, set_results jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_assignment public.workout_assignments;
+begin
+  perform private.require_user();
+  -- The same visibility and error as assignment_results: the caller must see the assignment.
+  select * into v_assignment from public.workout_assignments a
+   where a.id = assignment_previous_results.p_assignment_id and a.deleted_at is null;
+  if v_assignment.id is null then
+    raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
+  end if;
+  -- Movements never logged before have no row.
+  return query
+    select p.movement_id, p.performed_at, p.load_unit, p.load, p.reps, p.set_results
+      from private.previous_movement_results(v_assignment.user_id, v_assignment.organization_id,
+                                             v_assignment.id, v_assignment.snapshot_workout_id) p;
+end;
+$$;
+
+COMMENT ON FUNCTION public.assignment_previous_results(p_assignment_id uuid) IS 'Per movement of an assignment''s workout, what the athlete logged for that exercise last time (any other workout, same normalized name): one row per movement logged before.';
+
+REVOKE ALL ON FUNCTION public.assignment_previous_results(p_assignment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.assignment_previous_results(p_assignment_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.assignment_previous_results(p_assignment_id uuid) TO service_role;
+
+CREATE FUNCTION public.assignment_results(p_assignment_id uuid) RETURNS TABLE(id uuid, user_id uuid, display_name text, workout_id uuid, workout_title text, assignment_id uuid, assignment_date date, program_id uuid, program_name text, performed_at timestamp with time zone, score text, notes text, rpe integer, movements jsonb, records public.personal_records[])
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -645,62 +721,45 @@ begin
   if v_assignment.id is null then
     raise exception 'Assignment not found.' using errcode = 'PT404', hint = 'assignment_not_found';
   end if;
-  return jsonb_build_object(
-    'results', private.result_cards(array(
-      select r.id from public.workout_results r where r.workout_assignment_id = v_assignment.id)),
-    -- Per movement of this workout: what the athlete logged for the same exercise last time
-    -- (same normalized name, any other workout), to prefill the form.
-    'previous', coalesce((
-      select jsonb_object_agg(m.id, prev.entry)
-        from public.workout_movements m
-        cross join lateral (
-          select jsonb_build_object('performed_at', r.performed_at,
-                                    'load_unit', coalesce(e ->> 'load_unit', pm.load_unit::text),
-                                    'load', e -> 'load', 'reps', e -> 'reps',
-                                    'set_results', coalesce(e -> 'set_results', '[]'::jsonb)) as entry
-            from public.workout_results r
-            cross join lateral jsonb_array_elements(r.movement_results) e
-            join public.workout_movements pm on pm.id = (e ->> 'movement_id')::uuid
-           where r.user_id = v_assignment.user_id
-             and r.organization_id = v_assignment.organization_id
-             and r.workout_assignment_id is distinct from v_assignment.id
-             and private.normalize_movement_name(pm.name) = private.normalize_movement_name(m.name)
-           order by r.performed_at desc
-           limit 1) prev
-       where m.workout_id = v_assignment.snapshot_workout_id), '{}'::jsonb));
+  return query
+    select c.* from private.result_card_rows(array(
+      select r.id from public.workout_results r where r.workout_assignment_id = v_assignment.id)) c;
 end;
 $$;
 
-COMMENT ON FUNCTION public.assignment_results(p_assignment_id uuid) IS 'The results logged against one assignment (cards, newest first) and, per movement, the athlete''s previous numbers for that exercise.';
+COMMENT ON FUNCTION public.assignment_results(p_assignment_id uuid) IS 'The results logged against one assignment, as cards (newest first). Last time''s numbers per movement: assignment_previous_results.';
 
 REVOKE ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.assignment_results(p_assignment_id uuid) TO service_role;
 
-CREATE FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer DEFAULT 12, p_as_of timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
+CREATE FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer DEFAULT 12, p_as_of timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(user_id uuid, display_name text, avatar_path text, role public.membership_role, member_since timestamp with time zone, time_zone text, today date, compliance jsonb, recent_results jsonb, records public.personal_records[], comments jsonb, notes jsonb, upcoming jsonb, programs jsonb)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_weeks integer := least(greatest(coalesce(athlete_profile.p_weeks, 12), 1), 52);
-  v_athlete jsonb;
+  v_user_id uuid;
+  v_display_name text;
+  v_avatar_path text;
+  v_role public.membership_role;
+  v_member_since timestamptz;
+  v_athlete_zone text;
   v_zone text;
   v_today date;
   v_week date;
 begin
   perform private.require_staff(athlete_profile.p_organization_id);
-  select jsonb_build_object('user_id', p.id, 'display_name', p.display_name, 'avatar_path', p.avatar_path,
-                            'role', m.role, 'member_since', m.created_at,
-                            'time_zone', coalesce(p.time_zone, o.time_zone)),
+  select p.id, p.display_name, p.avatar_path, m.role, m.created_at, coalesce(p.time_zone, o.time_zone),
          coalesce(p.time_zone, o.time_zone, 'UTC')
-    into v_athlete, v_zone
+    into v_user_id, v_display_name, v_avatar_path, v_role, v_member_since, v_athlete_zone, v_zone
     from public.memberships m
     join public.profiles p on p.id = m.user_id
     join public.organizations o on o.id = m.organization_id
    where m.organization_id = athlete_profile.p_organization_id
      and m.user_id = athlete_profile.p_user_id
      and m.status = 'active';
-  if v_athlete is null then
+  if v_user_id is null then
     raise exception 'This person is not an athlete of the organization.'
       using errcode = 'PT404', hint = 'athlete_not_found';
   end if;
@@ -708,95 +767,84 @@ begin
   v_today := (coalesce(athlete_profile.p_as_of, pg_catalog.now()) at time zone v_zone)::date;
   v_week := pg_catalog.date_trunc('week', v_today::timestamp)::date;
 
-  return jsonb_build_object(
-    'athlete', v_athlete,
-    'today', v_today,
+  return query select
+    v_user_id, v_display_name, v_avatar_path, v_role, v_member_since, v_athlete_zone, v_today,
     -- Per week: published workouts that are due (dated before today, or already answered).
-    'compliance', (
-      select coalesce(jsonb_agg(jsonb_build_object(
-               'week_start', wk.d::date, 'due', c.due, 'completed', c.completed, 'skipped', c.skipped,
-               'pct', case when c.due > 0 then round(100.0 * c.completed / c.due) end)
-             order by wk.d), '[]'::jsonb)
-        from generate_series(v_week - 7 * (v_weeks - 1), v_week, interval '7 days') wk(d)
-        cross join lateral (
-          select count(*) filter (where a.date < v_today or a.status <> 'assigned') as due,
-                 count(*) filter (where a.status = 'completed') as completed,
-                 count(*) filter (where a.status = 'skipped') as skipped
-            from public.workout_assignments a
-           where a.user_id = athlete_profile.p_user_id
-             and a.organization_id = athlete_profile.p_organization_id
-             and a.deleted_at is null and a.published and a.kind = 'workout'
-             and a.date >= wk.d::date and a.date < wk.d::date + 7) c),
-    'recent_results', (
-      -- One set-based card query for the ten newest, found on the keyset index.
-      select private.result_cards(array(
-        select r.id from public.workout_results r
-         where r.organization_id = athlete_profile.p_organization_id
-           and r.user_id = athlete_profile.p_user_id
-         order by r.performed_at desc, r.id desc limit 10))),
-    'records', (
-      select coalesce(jsonb_agg(jsonb_build_object(
-               'movement_name', pr.movement_name, 'load_unit', pr.load_unit, 'best_load', pr.best_load,
-               'reps', pr.reps, 'achieved_at', pr.achieved_at, 'workout_result_id', pr.workout_result_id)
-             order by pr.movement_name, pr.load_unit), '[]'::jsonb)
-        from public.personal_records pr
-       where pr.organization_id = athlete_profile.p_organization_id
-         and pr.user_id = athlete_profile.p_user_id),
-    'comments', (
-      select coalesce(jsonb_agg(jsonb_build_object(
-               'id', x.id, 'body', x.body, 'created_at', x.created_at, 'movement_name', x.movement_name,
-               'workout_title', x.workout_title, 'assignment_id', x.assignment_id)
-             order by x.created_at desc), '[]'::jsonb)
-        from (select ec.id, ec.body, ec.created_at, wm.name as movement_name, w.title as workout_title,
-                     (select a.id from public.workout_assignments a
-                       where a.snapshot_workout_id = wm.workout_id and a.user_id = athlete_profile.p_user_id
-                         and a.deleted_at is null
-                       order by a.date desc limit 1) as assignment_id
-                from public.exercise_comments ec
-                join public.workout_movements wm on wm.id = ec.workout_movement_id
-                join public.workouts w on w.id = wm.workout_id
-               where ec.organization_id = athlete_profile.p_organization_id
-                 and ec.author_id = athlete_profile.p_user_id
-                 and ec.deleted_at is null
-               order by ec.created_at desc limit 20) x),
+    (select coalesce(jsonb_agg(jsonb_build_object(
+              'week_start', wk.d::date, 'due', c.due, 'completed', c.completed, 'skipped', c.skipped,
+              'pct', case when c.due > 0 then round(100.0 * c.completed / c.due) end)
+            order by wk.d), '[]'::jsonb)
+       from generate_series(v_week - 7 * (v_weeks - 1), v_week, interval '7 days') wk(d)
+       cross join lateral (
+         select count(*) filter (where a.date < v_today or a.status <> 'assigned') as due,
+                count(*) filter (where a.status = 'completed') as completed,
+                count(*) filter (where a.status = 'skipped') as skipped
+           from public.workout_assignments a
+          where a.user_id = athlete_profile.p_user_id
+            and a.organization_id = athlete_profile.p_organization_id
+            and a.deleted_at is null and a.published and a.kind = 'workout'
+            and a.date >= wk.d::date and a.date < wk.d::date + 7) c),
+    -- One set-based card query for the ten newest, found on the keyset index.
+    private.result_cards(array(
+      select r.id from public.workout_results r
+       where r.organization_id = athlete_profile.p_organization_id
+         and r.user_id = athlete_profile.p_user_id
+       order by r.performed_at desc, r.id desc limit 10)),
+    array(select pr from public.personal_records pr
+           where pr.organization_id = athlete_profile.p_organization_id
+             and pr.user_id = athlete_profile.p_user_id
+           order by pr.movement_name, pr.load_unit),
+    (select coalesce(jsonb_agg(jsonb_build_object(
+              'id', x.id, 'body', x.body, 'created_at', x.created_at, 'movement_name', x.movement_name,
+              'workout_title', x.workout_title, 'assignment_id', x.assignment_id)
+            order by x.created_at desc), '[]'::jsonb)
+       from (select ec.id, ec.body, ec.created_at, wm.name as movement_name, w.title as workout_title,
+                    (select a.id from public.workout_assignments a
+                      where a.snapshot_workout_id = wm.workout_id and a.user_id = athlete_profile.p_user_id
+                        and a.deleted_at is null
+                      order by a.date desc limit 1) as assignment_id
+               from public.exercise_comments ec
+               join public.workout_movements wm on wm.id = ec.workout_movement_id
+               join public.workouts w on w.id = wm.workout_id
+              where ec.organization_id = athlete_profile.p_organization_id
+                and ec.author_id = athlete_profile.p_user_id
+                and ec.deleted_at is null
+              order by ec.created_at desc limit 20) x),
     -- What the athlete wrote about their training: result notes and skip reasons.
-    'notes', (
-      select coalesce(jsonb_agg(to_jsonb(x) order by x.at desc), '[]'::jsonb)
-        from (
-          (select 'result' as kind, r.notes as text, r.performed_at as at, r.workout_assignment_id as assignment_id,
-                  (select w.title from public.workouts w where w.id = r.workout_id) as title
-             from public.workout_results r
-            where r.organization_id = athlete_profile.p_organization_id
-              and r.user_id = athlete_profile.p_user_id and r.notes is not null
-            order by r.performed_at desc limit 20)
-          union all
-          (select 'skip', a.skip_reason, a.updated_at, a.id,
-                  (select w.title from public.workouts w where w.id = a.snapshot_workout_id)
-             from public.workout_assignments a
-            where a.organization_id = athlete_profile.p_organization_id
-              and a.user_id = athlete_profile.p_user_id
-              and a.deleted_at is null and a.skip_reason is not null
-            order by a.updated_at desc limit 20)) x),
-    'upcoming', (
-      select coalesce(jsonb_agg(jsonb_build_object(
-               'id', a.id, 'date', a.date, 'kind', a.kind, 'status', a.status, 'published', a.published,
-               'note', a.note, 'title', (select w.title from public.workouts w where w.id = a.snapshot_workout_id))
-             order by a.date, a.sort_order), '[]'::jsonb)
-        from public.workout_assignments a
-       where a.organization_id = athlete_profile.p_organization_id
-         and a.user_id = athlete_profile.p_user_id
-         and a.deleted_at is null
-         and a.date >= v_today and a.date < v_week + 21),
-    'programs', (
-      select coalesce(jsonb_agg(jsonb_build_object('id', pg.id, 'name', pg.name) order by pg.name), '[]'::jsonb)
-        from public.program_enrollments e
-        join public.programs pg on pg.id = e.program_id
-       where e.organization_id = athlete_profile.p_organization_id
-         and e.user_id = athlete_profile.p_user_id and e.ended_at is null));
+    (select coalesce(jsonb_agg(to_jsonb(x) order by x.at desc), '[]'::jsonb)
+       from (
+         (select 'result' as kind, r.notes as text, r.performed_at as at, r.workout_assignment_id as assignment_id,
+                 (select w.title from public.workouts w where w.id = r.workout_id) as title
+            from public.workout_results r
+           where r.organization_id = athlete_profile.p_organization_id
+             and r.user_id = athlete_profile.p_user_id and r.notes is not null
+           order by r.performed_at desc limit 20)
+         union all
+         (select 'skip', a.skip_reason, a.updated_at, a.id,
+                 (select w.title from public.workouts w where w.id = a.snapshot_workout_id)
+            from public.workout_assignments a
+           where a.organization_id = athlete_profile.p_organization_id
+             and a.user_id = athlete_profile.p_user_id
+             and a.deleted_at is null and a.skip_reason is not null
+           order by a.updated_at desc limit 20)) x),
+    (select coalesce(jsonb_agg(jsonb_build_object(
+              'id', a.id, 'date', a.date, 'kind', a.kind, 'status', a.status, 'published', a.published,
+              'note', a.note, 'title', (select w.title from public.workouts w where w.id = a.snapshot_workout_id))
+            order by a.date, a.sort_order), '[]'::jsonb)
+       from public.workout_assignments a
+      where a.organization_id = athlete_profile.p_organization_id
+        and a.user_id = athlete_profile.p_user_id
+        and a.deleted_at is null
+        and a.date >= v_today and a.date < v_week + 21),
+    (select coalesce(jsonb_agg(jsonb_build_object('id', pg.id, 'name', pg.name) order by pg.name), '[]'::jsonb)
+       from public.program_enrollments e
+       join public.programs pg on pg.id = e.program_id
+      where e.organization_id = athlete_profile.p_organization_id
+        and e.user_id = athlete_profile.p_user_id and e.ended_at is null);
 end;
 $$;
 
-COMMENT ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) IS 'Everything the staff page of one athlete shows, in one call: weekly compliance, recent results, records, their exercise comments and notes, the coming weeks and programs. p_as_of (default now) fixes "today" for tests and reports.';
+COMMENT ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) IS 'Everything the staff page of one athlete shows, in one call (one row): the athlete, their today, weekly compliance, recent results, records, their exercise comments and notes, the coming weeks and programs. p_as_of (default now) fixes "today" for tests and reports.';
 
 REVOKE ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.athlete_profile(p_organization_id uuid, p_user_id uuid, p_weeks integer, p_as_of timestamp with time zone) TO authenticated;
@@ -817,15 +865,13 @@ REVOKE ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score t
 GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) TO authenticated;
 GRANT ALL ON FUNCTION public.log_workout_result(p_assignment_id uuid, p_score text, p_notes text, p_rpe integer, p_movement_results jsonb, p_id uuid, p_organization_slug text) TO service_role;
 
-CREATE FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid DEFAULT NULL::uuid, p_user_id uuid DEFAULT NULL::uuid, p_before_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS jsonb
+CREATE FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid DEFAULT NULL::uuid, p_user_id uuid DEFAULT NULL::uuid, p_before_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_before_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 20) RETURNS TABLE(id uuid, user_id uuid, display_name text, workout_id uuid, workout_title text, assignment_id uuid, assignment_date date, program_id uuid, program_name text, performed_at timestamp with time zone, score text, notes text, rpe integer, movements jsonb, records public.personal_records[], has_more boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_limit integer := least(greatest(coalesce(results_feed.p_limit, 20), 1), 50);
   v_ids uuid[];
-  v_rows jsonb;
-  v_last jsonb;
 begin
   -- Authorized once; everything below is one index read for the page and one card query.
   perform private.require_staff(results_feed.p_organization_id);
@@ -856,18 +902,13 @@ begin
        order by r.performed_at desc, r.id desc
        limit v_limit + 1);
   end if;
-  v_rows := private.result_cards(v_ids[1:v_limit]);
-  if pg_catalog.cardinality(v_ids) > v_limit then
-    v_last := v_rows -> (v_limit - 1);
-  end if;
-  return jsonb_build_object(
-    'results', v_rows,
-    'next', case when v_last is null then null
-                 else jsonb_build_object('before_at', v_last -> 'performed_at', 'before_id', v_last -> 'id') end);
+  return query
+    select c.*, pg_catalog.cardinality(v_ids) > v_limit
+      from private.result_card_rows(v_ids[1:v_limit]) c;
 end;
 $$;
 
-COMMENT ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) IS 'Staff''s feed of logged results across the organization, newest first, optionally for one program or athlete, keyset-paged by (performed_at, id).';
+COMMENT ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) IS 'Staff''s feed of logged results across the organization, newest first, optionally for one program or athlete, keyset-paged by (performed_at, id): one card per row; has_more says a next page exists (pass the last row''s performed_at and id).';
 
 REVOKE ALL ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.results_feed(p_organization_id uuid, p_program_id uuid, p_user_id uuid, p_before_at timestamp with time zone, p_before_id uuid, p_limit integer) TO authenticated;
