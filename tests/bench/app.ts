@@ -696,7 +696,8 @@ interface Procs {
 }
 
 function cpuNow(p: Procs) {
-	return { app: cpuOf(p.app), api: cpuOf(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
+	// The API counts with its children: the realtime service runs in a process of its own.
+	return { app: cpuOf(p.app), api: cpuOfTree(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
 }
 
 function memorySampler(p: Procs) {
