@@ -14,6 +14,7 @@
 // port of the child. Logs come back over IPC so the gateway's logging settings apply.
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,9 @@ export type ChildToParent =
 
 export type ParentToChild = UpgradeMessage | { type: 'close' };
 
+/** The realtime process's nice value when the system lets us raise it (lower is sooner). */
+const REALTIME_NICE = -5;
+
 /** Stands for the role in `RealtimeChildConfig.dbUrlTemplate`. */
 export const ROLE_MARK = '__coachline_role__';
 
@@ -75,6 +79,14 @@ export const createRealtimeProcessService: ServiceFactory = async (ctx: ServiceC
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		serialization: 'advanced'
 	});
+	// Deliveries first: a notification should reach its sockets before the next page is built.
+	// Raising a process's priority needs privileges (root or CAP_SYS_NICE); without them the child
+	// keeps the ordinary priority and only the separate event loop remains.
+	try {
+		if (child.pid) os.setPriority(child.pid, REALTIME_NICE);
+	} catch {
+		// not permitted here: ordinary priority
+	}
 	let exited = false;
 	const exit = new Promise<void>((resolve) =>
 		child.once('exit', (code, signal) => {
