@@ -1,4 +1,5 @@
-// The realtime service in a process of its own, behind the same gateway.
+// The realtime service in a process of its own, behind the same gateway: opt-in with
+// COACHLINE_REALTIME_PROCESS=1 (see stack/services.ts for why it is not the default yet).
 //
 // Why: in the gateway's process a message waits for the event loop, which under a crowd is busy
 // with REST and auth work (JSON, the driver's parsing, responses): a direct message's NOTIFY could

@@ -696,7 +696,8 @@ interface Procs {
 }
 
 function cpuNow(p: Procs) {
-	// The API counts with its children: the realtime service runs in a process of its own.
+	// The API counts with its children: realtime may run in a process of its own
+	// (COACHLINE_REALTIME_PROCESS=1).
 	return { app: cpuOf(p.app), api: cpuOfTree(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
 }
 
