@@ -167,14 +167,6 @@ export async function rotateRefreshToken(
 	return outcome;
 }
 
-/** True when the session exists and has not been ended. */
-export async function sessionIsActive(sql: Sql, sessionId: string): Promise<boolean> {
-	const rows = await sql`
-		select 1 from auth.sessions
-		where id = ${sessionId} and (not_after is null or not_after > now())`;
-	return rows.length > 0;
-}
-
 export type LogoutScope = 'global' | 'local' | 'others';
 
 export async function logout(

@@ -12,9 +12,7 @@ import {
 	mergeMetadata,
 	setEmail,
 	setPasswordHash,
-	userJson,
-	findIdentities,
-	findFactors
+	userJson
 } from './users.ts';
 import { checkPassword, decode, logoutScope, userUpdateBody, validEmail } from './validate.ts';
 import { consumeNonce, sendEmailChange } from './email-routes.ts';
@@ -26,12 +24,8 @@ export const emailExists = () =>
 	unprocessable('email_exists', 'A user with this email address has already been registered');
 
 export async function getUser(ctx: AuthContext, req: GatewayRequest) {
-	const { user } = await requireUser(ctx, req);
-	return userJson(
-		user,
-		await findIdentities(ctx.sql, user.id),
-		await findFactors(ctx.sql, user.id)
-	);
+	const { user, identities, factors } = await requireUser(ctx, req);
+	return userJson(user, identities, factors);
 }
 
 export async function updateUser(ctx: AuthContext, req: GatewayRequest, body: unknown) {

@@ -94,7 +94,7 @@ CREATE INDEX workout_assignments_program_id_idx ON public.workout_assignments US
 
 CREATE INDEX workout_assignments_publish_due_idx ON public.workout_assignments USING btree (publish_at) WHERE ((NOT published) AND (publish_at IS NOT NULL) AND (deleted_at IS NULL));
 
-CREATE INDEX workout_assignments_snapshot_workout_id_idx ON public.workout_assignments USING btree (snapshot_workout_id);
+CREATE INDEX workout_assignments_snapshot_workout_id_idx ON public.workout_assignments USING btree (snapshot_workout_id, user_id);
 
 CREATE INDEX workout_assignments_user_date_idx ON public.workout_assignments USING btree (user_id, date) WHERE (deleted_at IS NULL);
 

@@ -194,7 +194,9 @@ CREATE TRIGGER workouts_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.
 
 ALTER TABLE public.workouts ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Workouts are visible to staff and to the people they reach" ON public.workouts FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR (id IN ( SELECT private.readable_workout_ids() AS readable_workout_ids))));
+CREATE POLICY "Workouts are visible to staff and to the people they reach" ON public.workouts FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) OR (EXISTS ( SELECT 1
+   FROM public.workout_assignments a
+  WHERE ((a.snapshot_workout_id = workouts.id) AND (a.user_id = ( SELECT auth.uid() AS uid)) AND a.published AND (a.deleted_at IS NULL) AND (a.organization_id IN ( SELECT private.member_organization_ids() AS member_organization_ids))))) OR (id IN ( SELECT private.readable_workout_ids() AS readable_workout_ids))));
 
 CREATE POLICY "Workouts can be created by staff" ON public.workouts FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.staff_organization_ids() AS staff_organization_ids)) AND (created_by = ( SELECT auth.uid() AS uid))));
 

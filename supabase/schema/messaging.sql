@@ -1296,11 +1296,12 @@ declare
                                                   get_or_create_conversation.p_other_user_id);
 begin
   return query
-  select s.id, s.organization_id, s.other_user_id, p.display_name, p.avatar_path, s.last_message_id,
+  select s.id, s.organization_id, s.other_user_id, card.display_name, card.avatar_path, s.last_message_id,
          s.last_message_sender_id, s.last_message_preview, s.last_message_deleted, s.last_message_at,
          s.last_activity_at, s.unread_count, s.last_read_at, s.muted
     from public.conversation_summaries s
-    left join public.profiles p on p.id = s.other_user_id
+    left join private.profile_cards(array[get_or_create_conversation.p_other_user_id]) card
+      on card.id = s.other_user_id
    where s.id = v_id;
 end;
 $$;

@@ -217,7 +217,7 @@ CREATE TRIGGER profiles_stamp_managed_columns BEFORE INSERT OR UPDATE ON public.
 
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Profiles are visible to the people who share an organization" ON public.profiles FOR SELECT TO authenticated USING ((id IN ( SELECT private.visible_profile_ids() AS visible_profile_ids)));
+CREATE POLICY "Profiles are visible to the people who share an organization" ON public.profiles FOR SELECT TO authenticated USING (((id = ( SELECT auth.uid() AS uid)) OR (id IN ( SELECT private.visible_profile_ids() AS visible_profile_ids))));
 
 CREATE POLICY "Profiles can be edited by their owner" ON public.profiles FOR UPDATE TO authenticated USING (((id = ( SELECT auth.uid() AS uid)) AND (deleted_at IS NULL))) WITH CHECK (((id = ( SELECT auth.uid() AS uid)) AND (deleted_at IS NULL)));
 

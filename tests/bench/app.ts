@@ -712,7 +712,9 @@ interface Procs {
 }
 
 function cpuNow(p: Procs) {
-	return { app: cpuOf(p.app), api: cpuOf(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
+	// The API counts with its children: realtime may run in a process of its own
+	// (COACHLINE_REALTIME_PROCESS=1).
+	return { app: cpuOf(p.app), api: cpuOfTree(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
 }
 
 function memorySampler(p: Procs) {

@@ -13,27 +13,33 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	const me = locals.user?.id ?? '';
 	const otherId = params.userId.toLowerCase();
 	const loadedAt = new Date().toISOString();
-	// The person, the thread, my blocks and opening the thread, all at once (each needs only the
-	// address): the page is one round trip after the organization's, not two.
+	// The thread, my blocks and opening the thread, all at once (each needs only the address):
+	// the page is one round trip after the organization's, not two.
 	// Opening the thread creates it (story 6.5) after the same checks as sending: when the
-	// database refuses, the page says why instead of offering a composer that cannot work. It runs
-	// beside the reads; when the person turns out not to exist, to be me, or to be blocked, its
-	// answer is not used (the database refused or created nothing a read could show).
-	const [other, messages, blocks, opened] = await Promise.all([
-		getProfile(locals.supabase, otherId),
+	// database refuses, the page says why instead of offering a composer that cannot work. Its
+	// answer names the other person (their profile card), so the person is read separately only
+	// when it refuses: then whether they exist, are me, or are blocked decides the page.
+	const [messages, blocks, opened] = await Promise.all([
 		conversationMessages(locals.supabase, organization.id, otherId),
 		listMyBlocks(locals.supabase),
 		getOrCreateConversation(locals.supabase, organization.id, otherId).then(
-			() => null,
+			(summary) => ({ summary, refusal: null }),
 			(e: unknown) => {
 				if (!(e instanceof DbError)) throw e;
-				return e.message;
+				return { summary: null, refusal: e.message };
 			}
 		)
 	]);
+	const other = opened.summary
+		? {
+				id: opened.summary.otherUserId,
+				display_name: opened.summary.otherDisplayName,
+				avatar_path: opened.summary.otherAvatarPath
+			}
+		: await getProfile(locals.supabase, otherId);
 	if (!other || other.id === me) error(404, 'There is no such conversation.');
 	const blocked = blocks.some((b) => b.userId === other.id);
-	const refusal = blocked ? null : opened;
+	const refusal = blocked ? null : opened.refusal;
 
 	// The files of the messages that carry some: rendered with the page at their stored size, so
 	// the thread opens at its newest message and nothing below moves as pictures load. This needs
