@@ -51,7 +51,7 @@ export type FrozenWorkout = Tables<'workouts'> & { sections: FrozenSection[] };
 export type AssignmentDetail = Assignment & { workout: FrozenWorkout | null };
 
 /** coach_overview's row: one roster row of the page, each carrying the page-level figures. */
-type OverviewDbRow = RpcRow<'coach_overview'>;
+export type OverviewDbRow = RpcRow<'coach_overview'>;
 
 /** One day of a roster row's sparkline: made up in the query, so jsonb, validated here. */
 const sparklineSchema = z.array(
@@ -96,7 +96,7 @@ export interface Overview {
  * The page object from coach_overview's rows: the page-level columns are the same on every row
  * (the first one gives them); an empty page is one row of those with null athlete columns.
  */
-function overviewOf(rows: OverviewDbRow[]): Overview {
+export function overviewOf(rows: OverviewDbRow[]): Overview {
 	const first = rows[0];
 	// The function always answers at least one row (its page-level figures); none means the
 	// response was not the function's.
