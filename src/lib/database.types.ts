@@ -2440,7 +2440,36 @@ export type Database = {
 					p_sort?: string;
 					p_status?: string;
 				};
-				Returns: Json;
+				Returns: {
+					as_of: string;
+					completed: number;
+					compliance_pct: number;
+					count_all: number;
+					count_at_risk: number;
+					count_on_track: number;
+					count_overdue: number;
+					count_quiet: number;
+					display_name: string;
+					kpi_active_athletes: number;
+					kpi_completed: number;
+					kpi_compliance_pct: number;
+					kpi_overdue: number;
+					kpi_overdue_athletes: number;
+					kpi_planned: number;
+					kpi_skipped: number;
+					last_completed_at: string;
+					overdue: number;
+					page_limit: number;
+					page_offset: number;
+					planned: number;
+					skipped: number;
+					sparkline: Json;
+					status: Database['public']['Enums']['traffic_light'];
+					total: number;
+					user_id: string;
+					window_from: string;
+					window_to: string;
+				}[];
 			};
 			coach_week: {
 				Args: {

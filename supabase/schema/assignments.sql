@@ -680,7 +680,7 @@ REVOKE ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id u
 GRANT ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO authenticated;
 GRANT ALL ON FUNCTION private.coach_calendar_week_for_staff(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO service_role;
 
-CREATE FUNCTION private.coach_overview_for_staff(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) RETURNS json
+CREATE FUNCTION private.coach_overview_for_staff(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) RETURNS TABLE(as_of timestamp with time zone, window_from date, window_to date, kpi_active_athletes integer, kpi_planned integer, kpi_completed integer, kpi_skipped integer, kpi_overdue integer, kpi_overdue_athletes integer, kpi_compliance_pct integer, count_all integer, count_overdue integer, count_at_risk integer, count_on_track integer, count_quiet integer, total integer, page_limit integer, page_offset integer, user_id uuid, display_name text, planned integer, completed integer, skipped integer, overdue integer, compliance_pct integer, status public.traffic_light, last_completed_at timestamp with time zone, sparkline jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     SET jit TO 'off'
@@ -697,7 +697,6 @@ declare
   v_org_zone text;
   v_today date;
   v_from date;
-  v_result json;
 begin
   -- private.require_staff's rule (active owner, admin or coach) in one index probe
   if coach_overview_for_staff.p_organization_id is null or not exists (
@@ -730,6 +729,7 @@ begin
     from public.organizations o where o.id = coach_overview_for_staff.p_organization_id;
   v_from := v_today - 6;
 
+  return query
   with people as materialized (
     select m.user_id, coalesce(p.display_name, '') as display_name,
            coalesce(p.time_zone, v_org_zone) as zone
@@ -825,7 +825,7 @@ begin
   ),
   sparklines as materialized (
     select pg.user_id,
-           json_agg(json_build_object(
+           jsonb_agg(jsonb_build_object(
              'date', v_from + g.i,
              'planned', coalesce(d.planned, 0),
              'completed', coalesce(d.completed, 0),
@@ -844,38 +844,41 @@ begin
            sl.sparkline
       from page pg
       join sparklines sl on sl.user_id = pg.user_id
+  ),
+  summary as (
+    -- the page-level figures, one row: KPIs over every athlete, chip counts and the total over
+    -- those matching the search
+    select k.*, c.*
+      from (select count(*)::integer as active_athletes,
+                   coalesce(sum(x.planned), 0)::integer as planned,
+                   coalesce(sum(x.completed), 0)::integer as completed,
+                   coalesce(sum(x.skipped), 0)::integer as skipped,
+                   coalesce(sum(x.overdue), 0)::integer as overdue,
+                   (count(*) filter (where x.light = 'overdue'))::integer as overdue_athletes,
+                   case when coalesce(sum(x.planned), 0) = 0 then null
+                        else round(100.0 * sum(x.completed) / sum(x.planned))::integer end as compliance
+              from rated x) k
+     cross join (
+            select count(*)::integer as c_all,
+                   (count(*) filter (where x.light = 'overdue'))::integer as c_overdue,
+                   (count(*) filter (where x.light = 'at_risk'))::integer as c_at_risk,
+                   (count(*) filter (where x.light = 'on_track'))::integer as c_on_track,
+                   (count(*) filter (where x.light = 'quiet'))::integer as c_quiet,
+                   (count(*) filter (where v_status is null or x.light::text = v_status))::integer as c_total
+              from searched x) c
   )
-  select json_build_object(
-           'as_of', v_as_of,
-           'window', json_build_object('from', v_from, 'to', v_today),
-           'kpis', (select json_build_object(
-                      'active_athletes', count(*),
-                      'planned', coalesce(sum(x.planned), 0),
-                      'completed', coalesce(sum(x.completed), 0),
-                      'skipped', coalesce(sum(x.skipped), 0),
-                      'overdue', coalesce(sum(x.overdue), 0),
-                      'overdue_athletes', count(*) filter (where x.light = 'overdue'),
-                      'compliance_pct', case when coalesce(sum(x.planned), 0) = 0 then null
-                                             else round(100.0 * sum(x.completed) / sum(x.planned))::integer end)
-                      from rated x),
-           'counts', (select json_build_object(
-                        'all', count(*),
-                        'overdue', count(*) filter (where x.light = 'overdue'),
-                        'at_risk', count(*) filter (where x.light = 'at_risk'),
-                        'on_track', count(*) filter (where x.light = 'on_track'),
-                        'quiet', count(*) filter (where x.light = 'quiet'))
-                        from searched x),
-           'total', (select count(*) from searched x where v_status is null or x.light::text = v_status),
-           'limit', v_limit,
-           'offset', v_offset,
-           'roster', coalesce((select json_agg(json_build_object(
-                        'user_id', r.user_id, 'display_name', r.display_name, 'planned', r.planned,
-                        'completed', r.completed, 'skipped', r.skipped, 'overdue', r.overdue,
-                        'compliance_pct', r.compliance, 'status', r.light, 'last_completed_at', r.last_completed_at,
-                        'sparkline', r.sparkline) order by r.ord)
-                        from page_rows r), '[]'::json))
-    into v_result;
-  return v_result;
+  -- One row per athlete of the page, in page order, each carrying the page-level figures; an
+  -- empty page is one row of those figures with null athlete columns (the left join), so the
+  -- KPIs and chips still show when no athlete matches.
+  select v_as_of, v_from, v_today,
+         s.active_athletes, s.planned, s.completed, s.skipped, s.overdue, s.overdue_athletes,
+         s.compliance, s.c_all, s.c_overdue, s.c_at_risk, s.c_on_track, s.c_quiet, s.c_total,
+         v_limit, v_offset,
+         r.user_id, r.display_name, r.planned, r.completed, r.skipped, r.overdue, r.compliance,
+         r.light, r.last_completed_at, r.sparkline
+    from summary s
+    left join page_rows r on true
+   order by r.ord;
 end;
 $$;
 
@@ -2012,16 +2015,16 @@ REVOKE ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week
 GRANT ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO authenticated;
 GRANT ALL ON FUNCTION public.coach_calendar_week(p_organization_id uuid, p_week_start date, p_program_id uuid, p_search text, p_offset integer, p_limit integer) TO service_role;
 
-CREATE FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone DEFAULT now(), p_sort text DEFAULT 'name'::text, p_status text DEFAULT NULL::text, p_search text DEFAULT NULL::text, p_limit integer DEFAULT 50, p_offset integer DEFAULT 0) RETURNS json
+CREATE FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone DEFAULT now(), p_sort text DEFAULT 'name'::text, p_status text DEFAULT NULL::text, p_search text DEFAULT NULL::text, p_limit integer DEFAULT 50, p_offset integer DEFAULT 0) RETURNS TABLE(as_of timestamp with time zone, window_from date, window_to date, kpi_active_athletes integer, kpi_planned integer, kpi_completed integer, kpi_skipped integer, kpi_overdue integer, kpi_overdue_athletes integer, kpi_compliance_pct integer, count_all integer, count_overdue integer, count_at_risk integer, count_on_track integer, count_quiet integer, total integer, page_limit integer, page_offset integer, user_id uuid, display_name text, planned integer, completed integer, skipped integer, overdue integer, compliance_pct integer, status public.traffic_light, last_completed_at timestamp with time zone, sparkline jsonb)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select private.coach_overview_for_staff(coach_overview.p_organization_id, coach_overview.p_as_of,
+  select * from private.coach_overview_for_staff(coach_overview.p_organization_id, coach_overview.p_as_of,
     coach_overview.p_sort, coach_overview.p_status, coach_overview.p_search, coach_overview.p_limit,
     coach_overview.p_offset);
 $$;
 
-COMMENT ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) IS 'Coach overview as of p_as_of over the 7 days ending today in the organization''s zone (published workout cells only): KPIs over every active athlete (active athletes, planned, completed, skipped, overdue workouts, overdue_athletes, compliance % = completed / planned), counts per traffic light among athletes matching p_search, and one page (p_limit 1-200, default 50, from p_offset) of roster rows with a 7-day sparkline (planned/completed/skipped per day), sorted by p_sort (name | status: overdue first | compliance: lowest first) and filtered to one traffic light (p_status) and a part of the name (p_search); total = rows matching. A workout is overdue when still assigned and dated before the athlete''s today (their zone, else the organization''s). Traffic light: quiet = nothing planned in the window; overdue = at least one overdue workout; at_risk = none overdue but under 70% of the due workouts (day over, or answered) completed; on_track = otherwise. Errors: not_staff (PT403), invalid_sort / invalid_status / invalid_limit / invalid_offset / invalid_search (PT422).';
+COMMENT ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) IS 'Coach overview as of p_as_of over the 7 days ending today in the organization''s zone (published workout cells only), one row per roster row of the page (p_limit 1-200, default 50, from p_offset), sorted by p_sort (name | status: overdue first | compliance: lowest first) and filtered to one traffic light (p_status) and a part of the name (p_search). Every row repeats the page-level figures: as_of, window_from/window_to, KPIs over every active athlete (kpi_active_athletes, kpi_planned, kpi_completed, kpi_skipped, kpi_overdue workouts, kpi_overdue_athletes, kpi_compliance_pct = completed / planned), athletes per traffic light among those matching p_search (count_all, count_overdue, count_at_risk, count_on_track, count_quiet), total = rows matching search and filter, page_limit, page_offset. Roster columns: user_id, display_name, planned, completed, skipped, overdue, compliance_pct, status (traffic light), last_completed_at, sparkline (jsonb array of 7 {date, planned, completed, skipped}). A page without athletes is one row of the page-level figures with null roster columns. A workout is overdue when still assigned and dated before the athlete''s today (their zone, else the organization''s). Traffic light: quiet = nothing planned in the window; overdue = at least one overdue workout; at_risk = none overdue but under 70% of the due workouts (day over, or answered) completed; on_track = otherwise. Errors: not_staff (PT403), invalid_sort / invalid_status / invalid_limit / invalid_offset / invalid_search (PT422).';
 
 REVOKE ALL ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.coach_overview(p_organization_id uuid, p_as_of timestamp with time zone, p_sort text, p_status text, p_search text, p_limit integer, p_offset integer) TO authenticated;

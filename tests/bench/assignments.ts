@@ -85,7 +85,7 @@ async function explainAll(
 				'coach_overview',
 				coach,
 				(tx) =>
-					tx`select length(public.coach_overview(${org.organizationId}, p_sort => 'status')::text)`
+					tx`select count(*) from public.coach_overview(${org.organizationId}, p_sort => 'status')`
 			],
 			['my_week', org.athleteIds[0], (tx) => tx`select count(*) from public.my_week(${weekStart})`],
 			[
@@ -206,7 +206,7 @@ export default async function assignments(args: string[]): Promise<void> {
 				(i) => [
 					coach,
 					(tx) =>
-						tx`select public.coach_overview(${org.organizationId}, p_sort => 'status', p_offset => ${((i * 7) % 40) * 50})`,
+						tx`select * from public.coach_overview(${org.organizationId}, p_sort => 'status', p_offset => ${((i * 7) % 40) * 50})`,
 					'coach_overview',
 					{ p_organization_id: org.organizationId, p_sort: 'status', p_offset: ((i * 7) % 40) * 50 }
 				]

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Db, Enums, RpcRow, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
@@ -49,18 +50,24 @@ export type FrozenWorkout = Tables<'workouts'> & { sections: FrozenSection[] };
 
 export type AssignmentDetail = Assignment & { workout: FrozenWorkout | null };
 
-export interface OverviewRow {
-	user_id: string;
-	display_name: string;
-	planned: number;
-	completed: number;
-	skipped: number;
-	overdue: number;
+/** coach_overview's row: one roster row of the page, each carrying the page-level figures. */
+export type OverviewDbRow = RpcRow<'coach_overview'>;
+
+/** One day of a roster row's sparkline: made up in the query, so jsonb, validated here. */
+const sparklineSchema = z.array(
+	z.object({ date: z.string(), planned: z.number(), completed: z.number(), skipped: z.number() })
+);
+
+export type OverviewRow = Pick<
+	OverviewDbRow,
+	'user_id' | 'display_name' | 'planned' | 'completed' | 'skipped' | 'overdue' | 'status'
+> & {
+	/** Null when nothing was planned in the window. */
 	compliance_pct: number | null;
-	status: TrafficLight;
+	/** Null when the athlete never completed anything. */
 	last_completed_at: string | null;
-	sparkline: { date: string; planned: number; completed: number; skipped: number }[];
-}
+	sparkline: z.infer<typeof sparklineSchema>;
+};
 
 export interface Overview {
 	as_of: string;
@@ -77,12 +84,69 @@ export interface Overview {
 		compliance_pct: number | null;
 	};
 	/** Athletes per traffic light among those matching the search (for the filter chips). */
-	counts: Record<'all' | OverviewRow['status'], number>;
+	counts: Record<'all' | TrafficLight, number>;
 	/** Roster rows matching the search and the filter; `roster` is one page of them. */
 	total: number;
 	limit: number;
 	offset: number;
 	roster: OverviewRow[];
+}
+
+/**
+ * The page object from coach_overview's rows: the page-level columns are the same on every row
+ * (the first one gives them); an empty page is one row of those with null athlete columns.
+ */
+export function overviewOf(rows: OverviewDbRow[]): Overview {
+	const first = rows[0];
+	// The function always answers at least one row (its page-level figures); none means the
+	// response was not the function's.
+	if (!first) throw new Error('coach_overview answered no row.');
+	// Null on the KPIs when nothing was planned (the generated type says number).
+	const compliancePct: number | null = first.kpi_compliance_pct;
+	const roster: OverviewRow[] = [];
+	for (const r of rows) {
+		// Null on the one row of an empty page (the generated type says string).
+		const userId: string | null = r.user_id;
+		if (userId === null) continue;
+		const compliance: number | null = r.compliance_pct;
+		const lastCompletedAt: string | null = r.last_completed_at;
+		roster.push({
+			user_id: userId,
+			display_name: r.display_name,
+			planned: r.planned,
+			completed: r.completed,
+			skipped: r.skipped,
+			overdue: r.overdue,
+			compliance_pct: compliance,
+			status: r.status,
+			last_completed_at: lastCompletedAt,
+			sparkline: sparklineSchema.parse(r.sparkline)
+		});
+	}
+	return {
+		as_of: first.as_of,
+		window: { from: first.window_from, to: first.window_to },
+		kpis: {
+			active_athletes: first.kpi_active_athletes,
+			planned: first.kpi_planned,
+			completed: first.kpi_completed,
+			skipped: first.kpi_skipped,
+			overdue: first.kpi_overdue,
+			overdue_athletes: first.kpi_overdue_athletes,
+			compliance_pct: compliancePct
+		},
+		counts: {
+			all: first.count_all,
+			overdue: first.count_overdue,
+			at_risk: first.count_at_risk,
+			on_track: first.count_on_track,
+			quiet: first.count_quiet
+		},
+		total: first.total,
+		limit: first.page_limit,
+		offset: first.page_offset,
+		roster
+	};
 }
 
 export type OverviewSort = 'name' | 'status' | 'compliance';
@@ -225,16 +289,18 @@ export async function coachOverview(
 	organizationId: string,
 	q: OverviewQuery = {}
 ): Promise<Overview> {
-	return must(
-		await db.rpc('coach_overview', {
-			p_organization_id: organizationId,
-			p_sort: q.sort ?? 'status',
-			p_status: q.status ?? undefined,
-			p_search: q.search ?? undefined,
-			p_limit: q.limit ?? 50,
-			p_offset: q.offset ?? 0
-		})
-	) as unknown as Overview;
+	return overviewOf(
+		must(
+			await db.rpc('coach_overview', {
+				p_organization_id: organizationId,
+				p_sort: q.sort ?? 'status',
+				p_status: q.status ?? undefined,
+				p_search: q.search ?? undefined,
+				p_limit: q.limit ?? 50,
+				p_offset: q.offset ?? 0
+			})
+		)
+	);
 }
 
 export async function assignPersonal(

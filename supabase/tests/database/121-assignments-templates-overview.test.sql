@@ -139,32 +139,34 @@ select pg_temp.cell('quiet', -2, 'assigned');
 update public.workout_assignments set deleted_at = now() where user_id = tests.get_user_id('quiet') and date = current_date - 22;
 
 select tests.authenticate_as('coach');
-insert into got select 'o', public.coach_overview(tests.get_organization_id('test-gym'),
-  ((current_date - 20) + time '12:00') at time zone 'Europe/London');
-select is((select (val ->> 'as_of')::timestamptz from got), ((current_date - 20) + time '12:00') at time zone 'Europe/London',
+-- the rows as the coach reads them, in the function's order (one per athlete of the page)
+create temp table ov as
+  select * from public.coach_overview(tests.get_organization_id('test-gym'),
+    ((current_date - 20) + time '12:00') at time zone 'Europe/London') with ordinality;
+select is((select as_of from ov where ordinality = 1), ((current_date - 20) + time '12:00') at time zone 'Europe/London',
           'the overview says what time it is as of');
-select is((select val -> 'window' from got),
-          jsonb_build_object('from', current_date - 26, 'to', current_date - 20), 'the window is the 7 days ending today in the organization''s zone');
-select is((select val -> 'kpis' from got),
-          '{"active_athletes": 5, "planned": 16, "completed": 11, "skipped": 1, "overdue": 3, "overdue_athletes": 2, "compliance_pct": 69}'::jsonb,
-          'KPIs: five athletes, 16 planned, 11 completed, 1 skipped, 3 overdue workouts of 2 athletes, 69% compliance');
-select results_eq($$ select r ->> 'display_name', r ->> 'status', (r ->> 'compliance_pct')::int, (r ->> 'overdue')::int
-                      from got, jsonb_array_elements(val -> 'roster') r $$,
+select results_eq($$ select distinct window_from, window_to from ov $$,
+                  $$ values (current_date - 26, current_date - 20) $$,
+                  'the window is the 7 days ending today in the organization''s zone');
+select results_eq($$ select distinct kpi_active_athletes, kpi_planned, kpi_completed, kpi_skipped, kpi_overdue,
+                                     kpi_overdue_athletes, kpi_compliance_pct from ov $$,
+                  $$ values (5, 16, 11, 1, 3, 2, 69) $$,
+                  'KPIs (the same on every row): five athletes, 16 planned, 11 completed, 1 skipped, 3 overdue workouts of 2 athletes, 69% compliance');
+select results_eq($$ select display_name, status::text, compliance_pct, overdue from ov order by ordinality $$,
                   $$ values ('almost', 'overdue', 80, 1), ('late', 'overdue', 33, 2), ('member', 'on_track', 100, 0),
                             ('member2', 'at_risk', 50, 0), ('quiet', 'quiet', null::int, 0) $$,
                   'the roster rates each athlete: any overdue cell is overdue, under 70% of the due cells is at_risk, nothing planned is quiet');
-select is((select jsonb_path_query_array(r -> 'sparkline', '$[*].planned') from got, jsonb_array_elements(val -> 'roster') r
-            where r ->> 'display_name' = 'member2'),
+select is((select jsonb_path_query_array(sparkline, '$[*].planned') from ov where display_name = 'member2'),
           '[0, 0, 0, 1, 1, 1, 1]'::jsonb, 'the sparkline has one entry per day, oldest first, with the planned count');
-select is((select r -> 'sparkline' -> 5 from got, jsonb_array_elements(val -> 'roster') r where r ->> 'display_name' = 'member2'),
+select is((select sparkline -> 5 from ov where display_name = 'member2'),
           jsonb_build_object('date', current_date - 21, 'planned', 1, 'completed', 0, 'skipped', 1),
           'the sparkline separates completed from skipped');
-select is((select (r ->> 'last_completed_at') is not null from got, jsonb_array_elements(val -> 'roster') r where r ->> 'display_name' = 'member'),
+select is((select last_completed_at is not null from ov where display_name = 'member'),
           true, 'the roster shows when the athlete last completed something');
 select tests.authenticate_as('owner');
-select is((public.coach_overview(tests.get_organization_id('test-gym'), ((current_date - 20) + time '12:00') at time zone 'Europe/London') -> 'kpis' ->> 'planned')::int,
+select is((select kpi_planned from public.coach_overview(tests.get_organization_id('test-gym'), ((current_date - 20) + time '12:00') at time zone 'Europe/London') limit 1),
           16, 'the owner reads the same overview');
-select is((public.coach_overview(tests.get_organization_id('test-gym'), ((current_date - 25) + time '12:00') at time zone 'Europe/London') -> 'kpis' ->> 'planned')::int,
+select is((select kpi_planned from public.coach_overview(tests.get_organization_id('test-gym'), ((current_date - 25) + time '12:00') at time zone 'Europe/London') limit 1),
           3, 'moving p_as_of back moves the window');
 
 select tests.authenticate_as('member');
@@ -179,7 +181,7 @@ select throws_ok($$ select public.coach_overview(tests.get_organization_id('test
 select tests.authenticate_as('other_coach');
 select throws_ok($$ select public.coach_overview(tests.get_organization_id('test-gym')) $$, 'PT403',
                  'Only staff of the organization can do this.', 'another organization''s coach cannot read this overview');
-select is((public.coach_overview(tests.get_organization_id('other-gym')) -> 'kpis' ->> 'active_athletes')::int, 0,
+select is((select kpi_active_athletes from public.coach_overview(tests.get_organization_id('other-gym'))), 0,
           'another organization''s coach sees only their own (empty) organization');
 select tests.authenticate_as_anon();
 select throws_ok($$ select public.coach_overview(tests.get_organization_id('test-gym')) $$, '42501',
