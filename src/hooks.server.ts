@@ -1,9 +1,11 @@
 import { createServerClient } from '@supabase/ssr';
-import { redirect } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { sequence, type Handle, type ServerInit } from '@sveltejs/kit/hooks';
 import { PUBLIC_SUPABASE_ANON_KEY, PUBLIC_SUPABASE_URL } from '$app/env/public';
 import type { Database } from './lib/database.types';
 import { safeNext } from './lib/safe-next';
+import { DbError } from './lib/db/errors';
+import { readSessionContext, type SessionContext } from './lib/db/session';
 
 /**
  * Runs once when the server starts. In production a missing Supabase setting stops the server
@@ -24,15 +26,6 @@ export const init: ServerInit = () => {
 	}
 };
 
-interface Verified {
-	user: SessionUser | null;
-	aal: string | null;
-	/** Whether this person has a verified second factor (from the auth server, never the cookie). */
-	hasVerifiedFactor: () => Promise<boolean>;
-}
-
-const SIGNED_OUT: Verified = { user: null, aal: null, hasVerifiedFactor: async () => false };
-
 function tokenPart(token: string, i: 0 | 1): Record<string, unknown> {
 	try {
 		return JSON.parse(
@@ -44,55 +37,24 @@ function tokenPart(token: string, i: 0 | 1): Record<string, unknown> {
 }
 
 /**
- * The signed-in person, verified once per request with one request to the auth server at most.
+ * The signed-in person, verified once per request, with one request.
  *
  * The session comes from the cookie (refreshed there when expired), which anyone can write, so
- * its access token is verified before its claims count: a token signed with a shared secret
- * (HS256, what the local stack and legacy-key projects issue) by the auth server's /user, whose
- * answer also says which second factors the person has verified, so the two-factor check below
- * needs no second request; an asymmetric one (a project with signing keys) locally against the
- * project's JWKS by getClaims(), and then /user only when the two-factor check needs the factors.
- * The cookie's copy of the user is never read: it could say "no factors" for someone who has one.
+ * its access token counts only once the API has accepted it: session_context is the first read
+ * every page makes anyway (the shell's profile and organizations), and answering it the API
+ * verifies the token (HS256 with the project's secret or an asymmetric signing key, whichever
+ * the project uses) and the database says whether its session is still active and whether a
+ * second factor is due (auth.mfa_factors, never the cookie's copy of the user, which could say
+ * "no factors" for someone who has one). The auth server's /user is not asked: it would verify
+ * the same token a second time, one more round trip on every page.
  */
 async function verifySession(
 	supabase: App.Locals['supabase'],
 	readSession: () => ReturnType<App.Locals['supabase']['auth']['getSession']>
-): Promise<Verified> {
+): Promise<SessionContext> {
 	const { data, error } = await readSession();
-	const token = data.session?.access_token;
-	if (error || !token) return SIGNED_OUT;
-	const header = tokenPart(token, 0);
-	const symmetric = typeof header.alg !== 'string' || header.alg.startsWith('HS') || !header.kid;
-	const verifiedFactorIn = (user: { factors?: { status: string }[] } | null) =>
-		(user?.factors ?? []).some((f) => f.status === 'verified');
-	let claims: Record<string, unknown>;
-	let hasVerifiedFactor: () => Promise<boolean>;
-	if (symmetric) {
-		const { data: got, error: userError } = await supabase.auth.getUser(token);
-		if (userError || !got.user) return SIGNED_OUT;
-		// The auth server accepted the token: its claims are the server's own.
-		claims = tokenPart(token, 1);
-		if (claims.sub !== got.user.id) return SIGNED_OUT;
-		const has = verifiedFactorIn(got.user);
-		hasVerifiedFactor = async () => has;
-	} else {
-		const { data: got, error: claimsError } = await supabase.auth.getClaims(token);
-		if (claimsError || !got?.claims?.sub) return SIGNED_OUT;
-		claims = got.claims as Record<string, unknown>;
-		let asked: Promise<boolean> | null = null;
-		// Unknown to the auth server after all: treated as due; the MFA page then asks to sign in.
-		hasVerifiedFactor = () =>
-			(asked ??= supabase.auth
-				.getUser(token)
-				.then(({ data: u, error: e }) => (e ? true : verifiedFactorIn(u.user))));
-	}
-	const sub = claims.sub;
-	if (typeof sub !== 'string') return SIGNED_OUT;
-	return {
-		user: { id: sub, email: typeof claims.email === 'string' ? claims.email : null },
-		aal: typeof claims.aal === 'string' ? claims.aal : null,
-		hasVerifiedFactor
-	};
+	if (error || !data.session?.access_token) return { state: 'signed_out' };
+	return readSessionContext(supabase);
 }
 
 /** One supabase-js client per request, reading and refreshing the session through cookies. */
@@ -120,10 +82,15 @@ const supabase: Handle = async ({ event, resolve }) => {
 	// two refreshes with one refresh token would race.
 	let session: ReturnType<typeof event.locals.supabase.auth.getSession> | null = null;
 	const readSession = () => (session ??= event.locals.supabase.auth.getSession());
-	let cached: Promise<Verified> | null = null;
-	event.locals.safeGetSession = () => {
+	let cached: Promise<SessionContext> | null = null;
+	let reread: Promise<SessionContext> | null = null;
+	event.locals.session = (afterChange = false) => {
 		cached ??= verifySession(event.locals.supabase, readSession);
-		return cached;
+		if (!afterChange) return cached;
+		// A form action may have changed what the shell shows (a name, a new organization, one
+		// left): the page rendered after it reads the session once more.
+		reread ??= cached.then(() => verifySession(event.locals.supabase, readSession));
+		return reread;
 	};
 	event.locals.claimedUser = () => readSession().then(({ data }) => claimsUser(data.session));
 
@@ -216,32 +183,51 @@ function claimsUser(session: { access_token: string } | null): SessionUser | nul
 }
 
 /** Throws the redirect a verified session calls for on this page, if any. */
-async function guard(url: URL, verified: Verified): Promise<void> {
+function guard(url: URL, context: SessionContext): void {
 	const { pathname, search } = url;
-	const { user, aal, hasVerifiedFactor } = verified;
-	if (!user && !isPublic(pathname)) {
+	const active = context.state === 'active';
+	if (!active && !isPublic(pathname)) {
 		const next = encodeURIComponent(pathname + search);
 		redirect(303, `/login?next=${next}`);
 	}
 	// Someone with a verified second factor who signed in with the password alone (aal1) is asked
-	// for the code before anything else. The auth server's answer (verifySession) says whether
-	// they have a verified factor; the cookie's copy of the user is not trusted for it.
-	if (user && aal === 'aal1' && !AAL1_PATHS.includes(pathname) && (await hasVerifiedFactor())) {
+	// for the code before anything else. The database says whether they have a verified factor.
+	if (active && context.secondFactorDue && !AAL1_PATHS.includes(pathname)) {
 		redirect(303, `/login/mfa?next=${encodeURIComponent(pathname + search)}`);
 	}
-	if (user && GUEST_ONLY.includes(pathname)) {
+	if (active && GUEST_ONLY.includes(pathname)) {
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 }
 
+/**
+ * The session's verdict, or for a public page when the API cannot be reached, signed out (the
+ * landing and sign-in pages still show). Any other page says the server is unreachable: sending
+ * the person to sign in again would not help.
+ */
+async function verdict(event: RequestEvent): Promise<SessionContext> {
+	try {
+		return await event.locals.session();
+	} catch (e) {
+		if (isPublic(event.url.pathname)) return { state: 'signed_out' };
+		if (e instanceof DbError && e.code === 'unreachable') {
+			error(503, 'Coachline cannot reach its server right now. Try again in a moment.');
+		}
+		throw e;
+	}
+}
+
 const authGuard: Handle = async ({ event, resolve }) => {
-	const verifying = event.locals.safeGetSession();
+	const verifying = verdict(event);
+	// Settled here so a rendering dropped below cannot leave it unhandled.
+	verifying.catch(() => {});
 	const { pathname } = event.url;
-	// A page load (GET) of a signed-in page renders while the session is verified, so its API
-	// reads do not wait one round trip for the check: the API verifies the same token on every
-	// read anyway, and nothing rendered leaves this function before the verdict. A forged or
-	// revoked session, or a second factor due, gets the same redirect as below and the rendering
-	// is dropped. Form actions and other methods (they change things) wait for the verdict first.
+	// A page load (GET) of a signed-in page renders while the session is verified, so its own
+	// reads that need only who the person claims to be do not wait one round trip for the check:
+	// the API verifies the same token on every read anyway, and nothing rendered leaves this
+	// function before the verdict. A forged or ended session, or a second factor due, gets the
+	// same redirect as below and the rendering is dropped. Form actions and other methods (they
+	// change things) wait for the verdict first.
 	if (event.request.method === 'GET' && !isPublic(pathname) && !AAL1_PATHS.includes(pathname)) {
 		const claimed = await event.locals.claimedUser();
 		if (claimed) {
@@ -249,18 +235,18 @@ const authGuard: Handle = async ({ event, resolve }) => {
 			const rendered = resolve(event);
 			// Dropped when the verdict redirects: its own failure must not surface unhandled.
 			rendered.catch(() => {});
-			const verified = await verifying;
-			if (verified.user?.id !== claimed.id) {
+			const context = await verifying;
+			if (context.state !== 'active' || context.user.id !== claimed.id) {
 				redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
 			}
-			await guard(event.url, verified);
-			event.locals.user = verified.user;
+			guard(event.url, context);
+			event.locals.user = context.user;
 			return rendered;
 		}
 	}
-	const verified = await verifying;
-	event.locals.user = verified.user;
-	await guard(event.url, verified);
+	const context = await verifying;
+	event.locals.user = context.state === 'active' ? context.user : null;
+	guard(event.url, context);
 	return resolve(event);
 };
 

@@ -3478,6 +3478,34 @@ export type Database = {
 					isSetofReturn: false;
 				};
 			};
+			session_context: {
+				Args: Record<PropertyKey, never>;
+				Returns: {
+					aal: string;
+					avatar_path: string;
+					display_name: string;
+					email: string;
+					membership_id: string;
+					membership_role: Database['public']['Enums']['membership_role'];
+					organization_created_at: string;
+					organization_created_by: string;
+					organization_id: string;
+					organization_member_dm_enabled: boolean;
+					organization_name: string;
+					organization_slug: string;
+					organization_time_zone: string;
+					organization_updated_at: string;
+					profile_created_at: string;
+					profile_deleted_at: string;
+					profile_is_tombstone: boolean;
+					profile_updated_at: string;
+					read_receipts_enabled: boolean;
+					second_factor_due: boolean;
+					session_active: boolean;
+					time_zone: string;
+					user_id: string;
+				}[];
+			};
 			set_assignments_published: {
 				Args: { p_ids: string[]; p_published: boolean };
 				Returns: number;

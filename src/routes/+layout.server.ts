@@ -1,20 +1,15 @@
 import type { LayoutServerLoad } from './$types';
-import { listMyOrganizations } from '#lib/db/organizations.ts';
-import { getProfile } from '#lib/db/profiles.ts';
+import { organizationsOf } from '#lib/db/session.ts';
+import { activeSession } from '#lib/server/org-context.ts';
 
-export const load: LayoutServerLoad = async ({ locals, depends }) => {
+export const load: LayoutServerLoad = async ({ locals, depends, request }) => {
 	depends('app:session');
-	const user = locals.user;
-	if (!user) return { user: null, profile: null, organizations: [], shellError: null };
-	try {
-		const [profile, organizations] = await Promise.all([
-			getProfile(locals.supabase, user.id),
-			listMyOrganizations(locals.supabase, user.id)
-		]);
-		return { user, profile, organizations, shellError: null };
-	} catch (e) {
-		// The shell still renders (with sign out) when the API is unreachable; pages show their own error.
-		const message = e instanceof Error ? e.message : 'The server could not be reached.';
-		return { user, profile: null, organizations: [], shellError: message };
-	}
+	if (!locals.user) return { user: null, profile: null, organizations: [] };
+	// The hooks verified the session with this same read: no request of its own here.
+	const context = await activeSession(locals, request.method !== 'GET');
+	return {
+		user: context.user,
+		profile: context.profile,
+		organizations: organizationsOf(context)
+	};
 };

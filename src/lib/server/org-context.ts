@@ -1,14 +1,35 @@
 import { error } from '@sveltejs/kit';
-import { getMyOrganizationBySlug } from '../db/organizations';
-import { requireUser } from './guards';
+import type { SessionContext } from '../db/session';
+
+export type ActiveSession = Extract<SessionContext, { state: 'active' }>;
 
 /**
- * Form actions do not run layout loads, so each one re-reads the organization from the URL and
- * the caller's membership; RLS decides again what the caller may touch.
+ * The verified session of this request (read once, by the hooks, before any load or action
+ * runs). `afterChange` for loads that run after a form action in the same request (a page
+ * rendered without JavaScript), which may have changed the profile or the memberships.
+ */
+export async function activeSession(
+	locals: App.Locals,
+	afterChange = false
+): Promise<ActiveSession> {
+	const context = await locals.session(afterChange);
+	if (context.state !== 'active') error(401, 'Sign in first.');
+	return context;
+}
+
+/** My active membership in the organization with this address, with the organization. */
+export function membershipAt(context: ActiveSession, slug: string) {
+	return context.memberships.find((m) => m.organization.slug === slug) ?? null;
+}
+
+/**
+ * Form actions do not run layout loads, so each one finds the organization of the URL among the
+ * session's memberships (read once per request, before the action); RLS decides again what the
+ * caller may touch.
  */
 export async function orgContext(locals: App.Locals, slug: string) {
-	const user = requireUser(locals.user);
-	const mine = await getMyOrganizationBySlug(locals.supabase, slug, user.id);
+	const context = await activeSession(locals);
+	const mine = membershipAt(context, slug);
 	if (!mine) error(404, 'This organization does not exist or you are not a member of it.');
-	return { user, ...mine };
+	return { user: context.user, ...mine };
 }
