@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../stack/postgres.ts';
 import { ANON_KEY } from '../../stack/keys.ts';
-import { productionEnv } from './production-server.ts';
+import { productionEnv, serveBuild } from './production-server.ts';
+import { signedInClient } from '../support/stack.ts';
 
 /** Starts `node build` with these settings; resolves with its exit code and stderr, or 'serving'. */
 function start(settings: Record<string, string>, port: number) {
@@ -47,5 +48,32 @@ describe('node build with NODE_ENV=production', () => {
 		expect(html).toContain('Sign in');
 		// The built app, not Vite's dev client.
 		expect(html).not.toContain('/@vite/client');
+	});
+
+	it('with the API unreachable, a signed-in page says so (503) and sign-in still shows', async () => {
+		// A real session, presented to a server whose API address answers nothing.
+		const { client } = await signedInClient('athlete01@coachline.dev');
+		const { data } = await client.auth.getSession();
+		expect(data.session).not.toBeNull();
+		const deadApi = `http://127.0.0.1:${await findFreePort(6150)}`;
+		const server = await serveBuild(inject('rootDir'), await findFreePort(6100), {
+			PUBLIC_SUPABASE_URL: deadApi,
+			PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
+		});
+		try {
+			// @supabase/ssr's cookie for that address: sb-<first label of the host>-auth-token.
+			const cookie = `sb-127-auth-token=base64-${Buffer.from(JSON.stringify(data.session)).toString('base64url')}`;
+			const page = await fetch(`${server.url}/org/northside/today`, {
+				headers: { cookie },
+				redirect: 'manual'
+			});
+			expect(page.status).toBe(503);
+			expect(await page.text()).toContain('cannot reach its server');
+			const signIn = await fetch(`${server.url}/login`, { headers: { cookie } });
+			expect(signIn.status).toBe(200);
+			expect(await signIn.text()).toContain('Sign in');
+		} finally {
+			await server.stop();
+		}
 	});
 });

@@ -19,17 +19,21 @@ export const load: PageServerLoad = async ({ parent, params, locals, depends }) 
 	depends('app:assignments');
 	// Before the read: the live line later asks "changed since?" with no gap (see LiveAssignments).
 	const readAt = new Date().toISOString();
+	// Both reads need only the id, so they start with the session's own read rather than after
+	// it (the API verifies the token on each; the page is dropped if the session is not good).
+	const reads = Promise.all([
+		getAssignment(locals.supabase, params.id),
+		assignmentResults(locals.supabase, params.id).catch((e: unknown) => {
+			// A removed assignment answers 404 here; getAssignment decides what the page says.
+			if (e instanceof DbError && e.status === 404) return { results: [], previous: {} };
+			throw e;
+		})
+	]);
+	// Settled before parent() can throw (a 404 organization), so its failure is never unhandled.
+	reads.catch(() => {});
 	const { organization } = await parent();
 	try {
-		// Both reads need only the id: one round of requests, not two.
-		const [assignment, results] = await Promise.all([
-			getAssignment(locals.supabase, params.id),
-			assignmentResults(locals.supabase, params.id).catch((e: unknown) => {
-				// A removed assignment answers 404 here; getAssignment decides what the page says.
-				if (e instanceof DbError && e.status === 404) return { results: [], previous: {} };
-				throw e;
-			})
-		]);
+		const [assignment, results] = await reads;
 		if (assignment.organization_id !== organization.id || assignment.deleted_at) {
 			error(404, 'This assignment does not exist or was removed.');
 		}
