@@ -14,24 +14,16 @@
 --   * the profile, and one row per active membership with its organization (none: one row whose
 --     organization columns are null). Nothing is returned beyond the session row when the
 --     session is not active.
--- It reads the auth schema, so it is security definer; it returns only the caller's own rows.
--- Touches: public.session_context (new).
+-- The auth schema part is private.session_state (security definer: only it reads auth.*, and
+-- only about the caller); session_context itself runs as the caller, under RLS.
+-- Touches: private.session_state (new), public.session_context (new).
 
 -- =============================================================================================
--- public functions
+-- private functions
 -- =============================================================================================
 
-create function public.session_context()
-returns table (
-  user_id uuid, email text, aal text, session_active boolean, second_factor_due boolean,
-  display_name text, avatar_path text, time_zone text, read_receipts_enabled boolean,
-  profile_deleted_at timestamptz, profile_is_tombstone boolean,
-  profile_created_at timestamptz, profile_updated_at timestamptz,
-  organization_id uuid, organization_name text, organization_slug text,
-  organization_time_zone text, organization_member_dm_enabled boolean,
-  organization_created_by uuid, organization_created_at timestamptz,
-  organization_updated_at timestamptz,
-  membership_id uuid, membership_role public.membership_role)
+create function private.session_state()
+returns table (user_id uuid, email text, aal text, active boolean, second_factor_due boolean)
 language sql
 stable
 security definer
@@ -71,15 +63,46 @@ as $$
   select k.uid, k.email, k.aal, k.active,
          k.active and k.aal = 'aal1'
            and exists (select 1 from auth.mfa_factors f
-                        where f.user_id = k.uid and f.status = 'verified'),
+                        where f.user_id = k.uid and f.status = 'verified')
+    from checked k;
+$$;
+
+comment on function private.session_state() is
+  'The caller''s session as the auth schema sees it: active (the token''s session exists and has not ended; the user exists, not deleted, not banned) and second_factor_due (aal1 with a verified factor). No row without a signed-in caller.';
+
+revoke all on function private.session_state() from public, anon;
+grant execute on function private.session_state() to authenticated, service_role;
+
+-- =============================================================================================
+-- public functions
+-- =============================================================================================
+
+create function public.session_context()
+returns table (
+  user_id uuid, email text, aal text, session_active boolean, second_factor_due boolean,
+  display_name text, avatar_path text, time_zone text, read_receipts_enabled boolean,
+  profile_deleted_at timestamptz, profile_is_tombstone boolean,
+  profile_created_at timestamptz, profile_updated_at timestamptz,
+  organization_id uuid, organization_name text, organization_slug text,
+  organization_time_zone text, organization_member_dm_enabled boolean,
+  organization_created_by uuid, organization_created_at timestamptz,
+  organization_updated_at timestamptz,
+  membership_id uuid, membership_role public.membership_role)
+language sql
+stable
+set search_path = ''
+as $$
+  -- The profile and memberships as the caller reads them (RLS: one's own profile and
+  -- memberships, and the organizations one is a member of), only while the session is active.
+  select k.user_id, k.email, k.aal, k.active, k.second_factor_due,
          p.display_name, p.avatar_path, p.time_zone, p.read_receipts_enabled,
          p.deleted_at, p.is_tombstone, p.created_at, p.updated_at,
          o.id, o.name, o.slug, o.time_zone, o.member_dm_enabled, o.created_by, o.created_at,
          o.updated_at, m.id, m.role
-    from checked k
-    left join public.profiles p on k.active and p.id = k.uid
+    from private.session_state() k
+    left join public.profiles p on k.active and p.id = k.user_id
     left join public.memberships m
-      on k.active and m.user_id = k.uid and m.status = 'active'
+      on k.active and m.user_id = k.user_id and m.status = 'active'
     left join public.organizations o on o.id = m.organization_id
    order by o.name, o.id;
 $$;

@@ -793,6 +793,54 @@ COMMENT ON FUNCTION private.revoke_invitation(p_invitation_id uuid) IS 'Body of 
 REVOKE ALL ON FUNCTION private.revoke_invitation(p_invitation_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.revoke_invitation(p_invitation_id uuid) TO authenticated;
 
+CREATE FUNCTION private.session_state() RETURNS TABLE(user_id uuid, email text, aal text, active boolean, second_factor_due boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+  with claims as (
+    select (select auth.uid()) as uid, auth.jwt() as jwt
+  ), caller as (
+    -- The cast only where the text is a uuid (a CASE, so it is never tried on anything else): a
+    -- malformed session id is no session, not an error.
+    select c.uid, c.jwt,
+           c.jwt ->> 'session_id' as session_claim,
+           case when c.jwt ->> 'session_id'
+                       ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                then (c.jwt ->> 'session_id')::uuid end as session_id
+      from claims c
+  ), checked as (
+    select c.uid,
+           u.email::text as email,
+           coalesce(c.jwt ->> 'aal', 'aal1') as aal,
+           u.id is not null
+             and u.deleted_at is null
+             and (u.banned_until is null or u.banned_until <= now())
+             -- A token without a session (minted by a server, not a sign-in) is judged by its
+             -- user alone, as the auth server does.
+             and (c.session_claim is null
+                  or exists (
+                       select 1 from auth.sessions s
+                        where s.id = c.session_id
+                          and s.user_id = c.uid
+                          and (s.not_after is null or s.not_after > now())))
+             as active
+      from caller c
+      left join auth.users u on u.id = c.uid
+     where c.uid is not null
+  )
+  select k.uid, k.email, k.aal, k.active,
+         k.active and k.aal = 'aal1'
+           and exists (select 1 from auth.mfa_factors f
+                        where f.user_id = k.uid and f.status = 'verified')
+    from checked k;
+$_$;
+
+COMMENT ON FUNCTION private.session_state() IS 'The caller''s session as the auth schema sees it: active (the token''s session exists and has not ended; the user exists, not deleted, not banned) and second_factor_due (aal1 with a verified factor). No row without a signed-in caller.';
+
+REVOKE ALL ON FUNCTION private.session_state() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.session_state() TO authenticated;
+GRANT ALL ON FUNCTION private.session_state() TO service_role;
+
 CREATE FUNCTION private.staff_organization_ids() RETURNS SETOF uuid
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -1035,55 +1083,23 @@ GRANT ALL ON FUNCTION public.revoke_invitation(p_invitation_id uuid) TO authenti
 GRANT ALL ON FUNCTION public.revoke_invitation(p_invitation_id uuid) TO service_role;
 
 CREATE FUNCTION public.session_context() RETURNS TABLE(user_id uuid, email text, aal text, session_active boolean, second_factor_due boolean, display_name text, avatar_path text, time_zone text, read_receipts_enabled boolean, profile_deleted_at timestamp with time zone, profile_is_tombstone boolean, profile_created_at timestamp with time zone, profile_updated_at timestamp with time zone, organization_id uuid, organization_name text, organization_slug text, organization_time_zone text, organization_member_dm_enabled boolean, organization_created_by uuid, organization_created_at timestamp with time zone, organization_updated_at timestamp with time zone, membership_id uuid, membership_role public.membership_role)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $_$
-  with claims as (
-    select (select auth.uid()) as uid, auth.jwt() as jwt
-  ), caller as (
-    -- The cast only where the text is a uuid (a CASE, so it is never tried on anything else): a
-    -- malformed session id is no session, not an error.
-    select c.uid, c.jwt,
-           c.jwt ->> 'session_id' as session_claim,
-           case when c.jwt ->> 'session_id'
-                       ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                then (c.jwt ->> 'session_id')::uuid end as session_id
-      from claims c
-  ), checked as (
-    select c.uid,
-           u.email::text as email,
-           coalesce(c.jwt ->> 'aal', 'aal1') as aal,
-           u.id is not null
-             and u.deleted_at is null
-             and (u.banned_until is null or u.banned_until <= now())
-             -- A token without a session (minted by a server, not a sign-in) is judged by its
-             -- user alone, as the auth server does.
-             and (c.session_claim is null
-                  or exists (
-                       select 1 from auth.sessions s
-                        where s.id = c.session_id
-                          and s.user_id = c.uid
-                          and (s.not_after is null or s.not_after > now())))
-             as active
-      from caller c
-      left join auth.users u on u.id = c.uid
-     where c.uid is not null
-  )
-  select k.uid, k.email, k.aal, k.active,
-         k.active and k.aal = 'aal1'
-           and exists (select 1 from auth.mfa_factors f
-                        where f.user_id = k.uid and f.status = 'verified'),
+    AS $$
+  -- The profile and memberships as the caller reads them (RLS: one's own profile and
+  -- memberships, and the organizations one is a member of), only while the session is active.
+  select k.user_id, k.email, k.aal, k.active, k.second_factor_due,
          p.display_name, p.avatar_path, p.time_zone, p.read_receipts_enabled,
          p.deleted_at, p.is_tombstone, p.created_at, p.updated_at,
          o.id, o.name, o.slug, o.time_zone, o.member_dm_enabled, o.created_by, o.created_at,
          o.updated_at, m.id, m.role
-    from checked k
-    left join public.profiles p on k.active and p.id = k.uid
+    from private.session_state() k
+    left join public.profiles p on k.active and p.id = k.user_id
     left join public.memberships m
-      on k.active and m.user_id = k.uid and m.status = 'active'
+      on k.active and m.user_id = k.user_id and m.status = 'active'
     left join public.organizations o on o.id = m.organization_id
    order by o.name, o.id;
-$_$;
+$$;
 
 COMMENT ON FUNCTION public.session_context() IS 'The signed-in session in one call: whether it is still active (its session not ended, its user not deleted or banned), whether a second factor is due (aal1 with a verified factor), the caller''s profile, and one row per active membership with its organization (a single row with null organization columns when there is none).';
 

@@ -4,7 +4,7 @@
 -- whatever the token says about the user); the profile and memberships are the caller's own
 -- and nobody else's, for every actor; anon may not ask at all, the service role learns nothing.
 begin;
-select plan(31);
+select plan(33);
 
 select tests.create_standard_actors();
 select tests.add_member(tests.get_organization_id('other-gym'), 'coach', 'member');
@@ -142,9 +142,12 @@ select tests.authenticate_as_service_role();
 select is_empty($$ select * from public.session_context() $$, 'the service role (no user) learns nothing');
 select tests.clear_authentication();
 select is((select has_function_privilege('authenticated', 'public.session_context()', 'execute')), true, 'signed-in people may ask');
-select is((select prosecdef from pg_proc where oid = 'public.session_context()'::regprocedure), true,
-          'security definer (it reads the auth schema), with an empty search_path:');
-select is((select proconfig from pg_proc where oid = 'public.session_context()'::regprocedure), array['search_path=""'], 'search_path pinned');
+select is((select prosecdef from pg_proc where oid = 'public.session_context()'::regprocedure), false,
+          'session_context runs as the caller, under RLS');
+select is((select prosecdef from pg_proc where oid = 'private.session_state()'::regprocedure), true,
+          'only the auth part is security definer');
+select is((select proconfig from pg_proc where oid = 'private.session_state()'::regprocedure), array['search_path=""'], 'with its search_path pinned');
+select is((select has_function_privilege('anon', 'private.session_state()', 'execute')), false, 'anon may not run the auth part either');
 
 select * from finish();
 rollback;
