@@ -24,11 +24,16 @@
 
 create function private.session_state()
 returns table (user_id uuid, email text, aal text, active boolean, second_factor_due boolean)
-language sql
+language plpgsql
 stable
 security definer
+-- One row at most: the planner of the caller's joins needs to know.
+rows 1
 set search_path = ''
 as $$
+begin
+  -- plpgsql, so its plan is cached per connection: every page of the app runs this first.
+  return query
   with claims as (
     select (select auth.uid()) as uid, auth.jwt() as jwt
   ), caller as (
@@ -65,6 +70,7 @@ as $$
            and exists (select 1 from auth.mfa_factors f
                         where f.user_id = k.uid and f.status = 'verified')
     from checked k;
+end;
 $$;
 
 comment on function private.session_state() is
@@ -88,12 +94,15 @@ returns table (
   organization_created_by uuid, organization_created_at timestamptz,
   organization_updated_at timestamptz,
   membership_id uuid, membership_role public.membership_role)
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
+begin
   -- The profile and memberships as the caller reads them (RLS: one's own profile and
   -- memberships, and the organizations one is a member of), only while the session is active.
+  -- plpgsql, so the plan (RLS included) is cached per connection instead of made per call.
+  return query
   select k.user_id, k.email, k.aal, k.active, k.second_factor_due,
          p.display_name, p.avatar_path, p.time_zone, p.read_receipts_enabled,
          p.deleted_at, p.is_tombstone, p.created_at, p.updated_at,
@@ -105,6 +114,7 @@ as $$
       on k.active and m.user_id = k.user_id and m.status = 'active'
     left join public.organizations o on o.id = m.organization_id
    order by o.name, o.id;
+end;
 $$;
 
 comment on function public.session_context() is

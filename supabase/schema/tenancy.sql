@@ -794,9 +794,12 @@ REVOKE ALL ON FUNCTION private.revoke_invitation(p_invitation_id uuid) FROM PUBL
 GRANT ALL ON FUNCTION private.revoke_invitation(p_invitation_id uuid) TO authenticated;
 
 CREATE FUNCTION private.session_state() RETURNS TABLE(user_id uuid, email text, aal text, active boolean, second_factor_due boolean)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 1
     SET search_path TO ''
     AS $_$
+begin
+  -- plpgsql, so its plan is cached per connection: every page of the app runs this first.
+  return query
   with claims as (
     select (select auth.uid()) as uid, auth.jwt() as jwt
   ), caller as (
@@ -833,6 +836,7 @@ CREATE FUNCTION private.session_state() RETURNS TABLE(user_id uuid, email text, 
            and exists (select 1 from auth.mfa_factors f
                         where f.user_id = k.uid and f.status = 'verified')
     from checked k;
+end;
 $_$;
 
 COMMENT ON FUNCTION private.session_state() IS 'The caller''s session as the auth schema sees it: active (the token''s session exists and has not ended; the user exists, not deleted, not banned) and second_factor_due (aal1 with a verified factor). No row without a signed-in caller.';
@@ -1083,11 +1087,14 @@ GRANT ALL ON FUNCTION public.revoke_invitation(p_invitation_id uuid) TO authenti
 GRANT ALL ON FUNCTION public.revoke_invitation(p_invitation_id uuid) TO service_role;
 
 CREATE FUNCTION public.session_context() RETURNS TABLE(user_id uuid, email text, aal text, session_active boolean, second_factor_due boolean, display_name text, avatar_path text, time_zone text, read_receipts_enabled boolean, profile_deleted_at timestamp with time zone, profile_is_tombstone boolean, profile_created_at timestamp with time zone, profile_updated_at timestamp with time zone, organization_id uuid, organization_name text, organization_slug text, organization_time_zone text, organization_member_dm_enabled boolean, organization_created_by uuid, organization_created_at timestamp with time zone, organization_updated_at timestamp with time zone, membership_id uuid, membership_role public.membership_role)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+begin
   -- The profile and memberships as the caller reads them (RLS: one's own profile and
   -- memberships, and the organizations one is a member of), only while the session is active.
+  -- plpgsql, so the plan (RLS included) is cached per connection instead of made per call.
+  return query
   select k.user_id, k.email, k.aal, k.active, k.second_factor_due,
          p.display_name, p.avatar_path, p.time_zone, p.read_receipts_enabled,
          p.deleted_at, p.is_tombstone, p.created_at, p.updated_at,
@@ -1099,6 +1106,7 @@ CREATE FUNCTION public.session_context() RETURNS TABLE(user_id uuid, email text,
       on k.active and m.user_id = k.user_id and m.status = 'active'
     left join public.organizations o on o.id = m.organization_id
    order by o.name, o.id;
+end;
 $$;
 
 COMMENT ON FUNCTION public.session_context() IS 'The signed-in session in one call: whether it is still active (its session not ended, its user not deleted or banned), whether a second factor is due (aal1 with a verified factor), the caller''s profile, and one row per active membership with its organization (a single row with null organization columns when there is none).';
