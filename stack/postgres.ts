@@ -85,7 +85,13 @@ export class Cluster {
 			'--auth-host=scram-sha-256',
 			'-E',
 			'UTF8',
-			'--locale=C.UTF-8'
+			'--locale=C.UTF-8',
+			// Text sorts as people read it (the Unicode root order: "ava", "Bea", "Émile", "Zara",
+			// "zoe"), as on a hosted project (en_US.UTF-8), not by bytes (C.UTF-8 put lower-case and
+			// accented names after "Z" in every list ordered by name). ICU's root locale, so it does
+			// not depend on which libc locales this machine happens to have installed.
+			'--locale-provider=icu',
+			'--icu-locale=und'
 		]);
 		rmSync(pwfile, { force: true });
 		if (r.status !== 0) throw new StackError(`initdb failed:\n${r.stderr || r.stdout}`);

@@ -191,7 +191,7 @@ GRANT ALL ON TABLE public.organizations TO service_role;
 
 CREATE TABLE public.profiles (
     id uuid NOT NULL,
-    display_name text NOT NULL COLLATE pg_catalog."und-x-icu",
+    display_name text NOT NULL,
     avatar_path text,
     time_zone text,
     read_receipts_enabled boolean DEFAULT true NOT NULL,
