@@ -41,7 +41,7 @@ CREATE TABLE public.conversation_summaries (
 );
 
 ALTER TABLE ONLY public.conversation_summaries
-    ADD CONSTRAINT conversation_summaries_org_owner_other_key UNIQUE (organization_id, owner_id, other_user_id);
+    ADD CONSTRAINT conversation_summaries_owner_org_other_key UNIQUE (owner_id, organization_id, other_user_id);
 
 ALTER TABLE ONLY public.conversation_summaries
     ADD CONSTRAINT conversation_summaries_pkey PRIMARY KEY (id);
@@ -55,7 +55,9 @@ ALTER TABLE ONLY public.conversation_summaries
 ALTER TABLE ONLY public.conversation_summaries
     ADD CONSTRAINT conversation_summaries_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id);
 
-CREATE INDEX conversation_summaries_inbox_idx ON public.conversation_summaries USING btree (owner_id, organization_id, last_activity_at DESC, id DESC);
+CREATE INDEX conversation_summaries_inbox_idx ON public.conversation_summaries USING btree (owner_id, organization_id, last_activity_at DESC, id DESC) WHERE (NOT hidden);
+
+CREATE INDEX conversation_summaries_organization_id_idx ON public.conversation_summaries USING btree (organization_id);
 
 CREATE INDEX conversation_summaries_other_user_id_idx ON public.conversation_summaries USING btree (other_user_id);
 
@@ -1068,77 +1070,45 @@ CREATE FUNCTION private.trigger_message_created() RETURNS trigger
     AS $$
 declare
   v_recipient_muted boolean;
-  v_muted boolean;
   v_preview text := pg_catalog.left(new.content, 140);
   v_sender_name text;
   v_blocked boolean;
   v_payload jsonb := private.message_event_payload(new);
-  v_owner uuid;
-  v_other uuid;
-  v_is_recipient boolean;
 begin
-  -- Both summaries, the lower owner id first, so two people writing to each other at once lock
-  -- the pair in the same order. The sender's side takes the message only if it is not older than
-  -- its last one and never gains an unread; the recipient's side always counts it unless it is
-  -- behind their read watermark. A plain UPDATE of the existing row (no conflict probe, no row
-  -- lock written before the update); the upsert only when the UPDATE found nothing to change.
-  for v_side in 0..1 loop
-    v_owner := case when (v_side = 0) = (new.sender_id < new.recipient_id) then new.sender_id else new.recipient_id end;
-    v_is_recipient := v_owner = new.recipient_id;
-    v_other := case when v_is_recipient then new.sender_id else new.recipient_id end;
-    v_muted := null;
-    update public.conversation_summaries s
+  -- Both summaries in one statement, the lower owner id first, so two people writing to each
+  -- other at once lock the pair in the same order. The sender's side (unread_count 0 in the new
+  -- row) takes the message only if it is not older than its last one and never gains an unread;
+  -- the recipient's side (1) always counts it unless it is behind their read watermark.
+  with upserted as (
+    insert into public.conversation_summaries as s
+      (owner_id, organization_id, other_user_id, last_message_id, last_message_sender_id,
+       last_message_preview, last_message_deleted, last_message_at, last_activity_at, unread_count, hidden)
+    select side.owner_id, new.organization_id, side.other_user_id, new.id, new.sender_id,
+           v_preview, false, new.created_at, new.created_at, side.unread, false
+      from (values (new.sender_id, new.recipient_id, 0), (new.recipient_id, new.sender_id, 1))
+             as side (owner_id, other_user_id, unread)
+     order by side.owner_id
+    on conflict (owner_id, organization_id, other_user_id) do update
        set unread_count = s.unread_count
-             + case when v_is_recipient and (s.last_read_at is null or s.last_read_at < new.created_at)
+             + case when excluded.unread_count = 1
+                         and (s.last_read_at is null or s.last_read_at < excluded.last_message_at)
                     then 1 else 0 end,
-           last_message_id = case when s.last_message_at is null or s.last_message_at <= new.created_at
-                                  then new.id else s.last_message_id end,
-           last_message_sender_id = case when s.last_message_at is null or s.last_message_at <= new.created_at
-                                         then new.sender_id else s.last_message_sender_id end,
-           last_message_preview = case when s.last_message_at is null or s.last_message_at <= new.created_at
-                                       then v_preview else s.last_message_preview end,
-           last_message_deleted = case when s.last_message_at is null or s.last_message_at <= new.created_at
+           last_message_id = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
+                                  then excluded.last_message_id else s.last_message_id end,
+           last_message_sender_id = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
+                                         then excluded.last_message_sender_id else s.last_message_sender_id end,
+           last_message_preview = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
+                                       then excluded.last_message_preview else s.last_message_preview end,
+           last_message_deleted = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
                                        then false else s.last_message_deleted end,
-           last_message_at = greatest(s.last_message_at, new.created_at),
-           last_activity_at = greatest(s.last_activity_at, new.created_at),
+           last_message_at = greatest(s.last_message_at, excluded.last_message_at),
+           last_activity_at = greatest(s.last_activity_at, excluded.last_activity_at),
            hidden = false,
            -- set here, so the per-row updated_at trigger has nothing to do and is not called
            updated_at = pg_catalog.now()
-     where s.organization_id = new.organization_id and s.owner_id = v_owner and s.other_user_id = v_other
-       and (v_is_recipient or s.last_message_at is null or s.last_message_at <= new.created_at)
-    returning s.muted into v_muted;
-    if not found then
-      -- No summary yet (or the sender's side already shows a newer message: then the conflict's
-      -- WHERE leaves it alone again).
-      insert into public.conversation_summaries as s
-        (owner_id, organization_id, other_user_id, last_message_id, last_message_sender_id,
-         last_message_preview, last_message_deleted, last_message_at, last_activity_at, unread_count, hidden)
-      values (v_owner, new.organization_id, v_other, new.id, new.sender_id,
-              v_preview, false, new.created_at, new.created_at, case when v_is_recipient then 1 else 0 end, false)
-      on conflict (owner_id, organization_id, other_user_id) do update
-         set unread_count = s.unread_count
-               + case when excluded.unread_count = 1
-                           and (s.last_read_at is null or s.last_read_at < excluded.last_message_at)
-                      then 1 else 0 end,
-             last_message_id = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
-                                    then excluded.last_message_id else s.last_message_id end,
-             last_message_sender_id = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
-                                           then excluded.last_message_sender_id else s.last_message_sender_id end,
-             last_message_preview = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
-                                         then excluded.last_message_preview else s.last_message_preview end,
-             last_message_deleted = case when s.last_message_at is null or s.last_message_at <= excluded.last_message_at
-                                         then false else s.last_message_deleted end,
-             last_message_at = greatest(s.last_message_at, excluded.last_message_at),
-             last_activity_at = greatest(s.last_activity_at, excluded.last_activity_at),
-             hidden = false,
-             updated_at = pg_catalog.now()
-       where excluded.unread_count = 1 or s.last_message_at is null or s.last_message_at <= excluded.last_message_at
-      returning s.muted into v_muted;
-    end if;
-    if v_is_recipient then
-      v_recipient_muted := v_muted;
-    end if;
-  end loop;
+     where excluded.unread_count = 1 or s.last_message_at is null or s.last_message_at <= excluded.last_message_at
+    returning s.owner_id, s.muted)
+  select u.muted into v_recipient_muted from upserted u where u.owner_id = new.recipient_id;
 
   -- The block probe and the sender's name in one statement (each statement costs an executor
   -- start; the name is a primary-key probe, cheaper than a second statement when it is unused).
@@ -1176,7 +1146,7 @@ begin
 end;
 $$;
 
-COMMENT ON FUNCTION private.trigger_message_created() IS 'A new DM: both summaries (two UPDATEs in a fixed lock order, an upsert only for a side with no summary yet), a newMessage push (unless blocked or muted) and message_created to user:<recipient> and user:<sender> (one insert); the block probe and the sender''s name are one statement.';
+COMMENT ON FUNCTION private.trigger_message_created() IS 'A new DM: both summaries (one statement, fixed lock order), a newMessage push (unless blocked or muted) and message_created to user:<recipient> and user:<sender> (one insert); the block probe and the sender''s name are one statement.';
 
 REVOKE ALL ON FUNCTION private.trigger_message_created() FROM PUBLIC;
 

@@ -1,11 +1,11 @@
--- 800-send-summary-writes: a DM send writes both conversation summaries with plain UPDATEs (an
--- upsert only for a side with no summary yet) into a table with one index fewer
--- (20261210001000). What each person's inbox shows after a send is unchanged: the first message
--- creates both sides, a later one moves both, the recipient gains an unread unless it is behind
--- their watermark, the sender's side never goes back to an older message, a hidden side comes
--- back, a muted recipient gets no push; and only the owner of a summary sees it.
+-- 800-send-summary-writes: what a DM send leaves in both conversation summaries, pinned down
+-- while the send's summary writes were reworked for issue 21 (a plain UPDATE per side instead of
+-- the upsert, and a table with one index fewer, were measured and left out: see README). The
+-- first message creates both sides, a later one moves both, the recipient gains an unread unless
+-- it is behind their watermark, the sender's side never goes back to an older message, a hidden
+-- side comes back, a muted recipient gets no push; and only the owner of a summary sees it.
 begin;
-select plan(24);
+select plan(21);
 
 select tests.create_standard_actors();
 create function pg_temp.uid(p text) returns uuid language sql as $f$ select tests.get_user_id(p) $f$;
@@ -20,21 +20,6 @@ create function pg_temp.pushes(p_user text) returns int language sql security de
   select count(*)::int from public.notification_outbox o
    where o.user_id = pg_temp.uid(p_user) and o.category = 'newMessage' $f$;
 grant execute on all functions in schema pg_temp to public;
-
--- ============================ the table's indexes ============================
-select is((select array_agg(indexrelid::regclass::text order by indexrelid::regclass::text)
-             from pg_index where indrelid = 'public.conversation_summaries'::regclass),
-          array['conversation_summaries_inbox_idx', 'conversation_summaries_org_owner_other_key',
-                'conversation_summaries_other_user_id_idx', 'conversation_summaries_pkey'],
-          'four indexes: the inbox, the unique key, the other person (foreign key) and the primary key');
-select is((select pg_get_indexdef(indexrelid) from pg_index
-            where indexrelid = 'public.conversation_summaries_org_owner_other_key'::regclass),
-          'CREATE UNIQUE INDEX conversation_summaries_org_owner_other_key ON public.conversation_summaries USING btree (organization_id, owner_id, other_user_id)',
-          'the unique key leads with the organization (it serves the organization foreign key)');
-select is((select pg_get_indexdef(indexrelid) from pg_index
-            where indexrelid = 'public.conversation_summaries_inbox_idx'::regclass),
-          'CREATE INDEX conversation_summaries_inbox_idx ON public.conversation_summaries USING btree (owner_id, organization_id, last_activity_at DESC, id DESC)',
-          'the inbox index covers every row (it serves the owner foreign key)');
 
 -- ============================ the first message, then more ============================
 select tests.authenticate_as('coach');
