@@ -51,6 +51,8 @@ describe('the day dialog', () => {
 
 			const picker = dialog.getByRole('combobox', { name: 'Workout' });
 			await picker.fill('squat');
+			// The picker reads the library when the dialog opens (it is not in the page's HTML).
+			await dialog.getByRole('option', { name: /squat/i }).first().waitFor();
 			const options = dialog.getByRole('option');
 			const titles = (await options.allTextContents()).map((t) => t.trim());
 			expect(titles.length).toBeGreaterThan(0);
