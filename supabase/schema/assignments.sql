@@ -88,6 +88,8 @@ CREATE INDEX workout_assignments_last_completed_idx ON public.workout_assignment
 
 CREATE INDEX workout_assignments_org_date_idx ON public.workout_assignments USING btree (organization_id, date) WHERE (deleted_at IS NULL);
 
+CREATE INDEX workout_assignments_org_published_workouts_idx ON public.workout_assignments USING btree (organization_id, date) INCLUDE (user_id, status) WHERE ((deleted_at IS NULL) AND published AND (kind = 'workout'::public.assignment_kind));
+
 CREATE INDEX workout_assignments_program_date_idx ON public.workout_assignments USING btree (program_id, date) WHERE ((program_id IS NOT NULL) AND (deleted_at IS NULL));
 
 CREATE INDEX workout_assignments_program_id_idx ON public.workout_assignments USING btree (program_id);
@@ -737,21 +739,18 @@ begin
       join public.profiles p on p.id = m.user_id
      where m.organization_id = coach_overview_for_staff.p_organization_id and m.status = 'active' and m.role = 'member'
   ),
-  zones as materialized (
+  zones as (
     -- each athlete's today in their own zone (else the organization's): a workout dated today is
     -- not late until that day is over where the athlete lives. Computed once per zone.
     select z.zone, (v_as_of at time zone z.zone)::date as today
       from (select distinct pe.zone from people pe) z
   ),
-  athletes as materialized (
-    select pe.user_id, pe.display_name, zo.today
-      from people pe join zones zo on zo.zone = pe.zone
-  ),
   per_athlete as (
-    -- one pass over the window's cells, grouped by athlete before meeting the athletes: the
-    -- cells still open are also counted for each of the window's last three days, so "open
-    -- from the athlete's today on" is known without joining each cell to its athlete (an
-    -- athlete's today is within two days of the organization's: zones are at most 26 h apart).
+    -- one pass over the window's published workout cells, read from the covering index alone
+    -- (no heap visit), grouped by athlete before meeting the athletes: the cells still open are
+    -- also counted for each of the window's last three days, so "open from the athlete's today
+    -- on" is known without joining each cell to its athlete (an athlete's today is within two
+    -- days of the organization's: zones are at most 26 h apart).
     select a.user_id,
            count(*)::integer as planned,
            (count(*) filter (where a.status = 'completed'))::integer as completed,
@@ -766,51 +765,51 @@ begin
        and a.deleted_at is null and a.published and a.kind = 'workout'
      group by a.user_id
   ),
-  per_athlete_today as (
-    select y.user_id, y.planned, y.completed, y.skipped,
-           -- overdue: still open and dated before the athlete's today
-           y.open - y.open_from_today as overdue,
-           -- due: the day is over for the athlete, or the athlete already answered it
-           y.planned - y.open_from_today as due
-      from (select pa.*,
-                   case when ath.today > v_today then 0
-                        when ath.today = v_today then pa.open_0
-                        when ath.today = v_today - 1 then pa.open_1 + pa.open_0
-                        else pa.open_2 + pa.open_1 + pa.open_0
-                   end as open_from_today
-              from per_athlete pa join athletes ath on ath.user_id = pa.user_id) y
+  counted as (
+    -- overdue: still open and dated before the athlete's today; due: the day is over for the
+    -- athlete, or the athlete already answered it. Hash joins, no sort of the 2,000 athletes.
+    select pe.user_id, pe.display_name,
+           coalesce(pa.planned, 0) as planned, coalesce(pa.completed, 0) as completed,
+           coalesce(pa.skipped, 0) as skipped,
+           coalesce(pa.open, 0) - case when zo.today > v_today then 0
+                when zo.today = v_today then coalesce(pa.open_0, 0)
+                when zo.today = v_today - 1 then coalesce(pa.open_1 + pa.open_0, 0)
+                else coalesce(pa.open_2 + pa.open_1 + pa.open_0, 0) end as overdue,
+           coalesce(pa.planned, 0) - case when zo.today > v_today then 0
+                when zo.today = v_today then coalesce(pa.open_0, 0)
+                when zo.today = v_today - 1 then coalesce(pa.open_1 + pa.open_0, 0)
+                else coalesce(pa.open_2 + pa.open_1 + pa.open_0, 0) end as due
+      from people pe
+      join zones zo on zo.zone = pe.zone
+      left join per_athlete pa on pa.user_id = pe.user_id
   ),
   rated as materialized (
-    select ath.user_id, ath.display_name,
-           coalesce(pa.planned, 0) as planned, coalesce(pa.completed, 0) as completed,
-           coalesce(pa.skipped, 0) as skipped, coalesce(pa.overdue, 0) as overdue,
-           case when coalesce(pa.planned, 0) = 0 then null
-                else round(100.0 * pa.completed / pa.planned)::integer end as compliance,
+    -- every athlete rated once; `found` (matches the search) is a column, so the KPIs (everyone)
+    -- and the chip counts (those found) come from one pass over these rows below
+    select c.user_id, c.display_name, c.planned, c.completed, c.skipped, c.overdue,
+           case when c.planned = 0 then null
+                else round(100.0 * c.completed / c.planned)::integer end as compliance,
            case
-             when coalesce(pa.planned, 0) = 0 then 'quiet'
-             when pa.overdue >= 1 then 'overdue'
-             when pa.due > 0 and 100.0 * pa.completed / pa.due < 70 then 'at_risk'
+             when c.planned = 0 then 'quiet'
+             when c.overdue >= 1 then 'overdue'
+             when c.due > 0 and 100.0 * c.completed / c.due < 70 then 'at_risk'
              else 'on_track'
-           end::public.traffic_light as light
-      from athletes ath left join per_athlete_today pa on pa.user_id = ath.user_id
+           end::public.traffic_light as light,
+           (v_pattern is null or c.display_name ilike v_pattern) as found
+      from counted c
   ),
-  searched as (
-    select r.* from rated r where v_pattern is null or r.display_name ilike v_pattern
+  page as materialized (
+    -- the page as a top-N sort of the rows that qualify (no window over every athlete); `ord`
+    -- numbers the page's own rows in that order
+    select r.*, pg_catalog.row_number() over () as ord
+      from (select r.* from rated r
+             where r.found and (v_status is null or r.light::text = v_status)
+             order by case when v_sort = 'status' then r.light end,
+                      case when v_sort = 'compliance' then coalesce(r.compliance, 101) end,
+                      r.display_name, r.user_id
+             limit v_limit offset v_offset) r
   ),
-  page as (
-    select s.*,
-           pg_catalog.row_number() over (
-             order by case when v_sort = 'status' then
-                             s.light
-                           end,
-                      case when v_sort = 'compliance' then coalesce(s.compliance, 101) end,
-                      s.display_name, s.user_id) as ord
-      from searched s
-     where v_status is null or s.light::text = v_status
-     order by ord
-     limit v_limit offset v_offset
-  ),
-  page_days as materialized (
+  page_days as (
     -- the page's rows only: their cells of the window, one index probe per athlete
     select pg.user_id, a.date,
            count(*)::integer as planned,
@@ -823,7 +822,7 @@ begin
        and a.deleted_at is null and a.published and a.kind = 'workout'
      group by pg.user_id, a.date
   ),
-  sparklines as materialized (
+  sparklines as (
     select pg.user_id,
            jsonb_agg(jsonb_build_object(
              'date', v_from + g.i,
@@ -846,26 +845,23 @@ begin
       join sparklines sl on sl.user_id = pg.user_id
   ),
   summary as (
-    -- the page-level figures, one row: KPIs over every athlete, chip counts and the total over
-    -- those matching the search
-    select k.*, c.*
-      from (select count(*)::integer as active_athletes,
-                   coalesce(sum(x.planned), 0)::integer as planned,
-                   coalesce(sum(x.completed), 0)::integer as completed,
-                   coalesce(sum(x.skipped), 0)::integer as skipped,
-                   coalesce(sum(x.overdue), 0)::integer as overdue,
-                   (count(*) filter (where x.light = 'overdue'))::integer as overdue_athletes,
-                   case when coalesce(sum(x.planned), 0) = 0 then null
-                        else round(100.0 * sum(x.completed) / sum(x.planned))::integer end as compliance
-              from rated x) k
-     cross join (
-            select count(*)::integer as c_all,
-                   (count(*) filter (where x.light = 'overdue'))::integer as c_overdue,
-                   (count(*) filter (where x.light = 'at_risk'))::integer as c_at_risk,
-                   (count(*) filter (where x.light = 'on_track'))::integer as c_on_track,
-                   (count(*) filter (where x.light = 'quiet'))::integer as c_quiet,
-                   (count(*) filter (where v_status is null or x.light::text = v_status))::integer as c_total
-              from searched x) c
+    -- the page-level figures in one row and one pass: KPIs over every athlete, chip counts and
+    -- the total over those matching the search
+    select count(*)::integer as active_athletes,
+           coalesce(sum(x.planned), 0)::integer as planned,
+           coalesce(sum(x.completed), 0)::integer as completed,
+           coalesce(sum(x.skipped), 0)::integer as skipped,
+           coalesce(sum(x.overdue), 0)::integer as overdue,
+           (count(*) filter (where x.light = 'overdue'))::integer as overdue_athletes,
+           case when coalesce(sum(x.planned), 0) = 0 then null
+                else round(100.0 * sum(x.completed) / sum(x.planned))::integer end as compliance,
+           (count(*) filter (where x.found))::integer as c_all,
+           (count(*) filter (where x.found and x.light = 'overdue'))::integer as c_overdue,
+           (count(*) filter (where x.found and x.light = 'at_risk'))::integer as c_at_risk,
+           (count(*) filter (where x.found and x.light = 'on_track'))::integer as c_on_track,
+           (count(*) filter (where x.found and x.light = 'quiet'))::integer as c_quiet,
+           (count(*) filter (where x.found and (v_status is null or x.light::text = v_status)))::integer as c_total
+      from rated x
   )
   -- One row per athlete of the page, in page order, each carrying the page-level figures; an
   -- empty page is one row of those figures with null athlete columns (the left join), so the

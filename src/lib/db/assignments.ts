@@ -193,8 +193,54 @@ export async function listAthletes(db: Db, organizationId: string): Promise<Athl
 		.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-/** Rows of the coach's week grid at a time: a page of HTML that stays small at 2,000 athletes. */
-export const CALENDAR_PAGE_SIZE = 50;
+/**
+ * Rows of the coach's week grid at a time: a page of HTML that stays small at 2,000 athletes.
+ * Every row is drawn twice (the desktop grid's seven cells and the phone's day card) and its
+ * cells are serialized for hydration too, so the page's weight and render time follow this
+ * number: 15 rows is a screen and a half of the grid (the page stays under 100 kB at 2,000
+ * athletes); the name search, the program filter and the pager reach the rest.
+ */
+export const CALENDAR_PAGE_SIZE = 15;
+
+/**
+ * A cell as the coach's week shows it: what its chip and day dialog use, nothing else. The grid's
+ * data goes into the page twice (markup and the serialized load), so the row's other columns
+ * (organization, creator, stamps, snapshot pointers) are left out.
+ */
+export type CalendarCell = Pick<
+	AssignmentCell,
+	'id' | 'user_id' | 'date' | 'kind' | 'note' | 'published' | 'publish_at' | 'status' | 'title'
+>;
+
+/**
+ * The week's cells as the page's load sends them: by athlete (each id once, not on every cell),
+ * the note only when there is one, the publish time only for a cell not yet published (the one
+ * place it shows: "Publishes 05:00"). Sent as markup and as data, the grid's cells are most of
+ * the page; unpackCells() makes CalendarCells of them again in the page.
+ */
+export type PackedCalendarCells = Record<
+	string,
+	(Omit<CalendarCell, 'user_id' | 'note' | 'publish_at'> & { note?: string; publish_at?: string })[]
+>;
+
+export function packCells(cells: CalendarCell[]): PackedCalendarCells {
+	const packed: PackedCalendarCells = {};
+	for (const c of cells) {
+		const { user_id, note, publish_at, ...rest } = c;
+		(packed[user_id] ??= []).push({
+			...rest,
+			...(note ? { note } : {}),
+			...(!c.published && publish_at ? { publish_at } : {})
+		});
+	}
+	return packed;
+}
+
+export function unpackCells(packed: PackedCalendarCells): CalendarCell[] {
+	return Object.entries(packed).flatMap(([user_id, list]) =>
+		list.map((c) => ({ ...c, user_id, note: c.note ?? null, publish_at: c.publish_at ?? null }))
+	);
+}
 
 export interface CalendarWeek {
 	/** The page's athletes, by name then id. */
@@ -202,7 +248,7 @@ export interface CalendarWeek {
 	/** Whether athletes come after this page (one row more than the page was asked for). */
 	hasMore: boolean;
 	/** Their live cells of the week (drafts included), by date, slot, creation. */
-	cells: AssignmentCell[];
+	cells: CalendarCell[];
 }
 
 /**
@@ -234,7 +280,7 @@ export async function calendarWeek(
 		})
 	);
 	const athletes: Athlete[] = [];
-	const cells: AssignmentCell[] = [];
+	const cells: CalendarCell[] = [];
 	for (const r of rows) {
 		if (athletes.at(-1)?.userId !== r.user_id) {
 			// Null when the athlete has no zone of their own (the generated type says string).
@@ -243,7 +289,19 @@ export async function calendarWeek(
 		}
 		// A null cell: an athlete without any cell that week (the row only names the athlete).
 		const cell: Assignment | null = r.cell;
-		if (cell && athletes.length <= q.limit) cells.push({ ...cell, title: r.title });
+		if (cell && athletes.length <= q.limit) {
+			cells.push({
+				id: cell.id,
+				user_id: cell.user_id,
+				date: cell.date,
+				kind: cell.kind,
+				note: cell.note,
+				published: cell.published,
+				publish_at: cell.publish_at,
+				status: cell.status,
+				title: r.title
+			});
+		}
 	}
 	return { athletes: athletes.slice(0, q.limit), hasMore: athletes.length > q.limit, cells };
 }

@@ -77,6 +77,40 @@ export async function listWorkouts(
 	}));
 }
 
+/** A library workout as a picker lists it: the title is all the calendar shows of it. */
+export interface WorkoutPick {
+	id: string;
+	title: string;
+}
+
+/**
+ * One page of the organization's library (never snapshot copies, never archived) by title, the
+ * titles holding `search` when given: the calendar's library panel and day dialog read it from
+ * the browser when they open, a page at a time, so the week's HTML no longer carries the library.
+ */
+export async function pickWorkouts(
+	db: Db,
+	organizationId: string,
+	options: { search?: string; offset?: number; limit?: number } = {}
+): Promise<{ items: WorkoutPick[]; hasMore: boolean }> {
+	const limit = options.limit ?? 50;
+	const offset = options.offset ?? 0;
+	let query = db
+		.from('workouts')
+		.select('id, title')
+		.eq('organization_id', organizationId)
+		.eq('is_snapshot', false)
+		.is('archived_at', null)
+		.order('title')
+		.order('id')
+		// One row more than asked says whether another page exists.
+		.range(offset, offset + limit);
+	const search = options.search?.trim();
+	if (search) query = query.ilike('title', `%${likeEscape(search)}%`);
+	const rows = must(await query);
+	return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
 /** One workout with its sections and movements in order, as the builder edits it. */
 export async function getWorkout(db: Db, workoutId: string) {
 	const row = must(

@@ -11,18 +11,17 @@ import {
 	forkSnapshot,
 	CALENDAR_PAGE_SIZE,
 	calendarWeek,
+	packCells,
 	type Athlete,
-	listTemplates,
 	previewBulk,
 	setAssignmentsPublished,
 	PUBLISH_MODES,
-	type AssignmentCell,
+	type CalendarCell,
 	type AssignmentKind,
 	type BulkFilter,
 	type PublishMode
 } from '#lib/db/assignments.ts';
 import { listProgramNames } from '#lib/db/programs.ts';
-import { listWorkouts } from '#lib/db/workouts.ts';
 import { DbError, failFromDb, failWith, type FieldErrors } from '#lib/db/errors.ts';
 import { requireStaff } from '#lib/server/guards.ts';
 import { orgContext } from '#lib/server/org-context.ts';
@@ -48,12 +47,13 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 	const page = Number.isInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, 1000) : 1;
 	const offset = (page - 1) * CALENDAR_PAGE_SIZE;
 
-	// The lists, and the page of rows with their cells (one call), all start at once.
+	// The program filter's names and the page of rows with their cells (one call) start at once.
+	// The library and the templates are not read here: their panels read them in the browser
+	// when they open (the library's titles were most of this page's HTML, twice over: markup and
+	// serialized data).
 	let loadError: string | null = null;
-	const [programs, workouts, templates, rows] = await Promise.all([
+	const [programs, rows] = await Promise.all([
 		listProgramNames(db, organization.id),
-		listWorkouts(db, organization.id),
-		listTemplates(db, organization.id),
 		calendarWeek(db, organization.id, {
 			weekStart,
 			programId,
@@ -63,7 +63,7 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 		}).catch((e: unknown) => {
 			if (!(e instanceof DbError)) throw e;
 			loadError = e.message;
-			return { athletes: [] as Athlete[], hasMore: false, cells: [] as AssignmentCell[] };
+			return { athletes: [] as Athlete[], hasMore: false, cells: [] as CalendarCell[] };
 		})
 	]);
 	return {
@@ -76,9 +76,7 @@ export const load: PageServerLoad = async ({ parent, locals, url, depends }) => 
 		search,
 		page,
 		hasMore: rows.hasMore,
-		cells: rows.cells,
-		workouts: workouts.map((w) => ({ id: w.id, title: w.title, movementCount: w.movementCount })),
-		templates,
+		cells: packCells(rows.cells),
 		loadError
 	};
 };

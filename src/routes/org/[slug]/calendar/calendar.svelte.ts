@@ -50,5 +50,7 @@ export class CalendarState {
 /** The drag payload type of a library workout dropped on a day. */
 export const DRAG_TYPE = 'application/x-coachline-workout';
 
+export type { CalendarCell } from '#lib/db/assignments.ts';
+
 /** Calendar cells of the week, by `cellKey(athlete, day)`. */
-export type CellsByKey = Record<string, import('#lib/db/assignments.ts').AssignmentCell[]>;
+export type CellsByKey = Record<string, import('#lib/db/assignments.ts').CalendarCell[]>;
