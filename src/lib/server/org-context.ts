@@ -17,9 +17,14 @@ export async function activeSession(
 	return context;
 }
 
-/** My active membership in the organization with this address, with the organization. */
+/**
+ * My active membership in the organization with this address, with the organization; 404 when
+ * there is none. "Not found" and "not yours" look the same, as RLS makes them for every read.
+ */
 export function membershipAt(context: ActiveSession, slug: string) {
-	return context.memberships.find((m) => m.organization.slug === slug) ?? null;
+	const mine = context.memberships.find((m) => m.organization.slug === slug);
+	if (!mine) error(404, 'This organization does not exist or you are not a member of it.');
+	return mine;
 }
 
 /**
@@ -29,7 +34,5 @@ export function membershipAt(context: ActiveSession, slug: string) {
  */
 export async function orgContext(locals: App.Locals, slug: string) {
 	const context = await activeSession(locals);
-	const mine = membershipAt(context, slug);
-	if (!mine) error(404, 'This organization does not exist or you are not a member of it.');
-	return { user: context.user, ...mine };
+	return { user: context.user, ...membershipAt(context, slug) };
 }

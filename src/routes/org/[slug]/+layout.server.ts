@@ -28,10 +28,7 @@ export const load: LayoutServerLoad = async ({
 			);
 		}
 	}
-	// "Not found" and "not yours" look the same, as RLS makes them for every other read.
-	const mine = membershipAt(context, params.slug);
-	if (!mine) error(404, 'This organization does not exist or you are not a member of it.');
-	const { organization, membership } = mine;
+	const { organization, membership } = membershipAt(context, params.slug);
 	rememberOrganization(cookies, organization.slug);
 	return { organization, membership };
 };
