@@ -47,6 +47,11 @@ export interface ProjectConfig {
 		 * Empty unless a test stack sets it: every test process talks from 127.0.0.1.
 		 */
 		rateLimitExemptIps: string[];
+		/**
+		 * Client addresses no auth bucket counts at all. Empty unless a test stack sets it: the
+		 * suites sign the same demo accounts in from 127.0.0.1 hundreds of times in five minutes.
+		 */
+		rateLimitOffIps: string[];
 		additionalRedirectUrls: string[];
 		enableConfirmations: boolean;
 		/** [auth.email] double_confirm_changes: a new email is confirmed from both addresses. */
@@ -185,6 +190,7 @@ export function loadProjectConfig(
 				emailSent: Number(rate.email_sent ?? 2)
 			},
 			rateLimitExemptIps: [],
+			rateLimitOffIps: [],
 			additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls)
 				? (auth.additional_redirect_urls as string[])
 				: [],

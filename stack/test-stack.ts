@@ -8,6 +8,9 @@ import { startGateway, type Gateway } from './gateway.ts';
 import { loadProjectConfig } from './config.ts';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 
+/** The loopback address a test stack treats as a configured rateLimitExemptIps address. */
+export const TEST_EXEMPT_IP = '127.1.1.1';
+
 export interface TestStack {
 	name: string;
 	dbUrl: string;
@@ -31,10 +34,13 @@ export async function bootTestStack(opts: { log?: (s: string) => void } = {}): P
 	const apiPort = await findFreePort(dbPort + 1);
 	const dataDir = path.join(cluster.dir, 'services');
 	const config = loadProjectConfig();
-	// Every test process signs its many users in from 127.0.0.1: that address skips the per-IP
-	// auth buckets here (the per-IP+email bucket still counts). Tests of the per-IP limits talk
-	// from other loopback addresses (127.0.0.2 and up), which are counted as any client is.
-	config.auth.rateLimitExemptIps = ['127.0.0.1', '::ffff:127.0.0.1', '::1'];
+	// Every test process signs its many users in from 127.0.0.1, the same demo accounts hundreds
+	// of times in five minutes (the browser tests through the app server): no auth bucket counts
+	// that address here. Tests of the limits talk from other loopback addresses, counted as any
+	// client is, and from TEST_EXEMPT_IP, which skips the per-IP buckets as a configured
+	// rateLimitExemptIps address does, so the per-IP+email bucket alone limits it.
+	config.auth.rateLimitOffIps = ['127.0.0.1', '::ffff:127.0.0.1', '::1'];
+	config.auth.rateLimitExemptIps = [TEST_EXEMPT_IP, `::ffff:${TEST_EXEMPT_IP}`];
 	let gateway: Gateway;
 	const mail = await startMailCatcher();
 	try {

@@ -30,8 +30,10 @@ export interface AuthContext {
 	secret: Uint8Array;
 	/** GoTrue's rate-limit buckets by name; see enforceRateLimit in public-routes.ts. */
 	limits: BucketLimits;
-	/** Addresses that skip per-IP buckets (test stacks only). */
+	/** Addresses that skip the per-IP buckets; the per-IP+email one still counts them. */
 	rateLimitExemptIps: Set<string>;
+	/** Addresses no bucket counts (test stacks only). */
+	rateLimitOffIps: Set<string>;
 	mailer: Mailer;
 	log: ServiceContext['log'];
 }

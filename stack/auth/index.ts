@@ -46,6 +46,7 @@ export const createAuthService: ServiceFactory = async (ctx) => {
 			email_sent: { limit: rl.emailSent, windowMs: EMAIL_WINDOW_MS }
 		}),
 		rateLimitExemptIps: new Set([...cfg.rateLimitExemptIps, ...exempt]),
+		rateLimitOffIps: new Set(cfg.rateLimitOffIps),
 		// [auth.email.smtp] when config.toml names a server, else the stack's local catcher.
 		mailer: createMailer({
 			smtp:

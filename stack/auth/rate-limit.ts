@@ -102,6 +102,7 @@ export function enforceRateLimit(
 	email: string | null = null
 ): void {
 	const ip = req.socket.remoteAddress ?? '?';
+	if (ctx.rateLimitOffIps.has(ip)) return;
 	const keys: string[] = [];
 	if (!ctx.rateLimitExemptIps.has(ip)) keys.push(ip);
 	if (email !== null) keys.push(`${ip}|${email}`);

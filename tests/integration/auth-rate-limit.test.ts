@@ -1,11 +1,13 @@
 // Auth's per-IP limits ([auth.rate_limit] in supabase/config.toml): password spraying over many
 // emails from one address, sign-up bursts and refresh floods answer 429 over_request_rate_limit
 // with Retry-After, while other addresses carry on. Each test talks from its own random loopback
-// address (127.x.y.z, all local on Linux), so nothing else sharing the stack is throttled.
+// address (127.x.y.z, all local on Linux), so nothing else sharing the stack is throttled; the
+// test stack's exempt address shows what a configured exemption still limits.
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../stack/config.ts';
 import { adminSql, ANON_KEY, apiUrl, uniqueEmail } from '../support/stack.ts';
+import { TEST_EXEMPT_IP } from '../../stack/test-stack.ts';
 
 const rate = loadProjectConfig().auth.rateLimits;
 const sql = adminSql();
@@ -17,7 +19,7 @@ function freshIp(): string {
 	for (;;) {
 		const b = () => 1 + Math.floor(Math.random() * 250);
 		const ip = `127.${b()}.${b()}.${1 + b()}`;
-		if (!usedIps.has(ip)) {
+		if (!usedIps.has(ip) && ip !== TEST_EXEMPT_IP) {
 			usedIps.add(ip);
 			return ip;
 		}
@@ -30,8 +32,11 @@ interface Answer {
 	retryAfter: string | null;
 }
 
-/** POST /auth/v1<path> from the given local address, as auth-js would send it. */
-function post(from: string, path: string, body: unknown): Promise<Answer> {
+/**
+ * POST /auth/v1<path> from the given local address, as auth-js would send it (`legacy`: without
+ * the API version header, as older clients do).
+ */
+function post(from: string, path: string, body: unknown, legacy = false): Promise<Answer> {
 	const url = new URL(`${apiUrl()}/auth/v1${path}`);
 	const text = JSON.stringify(body);
 	return new Promise((resolve, reject) => {
@@ -47,7 +52,7 @@ function post(from: string, path: string, body: unknown): Promise<Answer> {
 					apikey: ANON_KEY,
 					'content-type': 'application/json',
 					'content-length': Buffer.byteLength(text),
-					'x-supabase-api-version': '2024-01-01'
+					...(legacy ? {} : { 'x-supabase-api-version': '2024-01-01' })
 				}
 			},
 			(res) => {
@@ -145,6 +150,64 @@ describe('per-IP auth rate limits', () => {
 			password: 'password123'
 		});
 		expect(elsewhere.status).toBe(200);
+	});
+
+	it('counts guesses at one email from an exempt address, and nothing else from it', async () => {
+		// TEST_EXEMPT_IP skips the per-IP buckets, as an address listed in rateLimitExemptIps
+		// does (one server signing many people in): the per-address+email bucket alone limits it.
+		const from = TEST_EXEMPT_IP;
+		const email = uniqueEmail('guessed');
+		expect((await post(freshIp(), '/signup', { email, password: 'password123' })).status).toBe(200);
+		const firstSentAt = Date.now();
+		const answers: Answer[] = [];
+		let firstDoneAt = 0;
+		for (let i = 0; i < rate.signInSignUps + 2; i += 1) {
+			answers.push(
+				await post(from, '/token?grant_type=password', { email, password: 'wrong-pass' })
+			);
+			if (i === 0) firstDoneAt = Date.now();
+		}
+		for (const a of answers.slice(0, rate.signInSignUps)) {
+			expect(a.json?.code).toBe('invalid_credentials');
+		}
+		for (const a of answers.slice(rate.signInSignUps)) expectLimited(a);
+		// The right password is refused too, before it is checked...
+		const sentAt = Date.now();
+		const right = await post(from, '/token?grant_type=password', {
+			email,
+			password: 'password123'
+		});
+		const answeredAt = Date.now();
+		expectLimited(right);
+		// ...with Retry-After the whole seconds until the first guess leaves the 5 minutes.
+		const WINDOW_MS = 5 * 60 * 1000;
+		expect(Number(right.retryAfter)).toBeGreaterThanOrEqual(
+			Math.floor((firstSentAt + WINDOW_MS - answeredAt) / 1000)
+		);
+		expect(Number(right.retryAfter)).toBeLessThanOrEqual(
+			Math.ceil((firstDoneAt + WINDOW_MS - sentAt) / 1000)
+		);
+		// An older client without the version header gets the legacy shape, still 429.
+		const legacy = await post(
+			from,
+			'/token?grant_type=password',
+			{ email, password: 'password123' },
+			true
+		);
+		expect(legacy.status).toBe(429);
+		expect(legacy.retryAfter).toMatch(/^\d+$/);
+		expect(legacy.json).toMatchObject({ code: 429, error_code: 'over_request_rate_limit' });
+		// The address itself is past the per-IP limit, yet another person signs in from it.
+		const other = uniqueEmail('other');
+		expect(
+			(await post(freshIp(), '/signup', { email: other, password: 'password123' })).status
+		).toBe(200);
+		const ok = await post(from, '/token?grant_type=password', {
+			email: other,
+			password: 'password123'
+		});
+		expect(ok.status).toBe(200);
+		expect(typeof ok.json?.access_token).toBe('string');
 	});
 
 	it('caps refresh-token requests per address at token_refresh', async () => {
