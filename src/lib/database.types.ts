@@ -2550,6 +2550,7 @@ export type Database = {
 				};
 				Returns: {
 					attachment_count: number;
+					attachments: Json;
 					client_id: string;
 					content: string;
 					created_at: string;

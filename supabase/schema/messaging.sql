@@ -1197,7 +1197,7 @@ REVOKE ALL ON FUNCTION public.block_user(p_organization_id uuid, p_user_id uuid)
 GRANT ALL ON FUNCTION public.block_user(p_organization_id uuid, p_user_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.block_user(p_organization_id uuid, p_user_id uuid) TO authenticated;
 
-CREATE FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50, p_before_id uuid DEFAULT NULL::uuid, p_after_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, organization_id uuid, sender_id uuid, recipient_id uuid, sender_role public.sender_role, workout_assignment_id uuid, content text, attachment_count integer, client_id uuid, created_at timestamp with time zone, read_at timestamp with time zone, edited_at timestamp with time zone, deleted_at timestamp with time zone, updated_at timestamp with time zone, is_read boolean)
+CREATE FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_after timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50, p_before_id uuid DEFAULT NULL::uuid, p_after_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, organization_id uuid, sender_id uuid, recipient_id uuid, sender_role public.sender_role, workout_assignment_id uuid, content text, attachment_count integer, client_id uuid, created_at timestamp with time zone, read_at timestamp with time zone, edited_at timestamp with time zone, deleted_at timestamp with time zone, updated_at timestamp with time zone, is_read boolean, attachments jsonb)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -1217,45 +1217,50 @@ begin
      and s.other_user_id = conversation_messages.p_other_user_id;
 
   return query
+  with page as (
+    (select m.* from public.messages m
+      where m.organization_id = conversation_messages.p_organization_id
+        and m.participant_low = least(v_user_id, conversation_messages.p_other_user_id)
+        and m.participant_high = greatest(v_user_id, conversation_messages.p_other_user_id)
+        and m.workout_assignment_id is null
+        and conversation_messages.p_after is not null
+        and (m.created_at, m.id) > (conversation_messages.p_after,
+              coalesce(conversation_messages.p_after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+      order by m.created_at, m.id
+      limit v_limit)
+    union all
+    (select m.* from public.messages m
+      where m.organization_id = conversation_messages.p_organization_id
+        and m.participant_low = least(v_user_id, conversation_messages.p_other_user_id)
+        and m.participant_high = greatest(v_user_id, conversation_messages.p_other_user_id)
+        and m.workout_assignment_id is null
+        and conversation_messages.p_after is null
+        and (conversation_messages.p_before is null
+             or (m.created_at, m.id) < (conversation_messages.p_before,
+                   coalesce(conversation_messages.p_before_id, '00000000-0000-0000-0000-000000000000'::uuid)))
+      order by m.created_at desc, m.id desc
+      limit v_limit)
+  )
   select page.id, page.organization_id, page.sender_id, page.recipient_id, page.sender_role,
          page.workout_assignment_id, page.content, page.attachment_count, page.client_id, page.created_at,
          page.read_at, page.edited_at, page.deleted_at, page.updated_at,
          case when page.sender_id = v_user_id then page.read_at is not null
-              else page.created_at <= coalesce(v_watermark, '-infinity'::timestamptz) end
-    from (
-      select m.* from public.messages m
-       where m.organization_id = conversation_messages.p_organization_id
-         and m.participant_low = least(v_user_id, conversation_messages.p_other_user_id)
-         and m.participant_high = greatest(v_user_id, conversation_messages.p_other_user_id)
-         and m.workout_assignment_id is null
-         and conversation_messages.p_after is not null
-         and (m.created_at, m.id) > (conversation_messages.p_after,
-               coalesce(conversation_messages.p_after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
-       order by m.created_at, m.id
-       limit v_limit) page
-  union all
-  select page.id, page.organization_id, page.sender_id, page.recipient_id, page.sender_role,
-         page.workout_assignment_id, page.content, page.attachment_count, page.client_id, page.created_at,
-         page.read_at, page.edited_at, page.deleted_at, page.updated_at,
-         case when page.sender_id = v_user_id then page.read_at is not null
-              else page.created_at <= coalesce(v_watermark, '-infinity'::timestamptz) end
-    from (
-      select m.* from public.messages m
-       where m.organization_id = conversation_messages.p_organization_id
-         and m.participant_low = least(v_user_id, conversation_messages.p_other_user_id)
-         and m.participant_high = greatest(v_user_id, conversation_messages.p_other_user_id)
-         and m.workout_assignment_id is null
-         and conversation_messages.p_after is null
-         and (conversation_messages.p_before is null
-              or (m.created_at, m.id) < (conversation_messages.p_before,
-                    coalesce(conversation_messages.p_before_id, '00000000-0000-0000-0000-000000000000'::uuid)))
-       order by m.created_at desc, m.id desc
-       limit v_limit) page
-  order by 10, 1;
+              else page.created_at <= coalesce(v_watermark, '-infinity'::timestamptz) end,
+         -- Only messages that say they carry files look for them (most carry none).
+         case when page.attachment_count > 0 and page.deleted_at is null then
+           (select jsonb_agg(jsonb_build_object(
+                     'id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size,
+                     'mime_type', a.mime_type, 'thumbnail_r2_key', a.thumbnail_r2_key,
+                     'width', a.width, 'height', a.height)
+                   order by a.created_at, a.id)
+              from public.message_attachments a where a.message_id = page.id)
+         end
+    from page
+   order by page.created_at, page.id;
 end;
 $$;
 
-COMMENT ON FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone, p_after timestamp with time zone, p_limit integer, p_before_id uuid, p_after_id uuid) IS 'A conversation''s history in chronological order: the newest page by default, older with p_before(+p_before_id), newer with p_after(+p_after_id). is_read: my sent message has a receipt / I have read the received one. Errors: invalid_cursor (PT422).';
+COMMENT ON FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone, p_after timestamp with time zone, p_limit integer, p_before_id uuid, p_after_id uuid) IS 'A conversation''s history in chronological order: the newest page by default, older with p_before(+p_before_id), newer with p_after(+p_after_id). is_read: my sent message has a receipt / I have read the received one. attachments: the message''s files (null when none or deleted). Errors: invalid_cursor (PT422).';
 
 REVOKE ALL ON FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone, p_after timestamp with time zone, p_limit integer, p_before_id uuid, p_after_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.conversation_messages(p_organization_id uuid, p_other_user_id uuid, p_before timestamp with time zone, p_after timestamp with time zone, p_limit integer, p_before_id uuid, p_after_id uuid) TO service_role;

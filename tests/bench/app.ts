@@ -22,7 +22,11 @@
 // Waterfall depth: the app talks to the API through the proxy. Every API call carries the
 // person's access token, whose `session_id` says which simulated person (who has one page in
 // flight at a time) it belongs to; the depth of a page is the longest chain of its API calls in
-// which each starts after the previous one finished.
+// which each starts after the previous one finished. Under load that timing also counts calls
+// made together whose second one waited for a connection or a busy event loop (in the app or
+// in this process) until the first had answered, so the target is judged by a depth pass that
+// adds DEPTH_LATENCY_MS to every API answer, where only a real chain reads as one; the depth
+// under load is reported beside it.
 //
 // A direct message is sent as the browser sends it (the `send_message` RPC, straight to the API)
 // and timed until the recipient's subscriber on `user:<recipient>` decodes `message_created`.
@@ -47,6 +51,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const TARGET_P95 = 150;
 const TARGET_DEPTH = 2;
+/**
+ * The depth pass adds this much to every API answer (an API in another region): calls a page
+ * makes together then overlap by far more than any scheduling jitter, so only calls made one
+ * after another read as a chain.
+ */
+const DEPTH_LATENCY_MS = 25;
 const TARGET_DM_P99 = 150;
 const dumped = new Set<string>();
 
@@ -270,7 +280,11 @@ function claimsOf(authorization: string | undefined): { sub?: string; session_id
 	}
 }
 
-function startProxy(apiUrl: string, inFlight: Map<string, Flight>): Promise<http.Server> {
+function startProxy(
+	apiUrl: string,
+	inFlight: Map<string, Flight>,
+	latency: { ms: number }
+): Promise<http.Server> {
 	const api = new URL(apiUrl);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 	const server = http.createServer((req, res) => {
@@ -286,8 +300,13 @@ function startProxy(apiUrl: string, inFlight: Map<string, Flight>): Promise<http
 				agent
 			},
 			(ur) => {
-				res.writeHead(ur.statusCode ?? 502, ur.headers);
-				ur.pipe(res);
+				const answer = () => {
+					res.writeHead(ur.statusCode ?? 502, ur.headers);
+					ur.pipe(res);
+				};
+				// The body waits in the paused stream meanwhile.
+				if (latency.ms > 0) setTimeout(answer, latency.ms);
+				else answer();
 			}
 		);
 		up.on('error', (e) => {
@@ -800,6 +819,31 @@ export default async function app(args: string[]): Promise<void> {
 		const recentOf = new Map(recent.map((r) => [r.user_id, r.ids]));
 		const allRecent = recent.flatMap((r) => r.ids.slice(0, 2));
 
+		// Pictures in the conversations: every athlete who may take part sent their coach two
+		// pictures before the run (as the browser does: objects uploaded, then
+		// send_message_with_attachments as the athlete), so conversation pages read threads whose
+		// newest messages carry files.
+		const tp = performance.now();
+		for (const [i, a] of athleteAccounts.slice(0, maxAthletes).entries()) {
+			const coach = staffAccounts[i % staffAccounts.length];
+			const paths = [0, 1].map(() => `${org.organizationId}/${a.id}/${randomUUID()}.jpg`);
+			await sql.begin(async (tx) => {
+				await tx`
+					insert into storage.objects (bucket_id, name, owner_id, metadata, user_metadata)
+					select 'attachments', p, ${a.id}, '{"mimetype": "image/jpeg", "size": 180000}'::jsonb,
+					       '{"width": 1200, "height": 900}'::jsonb
+					  from unnest(${paths}::text[]) p`;
+				await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: a.id, role: 'authenticated' })}, true)`;
+				await tx`set local role authenticated`;
+				await tx`
+					select 1 from public.send_message_with_attachments(
+					  ${org.organizationId}, ${coach.id}, 'Form check from this morning', null, ${paths}::text[])`;
+			});
+		}
+		console.log(
+			`  ${maxAthletes} athletes sent their coach 2 pictures in ${((performance.now() - tp) / 1000).toFixed(1)} s`
+		);
+
 		// The realtime clients: the staff's topics first (the timed recipients), then athletes'.
 		const topics = [...staffAccounts, ...athleteAccounts].map((p) => p.id).slice(0, opt.realtime);
 		if (opt.realtime > 0) {
@@ -827,7 +871,9 @@ export default async function app(args: string[]): Promise<void> {
 
 		// The measuring proxy and the production server behind it.
 		const inFlight = new Map<string, Flight>();
-		proxy = await startProxy(ready.apiUrl, inFlight);
+		/** Added to every API answer by the proxy (the depth pass only). */
+		const latency = { ms: 0 };
+		proxy = await startProxy(ready.apiUrl, inFlight, latency);
 		const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 		const appPort = await findFreePort(5800 + Math.floor(Math.random() * 150));
 		const appUrl = `http://127.0.0.1:${appPort}`;
@@ -995,7 +1041,7 @@ export default async function app(args: string[]): Promise<void> {
 			);
 			console.log(`  ${mark(errors === 0)} 0 errors (${errors})`);
 			console.log(
-				`  ${mark(deep.length === 0)} API calls at most ${TARGET_DEPTH} deep in sequence${deep.length ? `: ${deep.join(', ')}` : ''}`
+				`  ${deep.length === 0 ? 'met ' : 'over'} API calls at most ${TARGET_DEPTH} deep in sequence, by timing under load${deep.length ? `: ${deep.join(', ')}` : ''} (judged by the depth pass below)`
 			);
 			console.log(
 				`  ${mark(dmP99 <= TARGET_DM_P99 && dm.length === dmSent.size)} DM delivered p99 ≤ ${TARGET_DM_P99} ms (${fmtMs(dmP99)} ms)`
@@ -1155,6 +1201,52 @@ export default async function app(args: string[]): Promise<void> {
 			if (dmAlone) console.log(dmAlone);
 			if (aloneErrors.length) console.log(`first errors:\n  ${aloneErrors.join('\n  ')}`);
 			console.log(`load average ${loadAverage()}`);
+
+			// The depth pass: the same kinds, 3 requests each, with DEPTH_LATENCY_MS added to every
+			// API answer.
+			console.log(
+				`\nWaterfall depth with ${DEPTH_LATENCY_MS} ms added to every API answer (3 requests of each kind):`
+			);
+			const depthRows: Record<string, string | number>[] = [];
+			const tooDeep: string[] = [];
+			latency.ms = DEPTH_LATENCY_MS;
+			try {
+				for (const [kind, who, run] of chosen) {
+					world.phase = new Phase();
+					world.dmSent.clear();
+					let next = 0;
+					await Promise.all(
+						who.map(async (p) => {
+							while (next < 3) {
+								const i = next++;
+								p.iteration = 2000 + i;
+								await run(p, 2000 + i);
+							}
+						})
+					);
+					const all = [...world.phase.samples.values()].flat();
+					const d = Math.max(...all.map((x) => x.depth));
+					if (d > TARGET_DEPTH) tooDeep.push(`${kind} (${d})`);
+					depthRows.push({
+						page: kind,
+						'API calls': Math.max(...all.map((x) => x.calls)),
+						depth: d,
+						'p50 ms': fmtMs(
+							percentile(
+								all.map((x) => x.ms),
+								50
+							)
+						),
+						errors: all.filter((x) => !x.ok).length
+					});
+				}
+			} finally {
+				latency.ms = 0;
+			}
+			console.table(depthRows);
+			console.log(
+				`  ${tooDeep.length === 0 ? 'met ' : 'MISSED'} API calls at most ${TARGET_DEPTH} deep in sequence${tooDeep.length ? `: ${tooDeep.join(', ')}` : ''}`
+			);
 		}
 		// The browser's side, on the same build, stack and data, with nobody else on it.
 		if (opt.web) {

@@ -1,6 +1,7 @@
-// The files of a conversation's messages. conversation_messages and live events say only how
-// many files a message has, so the files of the messages on screen are read here in batches (one
-// query for all that arrived together), and an `attachment_added` event fills them in directly.
+// The files of a conversation's messages. conversation_messages answers them with each page;
+// live events say only how many files a message has, so the files of messages that arrived live
+// (or whose files were not readable yet) are read here in batches (one query for all that
+// arrived together), and an `attachment_added` event fills them in directly.
 import type { ChatMessage } from '../db/messages';
 import { messageAttachments, parseAttachments, type Attachment } from '../db/attachments';
 import { browserClient } from '../supabase-browser';
@@ -32,6 +33,14 @@ export class AttachmentLoader {
 		this.#stopped = true;
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
+	}
+
+	/** Files that came with a page of the conversation: not asked for again. */
+	have(files: Record<string, Attachment[]>): void {
+		for (const [id, list] of Object.entries(files)) {
+			this.byMessage[id] = list;
+			this.#asked.add(id);
+		}
 	}
 
 	/** Reads the files of these messages soon, in one query (only those that may have some). */

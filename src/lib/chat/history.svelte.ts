@@ -40,11 +40,12 @@ export class History {
 				before: { createdAt: oldest.createdAt, id: oldest.id },
 				limit
 			});
-			for (const m of page) this.#list.upsert(m);
-			this.#files.want(page);
-			this.hasOlder = page.length >= limit;
+			for (const m of page.messages) this.#list.upsert(m);
+			this.#files.have(page.files);
+			this.#files.want(page.messages);
+			this.hasOlder = page.messages.length >= limit;
 			this.error = null;
-			return page.length;
+			return page.messages.length;
 		} catch (e) {
 			this.error = e instanceof Error ? e.message : 'Older messages could not be loaded.';
 			return 0;

@@ -1,3 +1,4 @@
+import type { Attachment } from './attachments';
 import type { Db } from './client';
 import { must } from './errors';
 
@@ -158,7 +159,17 @@ export async function totalUnread(db: Db, organizationId: string): Promise<numbe
 	return must(await db.rpc('total_unread', { p_organization_id: organizationId })) ?? 0;
 }
 
-/** A page of a conversation, chronological: the newest by default, or before/after a message. */
+/** A page of a conversation: its messages, and the files of those that carry some, by message id. */
+export interface ThreadPage {
+	messages: ChatMessage[];
+	files: Record<string, Attachment[]>;
+}
+
+/**
+ * A page of a conversation, chronological: the newest by default, or before/after a message.
+ * Each message's files come with it (one round trip); a message whose files could not be read
+ * yet is left out of `files`, so the page asks for them again.
+ */
 export async function conversationMessages(
 	db: Db,
 	organizationId: string,
@@ -168,7 +179,7 @@ export async function conversationMessages(
 		after?: { createdAt: string; id: string };
 		limit?: number;
 	} = {}
-): Promise<ChatMessage[]> {
+): Promise<ThreadPage> {
 	const rows = must(
 		await db.rpc('conversation_messages', {
 			p_organization_id: organizationId,
@@ -180,7 +191,17 @@ export async function conversationMessages(
 			p_limit: page.limit ?? HISTORY_PAGE
 		})
 	);
-	return rows.map(toChatMessage);
+	const files: Record<string, Attachment[]> = {};
+	for (const row of rows) {
+		const list = Array.isArray(row.attachments)
+			? (row.attachments as unknown[]).filter(
+					(a): a is Attachment =>
+						!!a && typeof a === 'object' && typeof (a as Attachment).r2_key === 'string'
+				)
+			: [];
+		if (list.length > 0) files[row.id] = list;
+	}
+	return { messages: rows.map(toChatMessage), files };
 }
 
 /** Everything of mine created, edited, deleted or receipted after a point: catch-up after a reconnect. */

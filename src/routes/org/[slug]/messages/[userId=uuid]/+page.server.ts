@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { messageAttachments, type Attachment } from '#lib/db/attachments.ts';
 import { conversationMessages, getOrCreateConversation } from '#lib/db/messages.ts';
 import { DbError, failFromDb } from '#lib/db/errors.ts';
 import { getProfile } from '#lib/db/profiles.ts';
@@ -19,7 +18,7 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	// database refuses, the page says why instead of offering a composer that cannot work. Its
 	// answer names the other person (their profile card), so the person is read separately only
 	// when it refuses: then whether they exist, are me, or are blocked decides the page.
-	const [messages, blocks, opened] = await Promise.all([
+	const [thread, blocks, opened] = await Promise.all([
 		conversationMessages(locals.supabase, organization.id, otherId),
 		listMyBlocks(locals.supabase),
 		getOrCreateConversation(locals.supabase, organization.id, otherId).then(
@@ -41,22 +40,15 @@ export const load: PageServerLoad = async ({ parent, locals, params, depends }) 
 	const blocked = blocks.some((b) => b.userId === other.id);
 	const refusal = blocked ? null : opened.refusal;
 
-	// The files of the messages that carry some: rendered with the page at their stored size, so
-	// the thread opens at its newest message and nothing below moves as pictures load. This needs
-	// the messages' ids, so a thread with files is one round trip deeper; files that cannot be
-	// read now are read again by the page (the conversation asks for them).
-	const withFiles = messages.filter((m) => !m.deletedAt && (m.attachmentCount ?? 0) > 0);
-	const files = await messageAttachments(
-		locals.supabase,
-		withFiles.map((m) => m.id)
-	).catch(() => new Map<string, Attachment[]>());
-
 	return {
 		me,
 		loadedAt,
 		other: { id: other.id, displayName: other.display_name, avatarPath: other.avatar_path },
-		messages,
-		attachments: Object.fromEntries(files),
+		messages: thread.messages,
+		// The files came with the thread, rendered at their stored size so it opens at its newest
+		// message and nothing below moves as pictures load; files not readable yet are asked for
+		// again by the page.
+		attachments: thread.files,
 		blocked,
 		refusal
 	};
