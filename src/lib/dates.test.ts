@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatWeek, isIsoDate, mondayOf, resolveWeek, todayIn, weekDays } from './dates';
+import {
+	addDays,
+	dateTimeFormat,
+	formatWeek,
+	isIsoDate,
+	mondayOf,
+	resolveWeek,
+	todayIn,
+	weekDays
+} from './dates';
 
 describe('week math', () => {
 	it('finds the Monday of any day, Sunday included', () => {
@@ -50,5 +59,20 @@ describe('week math', () => {
 	it('labels weeks', () => {
 		expect(formatWeek('2026-11-23')).toBe('23 – 29 Nov 2026');
 		expect(formatWeek('2026-11-30')).toBe('30 Nov – 6 Dec 2026');
+	});
+
+	it('shares one formatter per locale and options, formatting as a new one would', () => {
+		const at = new Date('2026-11-22T20:05:00Z');
+		const opts = { hour: '2-digit', minute: '2-digit', timeZone: 'Pacific/Auckland' } as const;
+		const shared = dateTimeFormat('en-GB', opts);
+		expect(shared.format(at)).toBe(new Intl.DateTimeFormat('en-GB', opts).format(at));
+		expect(shared.format(at)).toBe('09:05');
+		expect(dateTimeFormat('en-GB', { ...opts })).toBe(shared);
+		expect(dateTimeFormat('en-GB', { ...opts, timeZone: 'Europe/London' }).format(at)).toBe(
+			'20:05'
+		);
+		// A zone that does not exist throws as the constructor does, every time (never kept).
+		expect(() => dateTimeFormat('en-GB', { timeZone: 'Not/AZone' })).toThrow(RangeError);
+		expect(() => dateTimeFormat('en-GB', { timeZone: 'Not/AZone' })).toThrow(RangeError);
 	});
 });

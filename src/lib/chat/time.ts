@@ -1,18 +1,23 @@
-// Times in chat: relative in the inbox, clock time on bubbles, day names on separators.
+// Times in chat: relative in the inbox, clock time on bubbles, day names on separators. Every
+// bubble and inbox row formats times, so the formatters are shared (dateTimeFormat), never
+// built per call.
+import { dateTimeFormat } from '../dates';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+let rtf: Intl.RelativeTimeFormat | undefined;
+
 export function relativeTime(iso: string, now: number, timeZone?: string | null): string {
 	const t = new Date(iso).getTime();
 	const diff = now - t;
 	if (diff < MINUTE) return 'just now';
-	const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+	rtf ??= new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 	if (diff < HOUR) return rtf.format(-Math.floor(diff / MINUTE), 'minute');
 	if (diff < DAY) return rtf.format(-Math.floor(diff / HOUR), 'hour');
 	if (diff < 7 * DAY) return rtf.format(-Math.floor(diff / DAY), 'day');
-	return new Intl.DateTimeFormat(undefined, {
+	return dateTimeFormat(undefined, {
 		day: 'numeric',
 		month: 'short',
 		timeZone: timeZone ?? undefined
@@ -20,7 +25,7 @@ export function relativeTime(iso: string, now: number, timeZone?: string | null)
 }
 
 export function clockTime(iso: string, timeZone?: string | null): string {
-	return new Intl.DateTimeFormat(undefined, {
+	return dateTimeFormat(undefined, {
 		hour: '2-digit',
 		minute: '2-digit',
 		timeZone: timeZone ?? undefined
@@ -28,7 +33,7 @@ export function clockTime(iso: string, timeZone?: string | null): string {
 }
 
 export function fullTime(iso: string, timeZone?: string | null): string {
-	return new Intl.DateTimeFormat(undefined, {
+	return dateTimeFormat(undefined, {
 		dateStyle: 'medium',
 		timeStyle: 'short',
 		timeZone: timeZone ?? undefined
@@ -37,7 +42,7 @@ export function fullTime(iso: string, timeZone?: string | null): string {
 
 /** The calendar day of an instant in a zone, as YYYY-MM-DD (for grouping). */
 export function dayKey(iso: string, timeZone?: string | null): string {
-	return new Intl.DateTimeFormat('en-CA', {
+	return dateTimeFormat('en-CA', {
 		year: 'numeric',
 		month: '2-digit',
 		day: '2-digit',
@@ -49,7 +54,7 @@ export function dayLabel(iso: string, now: number, timeZone?: string | null): st
 	const key = dayKey(iso, timeZone);
 	if (key === dayKey(new Date(now).toISOString(), timeZone)) return 'Today';
 	if (key === dayKey(new Date(now - DAY).toISOString(), timeZone)) return 'Yesterday';
-	return new Intl.DateTimeFormat(undefined, {
+	return dateTimeFormat(undefined, {
 		weekday: 'long',
 		day: 'numeric',
 		month: 'long',
