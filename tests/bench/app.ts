@@ -957,6 +957,17 @@ export default async function app(args: string[]): Promise<void> {
 			}
 		};
 
+		// Loading the organization leaves PostgreSQL busy for minutes (autovacuum and analyze of
+		// 700,000 new rows, realtime's decoding of their WAL): the crowd starts once it idles, so the
+		// measured minute is the app's and not the tail of the load (a worst p95 at 220 people above
+		// the one at 330 said so).
+		if (!opt.quick) {
+			const first = await settle(procs.pg);
+			console.log(
+				`PostgreSQL idle before the crowd: ${first.idle ? 'yes' : 'no'}, after ${first.seconds.toFixed(0)} s`
+			);
+		}
+
 		// Warm-up, then the measured run (not in quick mode: only the people the profile uses).
 		world.phase = new Phase();
 		await grow(opt.athletes, opt.coaches);
