@@ -34,8 +34,11 @@ import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
 import { SignJWT } from 'jose';
@@ -44,7 +47,7 @@ import { ANON_KEY, JWT_SECRET } from '../../stack/keys.ts';
 import { findFreePort } from '../../stack/postgres.ts';
 import { generateOrganization } from './_generate.ts';
 import { percentile } from './_measure.ts';
-import { cpuOf, cpuOfTree, loadAverage, rssMb, treePssMb } from './_procs.ts';
+import { cpuOf, cpuOfTree, loadAverage } from './_procs.ts';
 import { measureVitals, printRouteSizes, routeSizes } from './_web.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -363,12 +366,15 @@ class Phase {
 	/** The API calls of the last request of each kind, for the trace printed at the end. */
 	traces = new Map<string, { t0: number; calls: ApiCall[] }>();
 	errors: string[] = [];
+	/** When each page request slower than the p95 target ended (performance.now()). */
+	slowAt: number[] = [];
 	started = performance.now();
 	ended = 0;
 	add(kind: string, s: Sample, error?: string) {
 		let list = this.samples.get(kind);
 		if (!list) this.samples.set(kind, (list = []));
 		list.push(s);
+		if (!kind.startsWith('api:') && s.ms > TARGET_P95) this.slowAt.push(performance.now());
 		if (error && this.errors.length < 20) this.errors.push(`${kind}: ${error}`);
 	}
 	get seconds() {
@@ -730,27 +736,79 @@ interface Procs {
 	pg: number;
 }
 
+/**
+ * Samples what PostgreSQL's active client backends wait on (pg_stat_activity), every 100 ms
+ * until stopped: the top waits, with the statement for lock waits, and autovacuum's workers.
+ */
+function waitSampler(sql: postgres.Sql) {
+	const counts = new Map<string, number>();
+	let samples = 0;
+	let stopped = false;
+	const loop = (async () => {
+		while (!stopped) {
+			const rows = await sql<{ w: string }[]>`
+				select coalesce(wait_event_type || ':' || wait_event, 'busy')
+				       || case when wait_event_type = 'Lock' then ' (' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) || ')' else '' end as w
+				  from pg_stat_activity
+				 where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid()
+				union all
+				select 'autovacuum (' || left(query, 60) || ')' from pg_stat_activity
+				 where backend_type = 'autovacuum worker' and state = 'active'`.catch(() => [] as { w: string }[]);
+			samples += 1;
+			for (const r of rows) counts.set(r.w, (counts.get(r.w) ?? 0) + 1);
+			await sleep(100);
+		}
+	})();
+	return {
+		async stop(): Promise<{ samples: number; top: string }> {
+			stopped = true;
+			await loop;
+			const top = [...counts]
+				.sort((a, b) => b[1] - a[1])
+				.slice(0, 8)
+				.map(([w, n]) => `${w} ${n}`)
+				.join(', ');
+			return { samples, top: top || 'none active' };
+		}
+	};
+}
+
+/** CPU ms of the simulation itself: this process, and the realtime clients' processes. */
+function simulatorCpu(children: ChildProcess[]): { self: number; clients: number } {
+	const u = process.cpuUsage();
+	let clients = 0;
+	for (const c of children.slice(1)) if (c.pid) clients += cpuOf(c.pid);
+	return { self: (u.user + u.system) / 1000, clients };
+}
+
+/** The machine's CPU time so far from /proc/stat, in clock ticks: busy and total, all cores. */
+function machineCpu(): { busy: number; total: number } {
+	const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+	const f = line.trim().split(/\s+/).slice(1).map(Number);
+	const total = f.reduce((a, b) => a + b, 0);
+	const idle = (f[3] ?? 0) + (f[4] ?? 0);
+	return { busy: total - idle, total };
+}
+
 function cpuNow(p: Procs) {
 	// The API counts with its children: realtime may run in a process of its own
 	// (the default; COACHLINE_REALTIME_PROCESS=0 keeps it inside).
 	return { app: cpuOf(p.app), api: cpuOfTree(p.api), pg: cpuOfTree(p.pg), at: performance.now() };
 }
 
+/** Peak memory of each process, sampled every 2 s off this event loop (_memory-worker.ts). */
 function memorySampler(p: Procs) {
-	const peak = { app: 0, api: 0, pg: 0 };
-	const sample = () => {
-		peak.app = Math.max(peak.app, rssMb(p.app));
-		peak.api = Math.max(peak.api, rssMb(p.api));
-		peak.pg = Math.max(peak.pg, treePssMb(p.pg));
-	};
-	sample();
-	const timer = setInterval(sample, 2000);
+	const worker = new Worker(new URL('./_memory-worker.ts', import.meta.url), { workerData: p });
 	return {
-		peak,
-		stop: () => {
-			clearInterval(timer);
-			sample();
-		}
+		stop: () =>
+			new Promise<{ app: number; api: number; pg: number }>((resolve, reject) => {
+				worker.once('message', (peak: { app: number; api: number; pg: number }) => {
+					void worker.terminate();
+					resolve(peak);
+				});
+				worker.once('error', reject);
+				worker.postMessage('stop');
+			})
 	};
 }
 
@@ -877,26 +935,35 @@ export default async function app(args: string[]): Promise<void> {
 		const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 		const appPort = await findFreePort(5800 + Math.floor(Math.random() * 150));
 		const appUrl = `http://127.0.0.1:${appPort}`;
-		appServer = spawn(process.execPath, [path.join(root, 'build/index.js')], {
-			cwd: root,
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				HOST: '127.0.0.1',
-				PORT: String(appPort),
-				// This adapter-node takes the origin from the request (protocol "https" unless a
-				// header says otherwise), as behind a TLS-terminating proxy: the people below say
-				// `x-forwarded-proto: http`, as such a proxy would.
-				PROTOCOL_HEADER: 'x-forwarded-proto',
-				// Longer than the people's idle sockets live (undici: 4 s), so a request never
-				// races the server closing the connection it reuses, as behind a proxy pool.
-				KEEP_ALIVE_TIMEOUT: '65',
-				ORIGIN: appUrl,
-				PUBLIC_SUPABASE_URL: proxyUrl,
-				PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
-			},
-			stdio: ['ignore', 'ignore', 'inherit']
-		});
+		appServer = spawn(
+			process.execPath,
+			// Reports its event loop delay on SIGUSR2 (see _loop-delay.mjs).
+			[
+				'--import',
+				pathToFileURL(path.join(here, '_loop-delay.mjs')).href,
+				path.join(root, 'build/index.js')
+			],
+			{
+				cwd: root,
+				env: {
+					...process.env,
+					NODE_ENV: 'production',
+					HOST: '127.0.0.1',
+					PORT: String(appPort),
+					// This adapter-node takes the origin from the request (protocol "https" unless a
+					// header says otherwise), as behind a TLS-terminating proxy: the people below say
+					// `x-forwarded-proto: http`, as such a proxy would.
+					PROTOCOL_HEADER: 'x-forwarded-proto',
+					// Longer than the people's idle sockets live (undici: 4 s), so a request never
+					// races the server closing the connection it reuses, as behind a proxy pool.
+					KEEP_ALIVE_TIMEOUT: '65',
+					ORIGIN: appUrl,
+					PUBLIC_SUPABASE_URL: proxyUrl,
+					PUBLIC_SUPABASE_ANON_KEY: ANON_KEY
+				},
+				stdio: ['ignore', 'ignore', 'inherit']
+			}
+		);
 		procs.app = appServer.pid ?? 0;
 		for (let i = 0; ; i++) {
 			const up = await fetch(`${appUrl}/login`).then(
@@ -977,9 +1044,22 @@ export default async function app(args: string[]): Promise<void> {
 			world.dmSent.clear();
 			const load0 = loadAverage();
 			const mem = memorySampler(procs);
+			const waits = waitSampler(sql);
 			const cpu0 = cpuNow(procs);
+			const sim0 = simulatorCpu(children);
+			// This process's own stalls: the people's timers, their response parsing and the proxy
+			// all wait on one event loop, so a pause here lengthens every request it is timing.
+			const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+			loopDelay.enable();
+			appServer?.kill('SIGUSR2'); // the warm-up's line; the measured minute's comes at its end
+			const machine0 = machineCpu();
 			await sleep(opt.duration * 1000);
 			const cpu1 = cpuNow(procs);
+			const sim1 = simulatorCpu(children);
+			loopDelay.disable();
+			appServer?.kill('SIGUSR2');
+			const machine1 = machineCpu();
+			const waited = await waits.stop();
 			const main = world.phase;
 			main.ended = performance.now();
 			const dmSent = new Map(world.dmSent);
@@ -1002,16 +1082,21 @@ export default async function app(args: string[]): Promise<void> {
 				'CPU s': ((b - a) / 1000).toFixed(1),
 				'cores busy': ((b - a) / 1000 / wallS).toFixed(2),
 				'CPU ms/request': ((b - a) / pages).toFixed(2),
-				'peak memory MB': mb.toFixed(0)
+				'peak memory MB': Number.isNaN(mb) ? '–' : mb.toFixed(0)
 			});
-			mem.stop();
+			const peakMb = await mem.stop();
 			console.log(
-				`\nProcesses during the measured run (load average ${load0} at start, ${load1} at end):`
+				`\nProcesses during the measured run (load average ${load0} at start, ${load1} at end; ` +
+					`the whole machine ${(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpus().length).toFixed(2)} of ${cpus().length} cores busy):`
 			);
 			console.table([
-				cpuRow('app server (node build)', cpu0.app, cpu1.app, mem.peak.app),
-				cpuRow('API (gateway + services)', cpu0.api, cpu1.api, mem.peak.api),
-				cpuRow('PostgreSQL (all backends, PSS)', cpu0.pg, cpu1.pg, mem.peak.pg)
+				cpuRow('app server (node build)', cpu0.app, cpu1.app, peakMb.app),
+				cpuRow('API (gateway + services)', cpu0.api, cpu1.api, peakMb.api),
+				cpuRow('PostgreSQL (all backends, PSS)', cpu0.pg, cpu1.pg, peakMb.pg),
+				// Not part of the product: the simulated people with the measuring proxy, and the
+				// realtime clients, share the same cores.
+				cpuRow('load generator + proxy (this process)', sim0.self, sim1.self, NaN),
+				cpuRow('realtime clients', sim0.clients, sim1.clients, NaN)
 			]);
 
 			// DMs: from the send until the recipient's subscriber decoded it.
@@ -1026,6 +1111,23 @@ export default async function app(args: string[]): Promise<void> {
 				`\nDirect message → recipient's open conversation (user:<recipient> subscriber): ` +
 					`${dm.length}/${dmSent.size} delivered, p50 ${fmtMs(percentile(dm, 50))} ms, ` +
 					`p95 ${fmtMs(percentile(dm, 95))} ms, p99 ${fmtMs(dmP99)} ms, max ${fmtMs(percentile(dm, 100))} ms`
+			);
+
+			// When the slow requests came (clustered: a stall; spread: steady queueing), and what
+			// PostgreSQL's active backends were waiting on, sampled every 100 ms.
+			const windows = Array.from({ length: Math.ceil(opt.duration / 5) }, () => 0);
+			for (const at of main.slowAt) {
+				const w = Math.floor((at - main.started) / 5000);
+				if (w >= 0 && w < windows.length) windows[w] += 1;
+			}
+			console.log(
+				`\nPage requests over ${TARGET_P95} ms, per 5 s of the measured minute: ${windows.join(' ')}`
+			);
+			console.log(
+				`Load generator's event loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`
+			);
+			console.log(
+				`PostgreSQL active backends, sampled every 100 ms (${waited.samples} samples; busy = on CPU): ${waited.top}`
 			);
 
 			// Targets.
