@@ -1,4 +1,4 @@
-import type { Attachment } from './attachments';
+import { parseAttachments, type Attachment } from './attachments';
 import type { Db } from './client';
 import { must } from './errors';
 
@@ -193,12 +193,7 @@ export async function conversationMessages(
 	);
 	const files: Record<string, Attachment[]> = {};
 	for (const row of rows) {
-		const list = Array.isArray(row.attachments)
-			? (row.attachments as unknown[]).filter(
-					(a): a is Attachment =>
-						!!a && typeof a === 'object' && typeof (a as Attachment).r2_key === 'string'
-				)
-			: [];
+		const list = parseAttachments(row.attachments);
 		if (list.length > 0) files[row.id] = list;
 	}
 	return { messages: rows.map(toChatMessage), files };
