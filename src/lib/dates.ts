@@ -32,29 +32,17 @@ export function weekDays(weekStart: string): string[] {
 	return Array.from({ length: 7 }, (_, i) => addDays(weekStart, i));
 }
 
-/**
- * One formatter per zone, made once: building an Intl.DateTimeFormat (locale and zone data) costs
- * far more than formatting with it, and pages ask for today's date several times per request.
- */
-const dayInZone = new Map<string, Intl.DateTimeFormat>();
-
 /** Today's calendar date in a time zone (the organization's or the athlete's). */
 export function todayIn(timeZone: string | null | undefined, now: Date = new Date()): string {
-	const zone = timeZone || 'UTC';
 	try {
-		let format = dayInZone.get(zone);
-		if (!format) {
-			format = new Intl.DateTimeFormat('en-CA', {
-				timeZone: zone,
-				year: 'numeric',
-				month: '2-digit',
-				day: '2-digit'
-			});
-			// Zones are few (IANA names that exist); a bad one throws above and is never kept.
-			dayInZone.set(zone, format);
-		}
-		return format.format(now);
+		return dateTimeFormat('en-CA', {
+			timeZone: timeZone || 'UTC',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit'
+		}).format(now);
 	} catch {
+		// A zone that does not exist (dateTimeFormat throws and keeps nothing).
 		return now.toISOString().slice(0, 10);
 	}
 }
