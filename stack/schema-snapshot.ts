@@ -155,6 +155,11 @@ function tableOf(e: DumpEntry): string | null {
 			const m = /\bON (?:ONLY )?([\w.]+)/.exec(e.sql);
 			return m ? m[1] : null;
 		}
+		case 'SEQUENCE': {
+			// an identity column's sequence, dumped as the ALTER TABLE that adds it
+			const m = /^ALTER TABLE (?:ONLY )?([\w.]+) ALTER COLUMN \w+ ADD GENERATED/m.exec(e.sql);
+			return m ? m[1] : null;
+		}
 		case 'COMMENT':
 		case 'ACL': {
 			const m = /^(TABLE|COLUMN) ([\w]+)/.exec(e.name);
@@ -175,6 +180,7 @@ function functionOf(e: DumpEntry): string | null {
 const PART_ORDER = [
 	'TABLE',
 	'DEFAULT',
+	'SEQUENCE',
 	'CONSTRAINT',
 	'FK CONSTRAINT',
 	'INDEX',
@@ -221,6 +227,8 @@ export function renderSchemaSnapshot(url: string): Map<string, string> {
 		).map(([identity, types]) => [identity, types])
 	);
 	const unplaced: string[] = [];
+	// identity sequences by name, so their grants go with their table
+	const identityTable = new Map<string, string>();
 	for (const e of entries) {
 		if (e.type === 'EXTENSION') {
 			const d = homes.extension.get(e.name);
@@ -271,7 +279,11 @@ export function renderSchemaSnapshot(url: string): Map<string, string> {
 			f.set(sig, [...(f.get(sig) ?? []), e]);
 			continue;
 		}
-		const table = tableOf(e);
+		const sequenceAcl = e.type === 'ACL' ? /^SEQUENCE (\w+)$/.exec(e.name) : null;
+		const table = sequenceAcl
+			? (identityTable.get(`${e.schema}.${sequenceAcl[1]}`) ?? null)
+			: tableOf(e);
+		if (e.type === 'SEQUENCE' && table) identityTable.set(`${e.schema}.${e.name}`, table);
 		const d = table ? homes.table.get(table) : undefined;
 		if (!table || !d) {
 			if (e.type === 'SEQUENCE' || e.type === 'SEQUENCE OWNED BY') continue;

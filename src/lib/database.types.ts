@@ -611,6 +611,7 @@ export type Database = {
 			message_attachments: {
 				Row: {
 					announcement_id: string | null;
+					attach_order: number;
 					created_at: string;
 					height: number | null;
 					id: string;
@@ -630,6 +631,7 @@ export type Database = {
 				ComputedFields: never;
 				Insert: {
 					announcement_id?: string | null;
+					attach_order?: never;
 					created_at?: string;
 					height?: number | null;
 					id?: string;
@@ -648,6 +650,7 @@ export type Database = {
 				};
 				Update: {
 					announcement_id?: string | null;
+					attach_order?: never;
 					created_at?: string;
 					height?: number | null;
 					id?: string;
@@ -3214,6 +3217,7 @@ export type Database = {
 				Args: { p_message_id: string; p_object_path: string };
 				Returns: {
 					announcement_id: string | null;
+					attach_order: number;
 					created_at: string;
 					height: number | null;
 					id: string;

@@ -274,7 +274,7 @@ begin
     left join lateral (
       select jsonb_agg(jsonb_build_object('id', f.id, 'type', f.type, 'r2_key', f.r2_key, 'size', f.size,
                                           'mime_type', f.mime_type, 'thumbnail_r2_key', f.thumbnail_r2_key)
-                       order by f.created_at, f.id) as attachments
+                       order by f.attach_order) as attachments
         from public.message_attachments f
        where f.announcement_id = r.id) att on true
     left join seen s on s.id = r.id
@@ -445,7 +445,7 @@ begin
   select a.id, a.program_id, c.display_name, a.body, a.created_at,
          coalesce((select jsonb_agg(jsonb_build_object('id', f.id, 'type', f.type, 'r2_key', f.r2_key, 'size', f.size,
                                                        'mime_type', f.mime_type, 'thumbnail_r2_key', f.thumbnail_r2_key)
-                                    order by f.created_at, f.id)
+                                    order by f.attach_order)
                      from public.message_attachments f where f.announcement_id = a.id), '[]'::jsonb)
     from newest n
     join public.announcements a on a.id = n.id

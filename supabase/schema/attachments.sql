@@ -43,6 +43,7 @@ CREATE TABLE public.message_attachments (
     announcement_id uuid,
     width integer,
     height integer,
+    attach_order bigint NOT NULL,
     CONSTRAINT message_attachments_dimensions_chk CHECK ((((width IS NULL) = (height IS NULL)) AND ((width IS NULL) OR (((width >= 1) AND (width <= 20000)) AND ((height >= 1) AND (height <= 20000)))))),
     CONSTRAINT message_attachments_mime_type_chk CHECK ((((type = 'image'::public.attachment_type) AND (mime_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/heic'::text]))) OR ((type = 'video'::public.attachment_type) AND (mime_type = ANY (ARRAY['video/mp4'::text, 'video/quicktime'::text, 'video/webm'::text]))))),
     CONSTRAINT message_attachments_one_parent_chk CHECK ((num_nonnulls(message_id, announcement_id) = 1)),
@@ -51,6 +52,15 @@ CREATE TABLE public.message_attachments (
     CONSTRAINT message_attachments_thumbnail_attempts_chk CHECK ((thumbnail_attempts >= 0)),
     CONSTRAINT message_attachments_thumbnail_error_length_chk CHECK (((thumbnail_error IS NULL) OR (char_length(thumbnail_error) <= 1000))),
     CONSTRAINT message_attachments_thumbnail_length_chk CHECK (((thumbnail_r2_key IS NULL) OR ((char_length(thumbnail_r2_key) >= 1) AND (char_length(thumbnail_r2_key) <= 512))))
+);
+
+ALTER TABLE public.message_attachments ALTER COLUMN attach_order ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.message_attachments_attach_order_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 ALTER TABLE ONLY public.message_attachments
@@ -99,6 +109,8 @@ CREATE POLICY "Attachments are visible with their message or announcement" ON pu
 
 COMMENT ON COLUMN public.message_attachments.announcement_id IS 'The announcement this file belongs to (then message_id is null); its readers may read the file.';
 
+COMMENT ON COLUMN public.message_attachments.attach_order IS 'Insertion order (an identity): a message''s or announcement''s files are shown ordered by it, the order they were attached in.';
+
 COMMENT ON COLUMN public.message_attachments.height IS 'Natural height in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
 
 COMMENT ON COLUMN public.message_attachments.r2_key IS 'storage.objects.name in bucket attachments: <organization_id>/<uploader_id>/<uuid>.<ext>.';
@@ -112,6 +124,8 @@ COMMENT ON COLUMN public.message_attachments.thumbnail_r2_key IS 'Written later 
 COMMENT ON COLUMN public.message_attachments.width IS 'Natural width in pixels (orientation applied), from the uploader''s browser and then the media worker; null when unknown.';
 
 COMMENT ON TABLE public.message_attachments IS 'Seed 001: images and videos of a message (DM or workout comment) or of an announcement. r2_key is the object''s name in the private storage bucket `attachments`.';
+
+GRANT ALL ON SEQUENCE public.message_attachments_attach_order_seq TO service_role;
 
 GRANT ALL ON TABLE public.message_attachments TO service_role;
 GRANT SELECT ON TABLE public.message_attachments TO authenticated;
@@ -212,7 +226,7 @@ CREATE FUNCTION private.attachments_json(p_message_id uuid) RETURNS jsonb
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size, 'mime_type', a.mime_type,
            'thumbnail_r2_key', a.thumbnail_r2_key, 'width', a.width, 'height', a.height)
-           order by a.created_at, a.id), '[]'::jsonb)
+           order by a.attach_order), '[]'::jsonb)
     from public.message_attachments a where a.message_id = attachments_json.p_message_id;
 $$;
 

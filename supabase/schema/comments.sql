@@ -869,7 +869,7 @@ begin
          coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size,
                                                        'mime_type', a.mime_type, 'thumbnail_r2_key', a.thumbnail_r2_key,
                                                        'width', a.width, 'height', a.height)
-                                    order by a.created_at, a.id)
+                                    order by a.attach_order)
                      from public.message_attachments a where a.message_id = page.id), '[]'::jsonb),
          page.created_at, page.read_at, page.edited_at, page.deleted_at
     from (select m.* from public.messages m

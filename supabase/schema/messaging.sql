@@ -1252,7 +1252,7 @@ begin
                      'id', a.id, 'type', a.type, 'r2_key', a.r2_key, 'size', a.size,
                      'mime_type', a.mime_type, 'thumbnail_r2_key', a.thumbnail_r2_key,
                      'width', a.width, 'height', a.height)
-                   order by a.created_at, a.id)
+                   order by a.attach_order)
               from public.message_attachments a where a.message_id = page.id)
          end
     from page

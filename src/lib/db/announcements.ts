@@ -63,8 +63,7 @@ export async function announcementAttachments(db: Db, id: string): Promise<Attac
 				.from('message_attachments')
 				.select('id, type, r2_key, size, mime_type, thumbnail_r2_key')
 				.eq('announcement_id', id)
-				.order('created_at')
-				.order('id')
+				.order('attach_order')
 		)
 	);
 }

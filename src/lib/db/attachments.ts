@@ -200,7 +200,7 @@ export async function messageAttachments(
 		.from('message_attachments')
 		.select('id, message_id, type, r2_key, size, mime_type, thumbnail_r2_key, width, height')
 		.in('message_id', messageIds)
-		.order('created_at', { ascending: true });
+		.order('attach_order');
 	if (error) throw new Error(error.message);
 	for (const row of data ?? []) {
 		const { message_id, ...attachment } = row;
