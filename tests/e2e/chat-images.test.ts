@@ -1,9 +1,10 @@
 // A conversation full of photos, as the coach (Alex Morgan) reads it with an athlete (Ethan
 // Brooks, athlete11) at 1440×900 and on a 390×844 phone: it opens with the newest message in view
 // although every message above carries pictures (their boxes come from the sizes stored with
-// them, so nothing moves as they load), a photo the athlete sends live arrives in view, one the
-// coach sends is measured by the browser and stored with its size, and a reader who scrolled up
-// to read history keeps their place and gets a "new message" button instead.
+// them, so nothing moves as they load), a photo the athlete sends live arrives in view, three the
+// coach sends at once are measured by the browser, stored with their sizes and shown in the order
+// they were picked (live and when the thread is opened again), and a reader who scrolled up to
+// read history keeps their place and gets a "new message" button instead.
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -239,29 +240,54 @@ describe('a conversation with pictures', () => {
 			await frames(page);
 			await expectInView(page, live);
 
-			// The coach sends a photo from the composer: the browser measures it, the database keeps
-			// the size, and the coach's own message is in view with its picture.
-			const mine = `Compare with this one ${run}`;
-			await page.getByLabel('Attach photo or video').setInputFiles({
-				name: 'reference.jpg',
-				mimeType: 'image/jpeg',
-				buffer: await photo(640, 960, 30)
-			});
+			// The coach sends three photos from the composer: the browser measures them, the database
+			// keeps their sizes, they show in the order they were picked (portrait, landscape,
+			// square; sent together they share one created_at), and the coach's own message is in
+			// view with its pictures.
+			const mine = `Compare with these ${run}`;
+			const picked = [
+				{ name: 'front.jpg', width: 640, height: 960 },
+				{ name: 'side.jpg', width: 960, height: 640 },
+				{ name: 'top.jpg', width: 720, height: 720 }
+			];
+			await page.getByLabel('Attach photo or video').setInputFiles(
+				await Promise.all(
+					picked.map(async (p, i) => ({
+						name: p.name,
+						mimeType: 'image/jpeg',
+						buffer: await photo(p.width, p.height, 30 + i * 60)
+					}))
+				)
+			);
 			const composer = page.getByLabel('Message Ethan Brooks');
 			await composer.fill(mine);
-			// Send waits for the upload to finish.
+			// Send waits for the uploads to finish.
 			await expect.poll(() => page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
 			await composer.press('Enter');
-			await picturesLoaded(page, mine, 1);
+			await picturesLoaded(page, mine, 3);
 			await frames(page);
 			await expectInView(page, mine);
-			const [stored] = await sql<{ width: number | null; height: number | null }[]>`
+			const stored = await sql<{ width: number | null; height: number | null }[]>`
 				select a.width, a.height from public.message_attachments a
-				  join public.messages m on m.id = a.message_id where m.content = ${mine}`;
-			expect(stored, 'the size the browser measured is stored with the picture').toEqual({
-				width: 640,
-				height: 960
-			});
+				  join public.messages m on m.id = a.message_id where m.content = ${mine}
+				 order by a.attach_order`;
+			expect(
+				stored.map((r) => ({ ...r })),
+				'the sizes the browser measured are stored, in the order picked'
+			).toEqual(picked.map(({ width, height }) => ({ width, height })));
+			// What the coach sees: portrait, landscape, square, left to right (thumbnails keep the shape).
+			const shapes = (text: string) =>
+				bubble(page, text)
+					.locator('img')
+					.evaluateAll((list) =>
+						list.map((i) => {
+							const img = i as HTMLImageElement;
+							return Math.round((img.naturalWidth / img.naturalHeight) * 100) / 100;
+						})
+					);
+			expect(await shapes(mine), 'the pictures show in the order they were picked').toEqual([
+				0.67, 1.5, 1
+			]);
 			await shoot(page, '76-chat-images-live');
 
 			// Reading further up: a new photo does not move the view; a button leads down to it.
@@ -286,6 +312,14 @@ describe('a conversation with pictures', () => {
 			await expectInView(page, later);
 			await expect.poll(() => jump.count()).toBe(0);
 			await expectNoSidewaysScroll(page, viewport.width);
+
+			// Opened again, the thread is read from the database: the same order.
+			await page.reload();
+			await bubble(page, mine).scrollIntoViewIfNeeded();
+			await picturesLoaded(page, mine, 3);
+			expect(await shapes(mine), 'and in that order when the thread is opened again').toEqual([
+				0.67, 1.5, 1
+			]);
 			await ctx.close();
 		});
 	}
