@@ -2,6 +2,12 @@
 -- The current definition of every notifications object, whichever migration last changed it.
 
 -- =============================================================================================
+-- extensions, buckets and scheduled jobs
+-- =============================================================================================
+
+-- pg_cron job purge-finished-records: '17 * * * *' runs select private.purge_finished_records()
+
+-- =============================================================================================
 -- types
 -- =============================================================================================
 
@@ -69,7 +75,7 @@ GRANT ALL ON TABLE public.notification_mutes TO service_role;
 -- public.notification_outbox
 
 CREATE TABLE public.notification_outbox (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    id uuid DEFAULT private.uuid_v7() NOT NULL,
     user_id uuid NOT NULL,
     category text NOT NULL,
     payload jsonb DEFAULT '{}'::jsonb NOT NULL,
@@ -339,6 +345,43 @@ COMMENT ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text
 REVOKE ALL ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.enqueue_notification(p_user_id uuid, p_category text, p_payload jsonb, p_collapse_key text, p_now timestamp with time zone) TO service_role;
 
+CREATE FUNCTION private.purge_finished_records(p_now timestamp with time zone DEFAULT now()) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_cutoff timestamptz := purge_finished_records.p_now - interval '30 days';
+  v_batch integer;
+  v_outbox integer := 0;
+  v_runs integer := 0;
+begin
+  -- outbox: finished rows older than 30 days, oldest first, 5,000 at a time, at most 10 batches
+  for i in 1 .. 10 loop
+    with doomed as (
+      select o.id from public.notification_outbox o
+       where o.id < private.uuid_v7_floor(v_cutoff)
+         and o.created_at < v_cutoff
+         and o.status in ('sent', 'skipped', 'failed')
+       order by o.id
+       limit 5000)
+    delete from public.notification_outbox o using doomed d where o.id = d.id;
+    get diagnostics v_batch = row_count;
+    v_outbox := v_outbox + v_batch;
+    exit when v_batch < 5000;
+  end loop;
+
+  -- the scheduler's run log: 14 days
+  delete from cron.job_run_details r where r.end_time < purge_finished_records.p_now - interval '14 days';
+  get diagnostics v_runs = row_count;
+
+  return pg_catalog.jsonb_build_object('notification_outbox', v_outbox, 'job_run_details', v_runs);
+end;
+$$;
+
+COMMENT ON FUNCTION private.purge_finished_records(p_now timestamp with time zone) IS 'Housekeeping, run hourly by cron job purge-finished-records: deletes finished notification_outbox rows (sent, skipped, failed) older than 30 days, at most 50,000 a run in batches of 5,000, and cron.job_run_details older than 14 days. Pending and sending rows are never purged. Returns how many of each it deleted.';
+
+REVOKE ALL ON FUNCTION private.purge_finished_records(p_now timestamp with time zone) FROM PUBLIC;
+
 CREATE FUNCTION private.quiet_hours_end(p_now timestamp with time zone, p_time_zone text, p_start time without time zone, p_end time without time zone) RETURNS timestamp with time zone
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -523,6 +566,20 @@ COMMENT ON FUNCTION private.service_role_remove_push_subscription(p_endpoint tex
 
 REVOKE ALL ON FUNCTION private.service_role_remove_push_subscription(p_endpoint text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.service_role_remove_push_subscription(p_endpoint text) TO service_role;
+
+CREATE FUNCTION private.uuid_v7_floor(p_at timestamp with time zone) RETURNS uuid
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO ''
+    AS $$
+  -- the lowest version 7 uuid of that millisecond: every id made earlier sorts below it
+  select (pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.floor(extract(epoch from uuid_v7_floor.p_at) * 1000)::bigint),
+                          12, '0')
+          || '70008000000000000000')::uuid;
+$$;
+
+COMMENT ON FUNCTION private.uuid_v7_floor(p_at timestamp with time zone) IS 'The lowest time-ordered (version 7) uuid of p_at''s millisecond: ids made by private.uuid_v7 before p_at sort below it, so a primary key range finds old rows.';
+
+REVOKE ALL ON FUNCTION private.uuid_v7_floor(p_at timestamp with time zone) FROM PUBLIC;
 
 CREATE FUNCTION public.register_push_subscription(p_endpoint text, p_p256dh text, p_auth text, p_user_agent text DEFAULT NULL::text) RETURNS public.push_subscriptions
     LANGUAGE sql

@@ -1,7 +1,8 @@
-// The real pg_cron scheduler on the stack: nothing here calls the publisher itself. A coach
-// drips a workout "morning of" a day whose 05:00 has passed; within one scheduler tick (pg_cron
-// starts due jobs at the top of each minute, so at most ~70 s) the athlete sees it published,
-// and cron.job_run_details records the run that did it as succeeded.
+// The real pg_cron scheduler on the stack: nothing here calls the publisher or the purge itself.
+// A coach drips a workout "morning of" a day whose 05:00 has passed; within one scheduler tick
+// (pg_cron starts due jobs at the top of each minute, so at most ~70 s) the athlete sees it
+// published, and cron.job_run_details records the run that did it as succeeded. The hourly purge,
+// made to run every minute, removes a push finished 40 days ago and keeps a pending one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { adminSql, anonClient, serviceClient, uniqueEmail } from '../support/stack.ts';
@@ -114,6 +115,45 @@ describe('the pg_cron scheduler', () => {
 			 order by d.start_time`;
 		expect(runs.length).toBeGreaterThan(0);
 		expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'succeeded'));
+	}, 90_000);
+
+	it("purges a push finished over 30 days ago at the purge job's hour, and keeps a pending one", async () => {
+		// The job runs at 17 past the hour; for the test it runs every minute, then goes back.
+		const old = async (status: 'sent' | 'pending', n: number) =>
+			(
+				await admin<{ id: string }[]>`
+					insert into public.notification_outbox (id, user_id, category, status, created_at, not_before)
+					values ((left(private.uuid_v7_floor(now() - interval '40 days')::text, 24) || lpad(${n}::text, 12, '0'))::uuid,
+					        ${athleteId}, 'newMessage', ${status}::public.notification_status,
+					        now() - interval '40 days', now() - interval '40 days')
+					returning id`
+			)[0].id;
+		const sent = await old('sent', 1);
+		const pending = await old('pending', 2);
+		const [{ now: queuedAt }] = await admin<{ now: Date }[]>`select now()`;
+		await admin`select cron.alter_job(j.jobid, schedule => '* * * * *')
+		              from cron.job j where j.jobname = 'purge-finished-records'`;
+		try {
+			const deadline = Date.now() + 70_000;
+			let left = 1;
+			while (Date.now() < deadline && left > 0) {
+				await new Promise((r) => setTimeout(r, 1000));
+				[{ left }] = await admin<{ left: number }[]>`
+					select count(*)::int as left from public.notification_outbox where id = ${sent}`;
+			}
+			expect(left, 'the scheduler did not purge the month-old push within 70 s').toBe(0);
+			const [{ kept }] = await admin<{ kept: string }[]>`
+				select status::text as kept from public.notification_outbox where id = ${pending}`;
+			expect(kept, "a pending push is the worker's, however old").toBe('pending');
+			const runs = await admin<{ status: string }[]>`
+				select d.status from cron.job_run_details d join cron.job j using (jobid)
+				 where j.jobname = 'purge-finished-records' and d.start_time >= ${queuedAt}`;
+			expect(runs.length).toBeGreaterThan(0);
+			expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'succeeded'));
+		} finally {
+			await admin`select cron.alter_job(j.jobid, schedule => '17 * * * *')
+			              from cron.job j where j.jobname = 'purge-finished-records'`;
+		}
 	}, 90_000);
 
 	it('runs every scheduled job with success: none has a failed run', async () => {
