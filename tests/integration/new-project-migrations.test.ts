@@ -70,8 +70,8 @@ describe('migrations on a new Supabase project', () => {
 		).toEqual(['pg_cron in pg_catalog', 'pgcrypto in extensions']);
 		expect(
 			rows(c.url, `select jobname || ' ' || schedule from cron.job order by 1`),
-			'the drip publisher is scheduled by the migrations'
-		).toEqual(['publish-due-assignments * * * * *']);
+			'the drip publisher and the hourly purge are scheduled by the migrations'
+		).toEqual(['publish-due-assignments * * * * *', 'purge-finished-records 17 * * * *']);
 		expect(
 			rows(c.url, `select count(*) > 0 from pg_proc where pronamespace = 'private'::regnamespace`)
 		).toEqual(['t']);
