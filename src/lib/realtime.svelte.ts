@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from './database.types';
 import { listen } from './realtime-hub';
+import { dateTimeFormat } from './dates';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
@@ -102,7 +103,6 @@ export class Freshness {
 	}
 
 	get label(): string {
-		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Date, only formatted
-		return new Date(this.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+		return dateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(this.at);
 	}
 }

@@ -15,7 +15,9 @@ const KINDS = {
 let gc = { count: 0, total: 0, longest: 0, kind: '', major: 0 };
 new PerformanceObserver((list) => {
 	for (const e of list.getEntries()) {
-		const kind = KINDS[/** @type {{ kind: number }} */ (e.detail)?.kind] ?? 'other';
+		const detail = /** @type {{ detail?: { kind?: number } }} */ (/** @type {unknown} */ (e))
+			.detail;
+		const kind = (detail?.kind !== undefined && KINDS[detail.kind]) || 'other';
 		gc.count++;
 		gc.total += e.duration;
 		if (kind === 'major') gc.major++;
