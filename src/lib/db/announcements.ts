@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAttachments, type Attachment } from './attachments';
+import { parseAttachments, type Attachment } from './attachment-json';
 import type { Db } from './client';
 import { must } from './errors';
 

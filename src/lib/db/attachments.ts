@@ -4,6 +4,9 @@
 import { PUBLIC_SUPABASE_ANON_KEY } from '$app/env/public';
 import type { Db } from './client';
 import { imageSize } from '../image-size';
+import type { Attachment } from './attachment-json';
+
+export { parseAttachments, type Attachment } from './attachment-json';
 
 export const BUCKET = 'attachments';
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -22,30 +25,9 @@ const EXTENSIONS: Record<string, string> = {
 /** The accept attribute of a file input. */
 export const ACCEPT = Object.keys(EXTENSIONS).join(',') + ',.heic';
 
-export interface Attachment {
-	id: string;
-	type: 'image' | 'video';
-	r2_key: string;
-	size: number;
-	mime_type: string;
-	thumbnail_r2_key: string | null;
-	/** Natural size in pixels (orientation applied), null while unknown: reserves the picture's box. */
-	width?: number | null;
-	height?: number | null;
-}
-
 /** The x-metadata header Supabase Storage stores as the object's user_metadata (base64 JSON). */
 export function sizeMetadataHeader(size: { width: number; height: number }): string {
 	return btoa(JSON.stringify({ width: size.width, height: size.height }));
-}
-
-/** Reads the attachments JSON of workout_comments / message payloads defensively. */
-export function parseAttachments(json: unknown): Attachment[] {
-	if (!Array.isArray(json)) return [];
-	return json.filter(
-		(a): a is Attachment =>
-			!!a && typeof a === 'object' && typeof (a as Attachment).r2_key === 'string'
-	);
 }
 
 /** A file's mime type, with HEIC recognised by its extension (browsers often leave it blank). */

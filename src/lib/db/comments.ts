@@ -3,7 +3,7 @@
 // comments and the program feeds from server loads and form actions. All run under RLS.
 import type { Db } from './client';
 import { must } from './errors';
-import { parseAttachments, type Attachment } from './attachments';
+import { parseAttachments, type Attachment } from './attachment-json';
 
 export interface WorkoutComment {
 	id: string;

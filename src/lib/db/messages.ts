@@ -1,4 +1,4 @@
-import { parseAttachments, type Attachment } from './attachments';
+import { parseAttachments, type Attachment } from './attachment-json';
 import type { Db } from './client';
 import { must } from './errors';
 
