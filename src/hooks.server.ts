@@ -1,11 +1,10 @@
-import { createServerClient } from '@supabase/ssr';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { sequence, type Handle, type ServerInit } from '@sveltejs/kit/hooks';
 import { PUBLIC_SUPABASE_ANON_KEY, PUBLIC_SUPABASE_URL } from '$app/env/public';
-import type { Database } from './lib/database.types';
 import { safeNext } from './lib/safe-next';
 import { DbError } from './lib/db/errors';
 import { readSessionContext, type SessionContext } from './lib/db/session';
+import { createRequestClient } from './lib/server/request-session';
 
 /**
  * Runs once when the server starts. In production a missing Supabase setting stops the server
@@ -66,22 +65,10 @@ const supabase: Handle = async ({ event, resolve }) => {
 			'PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY must be set (npm start sets them).'
 		);
 	}
-	event.locals.supabase = createServerClient<Database>(url, key, {
-		cookies: {
-			getAll: () => event.cookies.getAll(),
-			setAll: (cookiesToSet) => {
-				for (const { name, value, options } of cookiesToSet) {
-					event.cookies.set(name, value, { ...options, path: '/' });
-				}
-			}
-		},
-		auth: { flowType: 'pkce' }
-	});
-
-	// One read of the cookie's session per request: a read may refresh an expired session, and
-	// two refreshes with one refresh token would race.
-	let session: ReturnType<typeof event.locals.supabase.auth.getSession> | null = null;
-	const readSession = () => (session ??= event.locals.supabase.auth.getSession());
+	// The cookie's session is read once per request (again only after it is written or nears
+	// expiry), not once per API call; parallel reads share one refresh of an expired one.
+	event.locals.supabase = createRequestClient(url, key, event.cookies);
+	const readSession = () => event.locals.supabase.auth.getSession();
 	let cached: Promise<SessionContext> | null = null;
 	let reread: Promise<SessionContext> | null = null;
 	event.locals.session = (afterChange = false) => {
