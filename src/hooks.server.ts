@@ -65,8 +65,8 @@ const supabase: Handle = async ({ event, resolve }) => {
 			'PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY must be set (npm start sets them).'
 		);
 	}
-	// The cookie's session is read once per request (again only after it is written or nears
-	// expiry), not once per API call; parallel reads share one refresh of an expired one.
+	// The session cookie is decoded once per request (again only after the session changes), not
+	// on every read; auth-js refreshes an expired session once, however many reads wait for it.
 	event.locals.supabase = createRequestClient(url, key, event.cookies);
 	const readSession = () => event.locals.supabase.auth.getSession();
 	let cached: Promise<SessionContext> | null = null;

@@ -6,17 +6,15 @@ import type { Database } from '../database.types';
 type CookieJar = Pick<Cookies, 'getAll' | 'set'>;
 
 /**
- * The request's supabase-js client: the session comes from the request's cookies, is read once
+ * The request's supabase-js client: the session comes from the request's cookies, decoded once
  * (below), and any change to it (sign-in, sign-out, refresh) is written back to them for the
  * whole site.
  */
 export function createRequestClient(url: string, key: string, cookies: CookieJar) {
-	const session = new SessionOncePerRequest();
 	const client = createServerClient<Database>(url, key, {
 		cookies: {
 			getAll: () => cookies.getAll(),
 			setAll: (cookiesToSet) => {
-				session.forget();
 				for (const { name, value, options } of cookiesToSet) {
 					cookies.set(name, value, { ...options, path: '/' });
 				}
@@ -24,62 +22,57 @@ export function createRequestClient(url: string, key: string, cookies: CookieJar
 		},
 		auth: { flowType: 'pkce' }
 	});
-	session.serve(client.auth);
+	decodeOncePerRequest(client.auth);
 	return client;
 }
 
-/**
- * auth-js refreshes a session that expires within 90 s. A remembered session is handed out only
- * while it is further from expiry than that (with 10 s to spare), so a refresh still happens
- * exactly when auth-js would have done it.
- */
-const REFRESH_MARGIN_MS = 100_000;
-
 type Auth = SupabaseClient['auth'];
-type SessionResult = Awaited<ReturnType<Auth['getSession']>>;
+type Storage = {
+	getItem: (key: string) => Promise<string | null> | string | null;
+	setItem: (key: string, value: string) => Promise<void> | void;
+	removeItem: (key: string) => Promise<void> | void;
+};
 
 /**
- * Makes a server client read its session cookie once per request instead of once per call.
+ * Makes a server client decode its session cookie once per request instead of once per read.
  *
- * supabase-js asks `auth.getSession()` before every API call it makes, and on the server each ask
- * reads the cookie again: its chunks joined, base64url-decoded in JavaScript and parsed twice.
- * A page making four calls decoded the same cookie five times, about a tenth of the app server's
- * CPU under the app bench. Here the first answer is remembered and shared (parallel calls wait
- * for the same read, so an expired session is refreshed once, never twice with one refresh
- * token), and forgotten:
- * - when the cookie is written (`forget`, which the client's `setAll` calls): after a sign-in,
- *   sign-out, refresh, code exchange or user update within the request, the next call reads the
- *   new session;
- * - when the remembered session comes near its expiry, so auth-js refreshes it as it would have;
- * - when the read failed, so the next call tries again.
+ * supabase-js reads the session before every API call it makes, and its two auth listeners read
+ * it once more each when the client starts. On the server every read joined the cookie's chunks
+ * and base64url-decoded them in JavaScript, then checked the JSON by parsing it: a page making four
+ * calls decoded the same cookie seven times, about a tenth of the app server's CPU under the app
+ * bench. Here the cookie storage remembers what it read, per key, until that key is written or
+ * removed (a sign-in, sign-out, refresh, code exchange or user update within the request), so
+ * every read after a change sees the change. auth-js still does the rest on every read: whether
+ * the session is near expiry, and the refresh (once, however many calls wait for it).
+ *
+ * The storage is auth-js's own field, not its public API: if a release renames it, the client
+ * works as before (one decode per read) and `request-session.test.ts` fails on the count.
  */
-export class SessionOncePerRequest {
-	#remembered: Promise<SessionResult> | null = null;
+function decodeOncePerRequest(auth: Auth): void {
+	const storage = (auth as unknown as { storage?: Storage }).storage;
+	if (!storage || typeof storage.getItem !== 'function') return;
+	const read = storage.getItem.bind(storage);
+	const write = storage.setItem.bind(storage);
+	const remove = storage.removeItem.bind(storage);
+	const remembered = new Map<string, Promise<string | null>>();
 
-	/** Answers `auth.getSession()` from the remembered read while it stands. */
-	serve(auth: Auth): void {
-		const read = auth.getSession.bind(auth);
-		const usable = ({ data, error }: SessionResult) =>
-			!error &&
-			(!data.session?.expires_at ||
-				data.session.expires_at * 1000 - Date.now() > REFRESH_MARGIN_MS);
-
-		auth.getSession = async () => {
-			const pending = this.#remembered;
-			if (pending) {
-				const result = await pending;
-				if (pending === this.#remembered && usable(result)) return result;
-			}
-			const next = read();
-			this.#remembered = next;
-			const result = await next;
-			if (this.#remembered === next && !usable(result)) this.#remembered = null;
-			return result;
-		};
-	}
-
-	/** The cookie was written: the next ask reads it again. */
-	forget(): void {
-		this.#remembered = null;
-	}
+	storage.getItem = (key) => {
+		let value = remembered.get(key);
+		if (!value) {
+			value = Promise.resolve(read(key));
+			remembered.set(key, value);
+			value.catch(() => remembered.delete(key));
+		}
+		return value;
+	};
+	storage.setItem = async (key, value) => {
+		remembered.delete(key);
+		await write(key, value);
+		remembered.delete(key);
+	};
+	storage.removeItem = async (key) => {
+		remembered.delete(key);
+		await remove(key);
+		remembered.delete(key);
+	};
 }
