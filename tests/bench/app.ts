@@ -984,6 +984,8 @@ export default async function app(args: string[]): Promise<void> {
 			process.execPath,
 			// Reports its event loop delay on SIGUSR2 (see _loop-delay.mjs).
 			[
+				// e.g. `--cpu-prof --cpu-prof-dir=/tmp/app-profile`: a V8 profile of the app server.
+				...(process.env.COACHLINE_APP_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
 				'--import',
 				pathToFileURL(path.join(here, '_loop-delay.mjs')).href,
 				path.join(root, 'build/index.js')
