@@ -87,7 +87,9 @@ export default async function sessionCookie(args: string[]): Promise<void> {
 			auth: { flowType: 'pkce' }
 		});
 	const app = () =>
-		createRequestClient(URL_, ANON, { getAll: () => cookies, set: () => {} } as never);
+		createRequestClient(URL_, ANON, { getAll: () => cookies, set: () => {} } as never, {
+			fetch: globalThis.fetch
+		});
 
 	/** One page as the app serves it: the session read first, then its API calls. */
 	const page = async (make: () => ReturnType<typeof plain>, calls: number) => {

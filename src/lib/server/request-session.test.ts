@@ -77,7 +77,7 @@ describe('the request client decodes its session cookie once', () => {
 		const a = session('alice', 3600);
 		const cookies = jar({ [COOKIE]: encoded(a) });
 		const net = network();
-		const client = createRequestClient(URL_, ANON, cookies);
+		const client = createRequestClient(URL_, ANON, cookies, { fetch: (i, o) => fetch(i, o) });
 
 		await client.from('profiles').select('id');
 		// The client's start-up (supabase-js's and @supabase/ssr's listeners) and its first call
@@ -97,7 +97,7 @@ describe('the request client decodes its session cookie once', () => {
 		const a = session('alice', 3600);
 		const cookies = jar({ [COOKIE]: encoded(a) });
 		const net = network();
-		const client = createRequestClient(URL_, ANON, cookies);
+		const client = createRequestClient(URL_, ANON, cookies, { fetch: (i, o) => fetch(i, o) });
 
 		await client.from('profiles').select('id');
 		await client.auth.signOut({ scope: 'local' });
@@ -113,7 +113,7 @@ describe('the request client decodes its session cookie once', () => {
 		const fresh = session('alice-refreshed', 3600);
 		const cookies = jar({ [COOKIE]: encoded(old) });
 		const net = network(fresh);
-		const client = createRequestClient(URL_, ANON, cookies);
+		const client = createRequestClient(URL_, ANON, cookies, { fetch: (i, o) => fetch(i, o) });
 
 		await Promise.all([1, 2, 3].map(() => client.from('profiles').select('id')));
 		await client.from('organizations').select('id');
@@ -132,7 +132,7 @@ describe('the request client decodes its session cookie once', () => {
 			const fresh = session('alice-refreshed', 3600);
 			const cookies = jar({ [COOKIE]: encoded(a) });
 			const net = network(fresh);
-			const client = createRequestClient(URL_, ANON, cookies);
+			const client = createRequestClient(URL_, ANON, cookies, { fetch: (i, o) => fetch(i, o) });
 
 			await client.from('profiles').select('id');
 			vi.setSystemTime(Date.now() + 150_000);

@@ -2,16 +2,24 @@ import { createServerClient } from '@supabase/ssr';
 import type { Cookies } from '@sveltejs/kit';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../database.types';
+import { apiFetch } from './api-fetch.ts';
 
 type CookieJar = Pick<Cookies, 'getAll' | 'set'>;
 
 /**
  * The request's supabase-js client: the session comes from the request's cookies, decoded once
  * (below), and any change to it (sign-in, sign-out, refresh) is written back to them for the
- * whole site.
+ * whole site. Its API calls go through `apiFetch` (PostgREST on pooled sockets) unless a test or
+ * a benchmark passes its own `fetch`.
  */
-export function createRequestClient(url: string, key: string, cookies: CookieJar) {
+export function createRequestClient(
+	url: string,
+	key: string,
+	cookies: CookieJar,
+	{ fetch = apiFetch }: { fetch?: typeof globalThis.fetch } = {}
+) {
 	const client = createServerClient<Database>(url, key, {
+		global: { fetch },
 		cookies: {
 			getAll: () => cookies.getAll(),
 			setAll: (cookiesToSet) => {
