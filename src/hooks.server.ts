@@ -47,11 +47,8 @@ function tokenPart(token: string, i: 0 | 1): Record<string, unknown> {
  * "no factors" for someone who has one). The auth server's /user is not asked: it would verify
  * the same token a second time, one more round trip on every page.
  */
-async function verifySession(
-	supabase: App.Locals['supabase'],
-	readSession: () => ReturnType<App.Locals['supabase']['auth']['getSession']>
-): Promise<SessionContext> {
-	const { data, error } = await readSession();
+async function verifySession(supabase: App.Locals['supabase']): Promise<SessionContext> {
+	const { data, error } = await supabase.auth.getSession();
 	if (error || !data.session?.access_token) return { state: 'signed_out' };
 	return readSessionContext(supabase);
 }
@@ -68,18 +65,18 @@ const supabase: Handle = async ({ event, resolve }) => {
 	// The session cookie is decoded once per request (again only after the session changes), not
 	// on every read; auth-js refreshes an expired session once, however many reads wait for it.
 	event.locals.supabase = createRequestClient(url, key, event.cookies);
-	const readSession = () => event.locals.supabase.auth.getSession();
 	let cached: Promise<SessionContext> | null = null;
 	let reread: Promise<SessionContext> | null = null;
 	event.locals.session = (afterChange = false) => {
-		cached ??= verifySession(event.locals.supabase, readSession);
+		cached ??= verifySession(event.locals.supabase);
 		if (!afterChange) return cached;
 		// A form action may have changed what the shell shows (a name, a new organization, one
 		// left): the page rendered after it reads the session once more.
-		reread ??= cached.then(() => verifySession(event.locals.supabase, readSession));
+		reread ??= cached.then(() => verifySession(event.locals.supabase));
 		return reread;
 	};
-	event.locals.claimedUser = () => readSession().then(({ data }) => claimsUser(data.session));
+	event.locals.claimedUser = () =>
+		event.locals.supabase.auth.getSession().then(({ data }) => claimsUser(data.session));
 
 	return resolve(event, {
 		filterSerializedResponseHeaders: (name) =>
