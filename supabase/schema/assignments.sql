@@ -785,14 +785,16 @@ begin
   ),
   rated as materialized (
     -- every athlete rated once; `found` (matches the search) is a column, so the KPIs (everyone)
-    -- and the chip counts (those found) come from one pass over these rows below
+    -- and the chip counts (those found) come from one pass over these rows below. In integers,
+    -- no numeric division per athlete: (200c + p) / 2p is round(100c / p) for counts (round()
+    -- takes halves up), and 100c < 70d is 100c / d < 70.
     select c.user_id, c.display_name, c.planned, c.completed, c.skipped, c.overdue,
            case when c.planned = 0 then null
-                else round(100.0 * c.completed / c.planned)::integer end as compliance,
+                else (200 * c.completed + c.planned) / (2 * c.planned) end as compliance,
            case
              when c.planned = 0 then 'quiet'
              when c.overdue >= 1 then 'overdue'
-             when c.due > 0 and 100.0 * c.completed / c.due < 70 then 'at_risk'
+             when c.due > 0 and 100 * c.completed < 70 * c.due then 'at_risk'
              else 'on_track'
            end::public.traffic_light as light,
            (v_pattern is null or c.display_name ilike v_pattern) as found
@@ -810,16 +812,20 @@ begin
              limit v_limit offset v_offset) r
   ),
   page_days as (
-    -- the page's rows only: their cells of the window, one index probe per athlete
+    -- the page's rows only: their cells of the window, one index probe per athlete (the
+    -- `offset 0` keeps the lateral subquery from being flattened into a join the planner would
+    -- answer by reading every cell of the organization's week again)
     select pg.user_id, a.date,
            count(*)::integer as planned,
            (count(*) filter (where a.status = 'completed'))::integer as completed,
            (count(*) filter (where a.status = 'skipped'))::integer as skipped
       from page pg
-      join public.workout_assignments a on a.user_id = pg.user_id
-     where a.organization_id = coach_overview_for_staff.p_organization_id
-       and a.date between v_from and v_today
-       and a.deleted_at is null and a.published and a.kind = 'workout'
+     cross join lateral (
+           select c.date, c.status from public.workout_assignments c
+            where c.user_id = pg.user_id and c.date between v_from and v_today
+              and c.organization_id = coach_overview_for_staff.p_organization_id
+              and c.deleted_at is null and c.published and c.kind = 'workout'
+           offset 0) a
      group by pg.user_id, a.date
   ),
   sparklines as (
