@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeSpark, sparkBars, type SparkDay } from './sparkline';
+import {
+	describeDays,
+	describeSpark,
+	sparkBars,
+	sparkDays,
+	sparkPaths,
+	type SparkDay
+} from './sparkline';
 
 const day = (planned: number, completed: number, skipped: number, i = 0): SparkDay => ({
 	date: `2026-11-${String(16 + i).padStart(2, '0')}`,
@@ -44,5 +51,32 @@ describe('sparkline scaling', () => {
 		expect(describeSpark([day(3, 1, 1), day(1, 0, 0, 1)])).toBe(
 			'Last 7 days: 4 planned, 1 completed, 1 skipped, 2 not done.'
 		);
+	});
+
+	it('draws each kind as one path of rectangles, coordinates to two decimals', () => {
+		// max 3 over a usable height of 31: one unit is 10.333… high
+		const paths = sparkPaths([day(3, 1, 1, 0), day(0, 0, 0, 1), day(1, 0, 0, 2)], 48, 32);
+		expect(paths.planned).toBe('M1.5 0.5h13v30.5h-13zM33.5 21.17h13v9.83h-13z');
+		expect(paths.completed).toBe('M1 20.67h14v10.33h-14z');
+		expect(paths.skipped).toBe('M1 10.33h14v10.33h-14z');
+		expect(sparkPaths([day(0, 0, 0)], 16, 32)).toEqual({ planned: '', completed: '', skipped: '' });
+	});
+
+	it('lists the days for the tooltip, one a line', () => {
+		expect(describeDays([day(2, 1, 1, 0), day(0, 0, 0, 1), day(1, 0, 0, 2)])).toBe(
+			'2026-11-16: 2 planned, 1 completed, 1 skipped\n2026-11-17: nothing\n2026-11-18: 1 planned'
+		);
+	});
+
+	it('rebuilds the days of a window from its counts, across a month end', () => {
+		expect(
+			sparkDays('2026-11-30', [
+				[1, 1, 0],
+				[2, 0, 1]
+			])
+		).toEqual([
+			{ date: '2026-11-30', planned: 1, completed: 1, skipped: 0 },
+			{ date: '2026-12-01', planned: 2, completed: 0, skipped: 1 }
+		]);
 	});
 });

@@ -1,3 +1,5 @@
+import { addDays } from './dates';
+
 // Geometry for the overview's 7-day sparkline: one slot per day, a faint bar for what was planned
 // and, inside it, stacked bars for what was completed (bottom) and skipped (above it). Whatever is
 // left of the planned bar is still open. All days share one scale so heights compare across days.
@@ -7,6 +9,19 @@ export interface SparkDay {
 	planned: number;
 	completed: number;
 	skipped: number;
+}
+
+/** A day as the overview's page data carries it: [planned, completed, skipped]. */
+export type SparkCounts = [planned: number, completed: number, skipped: number];
+
+/** The days of a window starting on `from` (YYYY-MM-DD), from their counts in order. */
+export function sparkDays(from: string, counts: SparkCounts[]): SparkDay[] {
+	return counts.map(([planned, completed, skipped], i) => ({
+		date: addDays(from, i),
+		planned,
+		completed,
+		skipped
+	}));
 }
 
 export interface SparkBar {
@@ -57,4 +72,61 @@ export function describeSpark(days: SparkDay[]): string {
 	const skipped = sum('skipped');
 	const open = Math.max(0, planned - completed - skipped);
 	return `Last 7 days: ${planned} planned, ${completed} completed, ${skipped} skipped, ${open} not done.`;
+}
+
+/** A coordinate as SVG text: at most two decimals, no trailing zeros (10.333… → 10.33). */
+function num(n: number): string {
+	return String(Math.round(n * 100) / 100);
+}
+
+/** A rectangle as a closed path segment (absolute move, relative sides). */
+function rect(x: number, y: number, w: number, h: number): string {
+	return `M${num(x)} ${num(y)}h${num(w)}v${num(h)}h${num(-w)}z`;
+}
+
+/**
+ * The sparkline's shapes as one path per kind (every day's planned outline in one, completed in
+ * another, skipped in a third), so a sparkline is a handful of elements however many days it has:
+ * the overview draws one per row of its roster. Empty strings for kinds no day has.
+ */
+export function sparkPaths(
+	days: SparkDay[],
+	width: number,
+	height: number,
+	gap = 2
+): { planned: string; completed: string; skipped: string } {
+	let planned = '';
+	let completed = '';
+	let skipped = '';
+	for (const bar of sparkBars(days, width, height, gap).bars) {
+		// The outline sits half a unit inside its slot so its 1-unit stroke is not clipped.
+		if (bar.planned.height > 0) {
+			planned += rect(
+				bar.x + 0.5,
+				bar.planned.y + 0.5,
+				Math.max(0, bar.width - 1),
+				Math.max(0, bar.planned.height - 0.5)
+			);
+		}
+		if (bar.completed.height > 0) {
+			completed += rect(bar.x, bar.completed.y, bar.width, bar.completed.height);
+		}
+		if (bar.skipped.height > 0) {
+			skipped += rect(bar.x, bar.skipped.y, bar.width, bar.skipped.height);
+		}
+	}
+	return { planned, completed, skipped };
+}
+
+/** Each day on a line, for the sparkline's tooltip: "2026-12-02: 1 planned, 1 skipped". */
+export function describeDays(days: SparkDay[]): string {
+	return days
+		.map((d) => {
+			if (d.planned === 0 && d.completed === 0 && d.skipped === 0) return `${d.date}: nothing`;
+			const parts = [`${d.planned} planned`];
+			if (d.completed > 0) parts.push(`${d.completed} completed`);
+			if (d.skipped > 0) parts.push(`${d.skipped} skipped`);
+			return `${d.date}: ${parts.join(', ')}`;
+		})
+		.join('\n');
 }

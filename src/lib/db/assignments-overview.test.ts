@@ -70,7 +70,15 @@ describe('overviewOf', () => {
 			['Ann', 'on_track'],
 			['Ben', 'overdue']
 		]);
-		expect(ov.roster[0].sparkline).toHaveLength(7);
+		expect(ov.roster[0].sparkline).toEqual([
+			[0, 0, 0],
+			[0, 0, 0],
+			[0, 0, 0],
+			[0, 0, 0],
+			[0, 0, 0],
+			[1, 0, 0],
+			[1, 0, 0]
+		]);
 	});
 
 	it('keeps the KPIs and chips of an empty page (one row, athlete columns null)', () => {
@@ -93,6 +101,9 @@ describe('overviewOf', () => {
 			overviewOf([row({ sparkline: [{ date: '2026-12-01', planned: '1' }] })])
 		).toThrow();
 		expect(() => overviewOf([row({ sparkline: null })])).toThrow();
+		// the days must be the window's, in order: the counts carry no dates of their own
+		const shuffled = week([1, 0, 0, 0, 0, 0, 0]).reverse();
+		expect(() => overviewOf([row({ sparkline: shuffled })])).toThrow('sparkline day 0');
 	});
 
 	it('refuses an answer without rows (the function always sends its figures)', () => {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Db, Enums, RpcRow, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
+import { addDays } from '../dates';
+import type { SparkCounts } from '../sparkline';
 
 export type Assignment = Tables<'workout_assignments'>;
 export type AssignmentKind = Enums<'assignment_kind'>;
@@ -66,7 +68,12 @@ export type OverviewRow = Pick<
 	compliance_pct: number | null;
 	/** Null when the athlete never completed anything. */
 	last_completed_at: string | null;
-	sparkline: z.infer<typeof sparklineSchema>;
+	/**
+	 * The window's days, oldest first (the first is `window.from`), as [planned, completed,
+	 * skipped]: the page data of 50 rows carries 350 days, and this is a seventh of their size
+	 * as objects with a date each.
+	 */
+	sparkline: SparkCounts[];
 };
 
 export interface Overview {
@@ -90,6 +97,16 @@ export interface Overview {
 	limit: number;
 	offset: number;
 	roster: OverviewRow[];
+}
+
+/** A row's sparkline as counts per day, checked to be the window's days in order. */
+function sparkCounts(from: string, sparkline: unknown): SparkCounts[] {
+	return sparklineSchema.parse(sparkline).map((d, i) => {
+		if (d.date !== addDays(from, i)) {
+			throw new Error(`coach_overview's sparkline day ${i} is ${d.date}, not ${addDays(from, i)}.`);
+		}
+		return [d.planned, d.completed, d.skipped];
+	});
 }
 
 /**
@@ -120,7 +137,7 @@ export function overviewOf(rows: OverviewDbRow[]): Overview {
 			compliance_pct: compliance,
 			status: r.status,
 			last_completed_at: lastCompletedAt,
-			sparkline: sparklineSchema.parse(r.sparkline)
+			sparkline: sparkCounts(first.window_from, r.sparkline)
 		});
 	}
 	return {
