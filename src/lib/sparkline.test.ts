@@ -7,6 +7,7 @@ import {
 	sparkPaths,
 	type SparkDay
 } from './sparkline';
+import { weekDays } from './dates';
 
 const day = (planned: number, completed: number, skipped: number, i = 0): SparkDay => ({
 	date: `2026-11-${String(16 + i).padStart(2, '0')}`,
@@ -70,7 +71,7 @@ describe('sparkline scaling', () => {
 
 	it('rebuilds the days of a window from its counts, across a month end', () => {
 		expect(
-			sparkDays('2026-11-30', [
+			sparkDays(weekDays('2026-11-30'), [
 				[1, 1, 0],
 				[2, 0, 1]
 			])

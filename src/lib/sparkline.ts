@@ -1,5 +1,3 @@
-import { addDays } from './dates';
-
 // Geometry for the overview's 7-day sparkline: one slot per day, a faint bar for what was planned
 // and, inside it, stacked bars for what was completed (bottom) and skipped (above it). Whatever is
 // left of the planned bar is still open. All days share one scale so heights compare across days.
@@ -14,10 +12,10 @@ export interface SparkDay {
 /** A day as the overview's page data carries it: [planned, completed, skipped]. */
 export type SparkCounts = [planned: number, completed: number, skipped: number];
 
-/** The days of a window starting on `from` (YYYY-MM-DD), from their counts in order. */
-export function sparkDays(from: string, counts: SparkCounts[]): SparkDay[] {
+/** A window's days (YYYY-MM-DD, in order, as weekDays gives them) with their counts. */
+export function sparkDays(dates: readonly string[], counts: SparkCounts[]): SparkDay[] {
 	return counts.map(([planned, completed, skipped], i) => ({
-		date: addDays(from, i),
+		date: dates[i] ?? '',
 		planned,
 		completed,
 		skipped

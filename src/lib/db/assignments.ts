@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db, Enums, RpcRow, Tables, TrafficLight } from './client';
 import { must } from './errors';
 import type { SetResult } from '../results';
-import { addDays } from '../dates';
+import { weekDays } from '../dates';
 import type { SparkCounts } from '../sparkline';
 
 export type Assignment = Tables<'workout_assignments'>;
@@ -99,11 +99,15 @@ export interface Overview {
 	roster: OverviewRow[];
 }
 
-/** A row's sparkline as counts per day, checked to be the window's days in order. */
-function sparkCounts(from: string, sparkline: unknown): SparkCounts[] {
-	return sparklineSchema.parse(sparkline).map((d, i) => {
-		if (d.date !== addDays(from, i)) {
-			throw new Error(`coach_overview's sparkline day ${i} is ${d.date}, not ${addDays(from, i)}.`);
+/** A row's sparkline as counts per day, checked to be the window's days (`dates`) in order. */
+function sparkCounts(dates: readonly string[], sparkline: unknown): SparkCounts[] {
+	const days = sparklineSchema.parse(sparkline);
+	if (days.length !== dates.length) {
+		throw new Error(`coach_overview's sparkline has ${days.length} days, not ${dates.length}.`);
+	}
+	return days.map((d, i) => {
+		if (d.date !== dates[i]) {
+			throw new Error(`coach_overview's sparkline day ${i} is ${d.date}, not ${dates[i]}.`);
 		}
 		return [d.planned, d.completed, d.skipped];
 	});
@@ -121,6 +125,7 @@ export function overviewOf(rows: OverviewDbRow[]): Overview {
 	// Null on the KPIs when nothing was planned (the generated type says number).
 	const compliancePct: number | null = first.kpi_compliance_pct;
 	const roster: OverviewRow[] = [];
+	const windowDates = weekDays(first.window_from);
 	for (const r of rows) {
 		// Null on the one row of an empty page (the generated type says string).
 		const userId: string | null = r.user_id;
@@ -137,7 +142,7 @@ export function overviewOf(rows: OverviewDbRow[]): Overview {
 			compliance_pct: compliance,
 			status: r.status,
 			last_completed_at: lastCompletedAt,
-			sparkline: sparkCounts(first.window_from, r.sparkline)
+			sparkline: sparkCounts(windowDates, r.sparkline)
 		});
 	}
 	return {
