@@ -1,12 +1,19 @@
--- The coach's overview, cheaper per call: the page's sparklines read only the page's athletes'
--- cells (one index probe each, on workout_assignments_user_date_idx) instead of every published
--- cell of the organization's week a second time, and each athlete is rated in integer arithmetic
--- instead of numeric division. Measured on the bench's 2,000-athlete organization (11,069 cells
--- in the window): see issue 21's note.
--- Same answer, row for row, for every sort, filter, search and page (pgTAP 860 compares it with
--- the previous body on the same data); same authorization (staff only, checked first), errors
--- (not_staff PT403, invalid_* PT422), columns, comment and grants.
--- Touches: private.coach_overview_for_staff (body).
+-- The coach's overview, planned for the organization it is called for, and its page rows read
+-- one athlete at a time.
+--   - plan_cache_mode = force_custom_plan. After five calls on a connection PostgreSQL may keep a
+--     generic plan, made without the organization's id: it sizes every organization as the
+--     average one. With 200 organizations of 8 athletes beside one of 2,000 it did so, and read
+--     the big organization's week once per page row: 33-65 ms a call instead of 15 (measured
+--     with the bench's generator; pgTAP 860 pins the setting). Planning each call costs ~1.5 ms.
+--   - Each page row's sparkline is a subquery of that athlete's cells (an index probe on
+--     workout_assignments_user_date_idx), as its last completion already was, instead of a
+--     second pass over every published cell of the organization's week joined to the page.
+--   - Each athlete is rated in integer arithmetic instead of numeric division.
+-- Same answer, row for row, for every sort, filter, search and page (pgTAP 810 compares it with
+-- the earlier body on the same data; 860 pins the rounding of halves and the 70 % boundary);
+-- same authorization (staff only, checked first), errors (not_staff PT403, invalid_* PT422),
+-- columns, comment and grants.
+-- Touches: private.coach_overview_for_staff (body, settings).
 
 create or replace function private.coach_overview_for_staff(
   p_organization_id uuid,
@@ -31,6 +38,7 @@ stable
 security definer
 set search_path = ''
 set jit = off
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_as_of timestamptz := coalesce(coach_overview_for_staff.p_as_of, pg_catalog.now());
@@ -156,44 +164,32 @@ begin
                       r.display_name, r.user_id
              limit v_limit offset v_offset) r
   ),
-  page_days as (
-    -- the page's rows only: their cells of the window, one index probe per athlete (the
-    -- `offset 0` keeps the lateral subquery from being flattened into a join the planner would
-    -- answer by reading every cell of the organization's week again)
-    select pg.user_id, a.date,
-           count(*)::integer as planned,
-           (count(*) filter (where a.status = 'completed'))::integer as completed,
-           (count(*) filter (where a.status = 'skipped'))::integer as skipped
-      from page pg
-     cross join lateral (
-           select c.date, c.status from public.workout_assignments c
-            where c.user_id = pg.user_id and c.date between v_from and v_today
-              and c.organization_id = coach_overview_for_staff.p_organization_id
-              and c.deleted_at is null and c.published and c.kind = 'workout'
-           offset 0) a
-     group by pg.user_id, a.date
-  ),
-  sparklines as (
-    select pg.user_id,
-           jsonb_agg(jsonb_build_object(
-             'date', v_from + g.i,
-             'planned', coalesce(d.planned, 0),
-             'completed', coalesce(d.completed, 0),
-             'skipped', coalesce(d.skipped, 0)) order by g.i) as sparkline
-      from page pg
-     cross join generate_series(0, 6) g (i)
-      left join page_days d on d.user_id = pg.user_id and d.date = v_from + g.i
-     group by pg.user_id
-  ),
   page_rows as (
+    -- each page row's last completion and sparkline as subqueries of that row alone, each an
+    -- index probe of that athlete's cells (workout_assignments_last_completed_idx and
+    -- workout_assignments_user_date_idx): no join between the page and the organization's cells
+    -- is left for the planner to choose, so one plan suits an organization of 8 athletes and
+    -- one of 2,000 alike
     select pg.*,
            (select a.completed_at from public.workout_assignments a
              where a.organization_id = coach_overview_for_staff.p_organization_id and a.user_id = pg.user_id
                and a.status = 'completed' and a.deleted_at is null
              order by a.completed_at desc limit 1) as last_completed_at,
-           sl.sparkline
+           (select jsonb_agg(jsonb_build_object(
+                     'date', d.day, 'planned', d.planned, 'completed', d.completed, 'skipped', d.skipped)
+                     order by d.day)
+              from (select v_from + g.i as day,
+                           count(c.status)::integer as planned,
+                           (count(c.status) filter (where c.status = 'completed'))::integer as completed,
+                           (count(c.status) filter (where c.status = 'skipped'))::integer as skipped
+                      from generate_series(0, 6) g (i)
+                      left join (select w.date, w.status from public.workout_assignments w
+                                  where w.user_id = pg.user_id and w.date between v_from and v_today
+                                    and w.organization_id = coach_overview_for_staff.p_organization_id
+                                    and w.deleted_at is null and w.published and w.kind = 'workout') c
+                        on c.date = v_from + g.i
+                     group by g.i) d) as sparkline
       from page pg
-      join sparklines sl on sl.user_id = pg.user_id
   ),
   summary as (
     -- the page-level figures in one row and one pass: KPIs over every athlete, chip counts and

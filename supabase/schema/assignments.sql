@@ -686,6 +686,7 @@ CREATE FUNCTION private.coach_overview_for_staff(p_organization_id uuid, p_as_of
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     SET jit TO 'off'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 declare
   v_as_of timestamptz := coalesce(coach_overview_for_staff.p_as_of, pg_catalog.now());
@@ -811,44 +812,32 @@ begin
                       r.display_name, r.user_id
              limit v_limit offset v_offset) r
   ),
-  page_days as (
-    -- the page's rows only: their cells of the window, one index probe per athlete (the
-    -- `offset 0` keeps the lateral subquery from being flattened into a join the planner would
-    -- answer by reading every cell of the organization's week again)
-    select pg.user_id, a.date,
-           count(*)::integer as planned,
-           (count(*) filter (where a.status = 'completed'))::integer as completed,
-           (count(*) filter (where a.status = 'skipped'))::integer as skipped
-      from page pg
-     cross join lateral (
-           select c.date, c.status from public.workout_assignments c
-            where c.user_id = pg.user_id and c.date between v_from and v_today
-              and c.organization_id = coach_overview_for_staff.p_organization_id
-              and c.deleted_at is null and c.published and c.kind = 'workout'
-           offset 0) a
-     group by pg.user_id, a.date
-  ),
-  sparklines as (
-    select pg.user_id,
-           jsonb_agg(jsonb_build_object(
-             'date', v_from + g.i,
-             'planned', coalesce(d.planned, 0),
-             'completed', coalesce(d.completed, 0),
-             'skipped', coalesce(d.skipped, 0)) order by g.i) as sparkline
-      from page pg
-     cross join generate_series(0, 6) g (i)
-      left join page_days d on d.user_id = pg.user_id and d.date = v_from + g.i
-     group by pg.user_id
-  ),
   page_rows as (
+    -- each page row's last completion and sparkline as subqueries of that row alone, each an
+    -- index probe of that athlete's cells (workout_assignments_last_completed_idx and
+    -- workout_assignments_user_date_idx): no join between the page and the organization's cells
+    -- is left for the planner to choose, so one plan suits an organization of 8 athletes and
+    -- one of 2,000 alike
     select pg.*,
            (select a.completed_at from public.workout_assignments a
              where a.organization_id = coach_overview_for_staff.p_organization_id and a.user_id = pg.user_id
                and a.status = 'completed' and a.deleted_at is null
              order by a.completed_at desc limit 1) as last_completed_at,
-           sl.sparkline
+           (select jsonb_agg(jsonb_build_object(
+                     'date', d.day, 'planned', d.planned, 'completed', d.completed, 'skipped', d.skipped)
+                     order by d.day)
+              from (select v_from + g.i as day,
+                           count(c.status)::integer as planned,
+                           (count(c.status) filter (where c.status = 'completed'))::integer as completed,
+                           (count(c.status) filter (where c.status = 'skipped'))::integer as skipped
+                      from generate_series(0, 6) g (i)
+                      left join (select w.date, w.status from public.workout_assignments w
+                                  where w.user_id = pg.user_id and w.date between v_from and v_today
+                                    and w.organization_id = coach_overview_for_staff.p_organization_id
+                                    and w.deleted_at is null and w.published and w.kind = 'workout') c
+                        on c.date = v_from + g.i
+                     group by g.i) d) as sparkline
       from page pg
-      join sparklines sl on sl.user_id = pg.user_id
   ),
   summary as (
     -- the page-level figures in one row and one pass: KPIs over every athlete, chip counts and

@@ -296,7 +296,8 @@ select is((select indexdef from pg_indexes where schemaname = 'public' and index
           'CREATE INDEX workout_assignments_org_published_workouts_idx ON public.workout_assignments USING btree (organization_id, date) INCLUDE (user_id, status) WHERE ((deleted_at IS NULL) AND published AND (kind = ''workout''::assignment_kind))',
           'the per-athlete pass has its covering index: published live workout cells by organization and day, with athlete and status');
 select is((select array_to_string(proconfig, ',') from pg_proc where oid = 'private.coach_overview_for_staff(uuid, timestamptz, text, text, text, integer, integer)'::regprocedure),
-          'search_path="",jit=off', 'the body keeps its pinned search_path and runs without JIT');
+          'search_path="",jit=off,plan_cache_mode=force_custom_plan',
+          'the body keeps its pinned search_path and runs without JIT (and, since 20261213000000, planned for each organization: 860)');
 select ok((select prosecdef from pg_proc where oid = 'private.coach_overview_for_staff(uuid, timestamptz, text, text, text, integer, integer)'::regprocedure),
           'the body stays security definer (it reads the roster after checking the caller is staff)');
 
