@@ -97,6 +97,15 @@ describe('workout assignments', () => {
 		await open(c, `${ORG}/overview`);
 		expect(await kpi(c, 'completed')).toBe(completedBefore + 1);
 		await c.locator('table.roster tbody tr').first().waitFor();
+		// The athlete's row draws it: the sparkline's last day (today) lists the completion in its
+		// tooltip, a completed bar is drawn, and the hatch for skipped days is on the page once.
+		const spark = c.locator(`tr[data-athlete="${ATHLETE01}"] svg.spark`);
+		const days = ((await spark.locator('title').textContent()) ?? '').split('\n');
+		expect(days).toHaveLength(7);
+		expect(days[6]).toMatch(/^\d{4}-\d{2}-\d{2}: \d+ planned, [1-9]\d* completed/);
+		expect(await spark.getAttribute('aria-label')).toMatch(/, [1-9]\d* completed,/);
+		expect(await spark.locator('path.completed').getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+h/);
+		expect(await c.locator('pattern#spark-hatch').count()).toBe(1);
 		await shoot(c, '64-overview');
 		// Sorting, filtering and searching the roster happen in SQL and live in the URL.
 		await c.getByLabel('Sort by').selectOption('name');
