@@ -137,10 +137,13 @@ type RealtimeMsg =
 	| { type: 'failed'; error: string };
 
 function forkRole(role: string, config: unknown): ChildProcess {
+	// The stack's API process reports its event loop delay like the app server (_loop-delay.mjs).
+	const loopDelay = pathToFileURL(path.join(here, '_loop-delay.mjs')).href;
 	return fork(fileURLToPath(import.meta.url), [], {
-		execArgv: [],
+		execArgv: role === 'stack' ? ['--import', loopDelay] : [],
 		env: {
 			...process.env,
+			...(role === 'stack' ? { COACHLINE_LOOP_LABEL: "API process's" } : {}),
 			COACHLINE_APP_BENCH_ROLE: role,
 			COACHLINE_APP_BENCH_CONFIG: JSON.stringify(config)
 		},
@@ -1104,13 +1107,16 @@ export default async function app(args: string[]): Promise<void> {
 			// all wait on one event loop, so a pause here lengthens every request it is timing.
 			const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 			loopDelay.enable();
-			appServer?.kill('SIGUSR2'); // the warm-up's line; the measured minute's comes at its end
+			// the warm-up's lines; the measured minute's come at its end
+			appServer?.kill('SIGUSR2');
+			stackChild?.kill('SIGUSR2');
 			const machine0 = machineCpu();
 			await sleep(opt.duration * 1000);
 			const cpu1 = cpuNow(procs);
 			const sim1 = simulatorCpu(children);
 			loopDelay.disable();
 			appServer?.kill('SIGUSR2');
+			stackChild?.kill('SIGUSR2');
 			const machine1 = machineCpu();
 			const waited = await waits.stop();
 			const main = world.phase;
