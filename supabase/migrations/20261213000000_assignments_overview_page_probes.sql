@@ -4,7 +4,9 @@
 --     generic plan, made without the organization's id: it sizes every organization as the
 --     average one. With 200 organizations of 8 athletes beside one of 2,000 it did so, and read
 --     the big organization's week once per page row: 33-65 ms a call instead of 15 (measured
---     with the bench's generator; pgTAP 860 pins the setting). Planning each call costs ~1.5 ms.
+--     with the bench's generator; pgTAP 860 pins the setting). The price: where one organization
+--     is all there is, the generic plan was right, and planning every call makes the body ~1.4x
+--     what it cost on it from a connection's sixth call (a few ms on a page opened now and then).
 --   - Each page row's sparkline is a subquery of that athlete's cells (an index probe on
 --     workout_assignments_user_date_idx), as its last completion already was, instead of a
 --     second pass over every published cell of the organization's week joined to the page.
